@@ -1,0 +1,101 @@
+//! Settings from the environment (`CANGLONG_*`) or flags; clap reads both, so the ops team's
+//! variables and `--help` describe the same thing.
+
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://…`
+    #[arg(long, env = "CANGLONG_DATABASE_URL", default_value = "sqlite://data/canglong.db", global = true)]
+    pub database_url: String,
+
+    /// Listen address.
+    #[arg(long, env = "CANGLONG_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+
+    /// `dev` allows a generated JWT secret; anything else requires CANGLONG_JWT_SECRET.
+    #[arg(long, env = "CANGLONG_ENV", default_value = "prod", global = true)]
+    pub env: String,
+
+    /// HMAC key for access tokens, at least 32 bytes.
+    #[arg(long, env = "CANGLONG_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    #[arg(long, env = "CANGLONG_WECHAT_APPID", default_value = "", global = true)]
+    pub wechat_appid: String,
+
+    #[arg(long, env = "CANGLONG_WECHAT_SECRET", default_value = "", hide_env_values = true, global = true)]
+    pub wechat_secret: String,
+
+    /// Where code2Session is called; tests point it at a fake server.
+    #[arg(long, env = "CANGLONG_WECHAT_API_BASE", default_value = "https://api.weixin.qq.com", global = true)]
+    pub wechat_api_base: String,
+
+    /// Sign-in requests per minute per client address (429 past it).
+    #[arg(long, env = "CANGLONG_AUTH_RATE_LIMIT", default_value_t = 60, global = true)]
+    pub auth_rate_limit: u32,
+
+    /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
+    #[arg(long, env = "CANGLONG_TRUST_PROXY", default_value_t = false, global = true)]
+    pub trust_proxy: bool,
+
+    /// A done need is confirmed automatically after this many hours.
+    #[arg(long, env = "CANGLONG_AUTO_CONFIRM_HOURS", default_value_t = 72, global = true)]
+    pub auto_confirm_hours: i64,
+
+    /// An open need unclaimed for this many minutes is escalated.
+    #[arg(long, env = "CANGLONG_ESCALATE_MINUTES", default_value_t = 120, global = true)]
+    pub escalate_minutes: i64,
+
+    /// How often `serve` runs the periodic jobs.
+    #[arg(long, env = "CANGLONG_SWEEP_SECONDS", default_value_t = 60, global = true)]
+    pub sweep_seconds: u64,
+
+    #[arg(long, env = "CANGLONG_POOL_SIZE", default_value_t = 16, global = true)]
+    pub pool_size: u32,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "CANGLONG_WORKERS", global = true)]
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    pub fn is_dev(&self) -> bool {
+        self.env == "dev"
+    }
+
+    /// Settings for tests and tools: dev mode on the given database, everything else default.
+    pub fn for_database(url: &str) -> Self {
+        Settings {
+            database_url: url.to_string(),
+            bind: "127.0.0.1:0".into(),
+            env: "dev".into(),
+            jwt_secret: Some("test-secret-test-secret-test-secret-0123".into()),
+            wechat_appid: "wx-test-appid".into(),
+            wechat_secret: "wx-test-secret".into(),
+            wechat_api_base: "http://127.0.0.1:9".into(),
+            auth_rate_limit: 10_000,
+            trust_proxy: false,
+            auto_confirm_hours: 72,
+            escalate_minutes: 120,
+            sweep_seconds: 3600,
+            pool_size: 8,
+            workers: Some(2),
+        }
+    }
+
+    /// The JWT key: the configured secret, or in dev a random one (tokens die with the process).
+    pub fn jwt_key(&self) -> Result<Vec<u8>, String> {
+        match &self.jwt_secret {
+            Some(s) if s.len() >= 32 => Ok(s.as_bytes().to_vec()),
+            Some(_) => Err("CANGLONG_JWT_SECRET must be at least 32 bytes".into()),
+            None if self.is_dev() => {
+                tracing::warn!("CANGLONG_JWT_SECRET is not set: using a random key (dev only)");
+                let mut key = vec![0u8; 32];
+                getrandom::fill(&mut key).map_err(|e| e.to_string())?;
+                Ok(key)
+            }
+            None => Err("CANGLONG_JWT_SECRET is required outside CANGLONG_ENV=dev".into()),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Request extractors that check input before a handler runs: JSON bodies (size, syntax, types,
+//! enums, validation rules) and the `Idempotency-Key` header.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use canglong_openapi::FieldError;
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::ApiError;
+
+/// The largest JSON body accepted (the actix default of 2 MB is far more than any form needs).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON body deserialized into `T` and validated. Malformed JSON or a wrong type → 400; an
+/// unknown enum value or a broken rule → 422 naming the field; too large → 413.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json"));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds {BODY_LIMIT} bytes"))
+                } else {
+                    ApiError::bad_request("malformed_body", "the body could not be read")
+                }
+            })?;
+            if !json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as application/json",
+                ));
+            }
+            let value = parse::<T>(&bytes)?;
+            value.validate().map_err(validation_error)?;
+            Ok(Body(value))
+        })
+    }
+}
+
+/// Parses JSON, naming the field that failed.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        if inner.is_data() && message.starts_with("unknown variant") {
+            ApiError::unprocessable("invalid_value", format!("{field}: {message}"))
+                .with_errors(vec![FieldError { field, message }])
+        } else if inner.is_data() {
+            let field_errors = if field == "." { vec![] } else { vec![FieldError { field: field.clone(), message: message.clone() }] };
+            ApiError::bad_request("malformed_body", format!("{field}: {message}")).with_errors(field_errors)
+        } else {
+            ApiError::bad_request("malformed_json", message)
+        }
+    })
+}
+
+fn validation_error(errors: ValidationErrors) -> ApiError {
+    let mut list = vec![];
+    collect(&errors, "", &mut list);
+    let detail = list.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+    ApiError::unprocessable("validation_failed", detail).with_errors(list)
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(errs) => {
+                for e in errs {
+                    let mut message = e.code.to_string();
+                    let mut params: Vec<_> = e.params.iter().filter(|(k, _)| *k != "value").collect();
+                    params.sort_by(|a, b| a.0.cmp(b.0));
+                    if !params.is_empty() {
+                        let p: Vec<String> = params.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                        message = format!("{message} ({})", p.join(", "));
+                    }
+                    out.push(FieldError { field: path.clone(), message });
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    collect(inner, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+    }
+}
+
+/// The optional `Idempotency-Key` header: 1–128 printable ASCII characters.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let key = match req.headers().get("idempotency-key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(v) => match v.to_str() {
+                Ok(s) if (1..=128).contains(&s.len()) && s.bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
+                    Ok(IdempotencyKey(Some(s.to_string())))
+                }
+                _ => Err(ApiError::unprocessable(
+                    "invalid_idempotency_key",
+                    "Idempotency-Key must be 1 to 128 printable characters",
+                )),
+            },
+        };
+        std::future::ready(key)
+    }
+}

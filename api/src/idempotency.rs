@@ -1,0 +1,85 @@
+//! `Idempotency-Key` on value-moving POSTs: the first response is stored with the change, in the
+//! same transaction; a retry with the same key and request gets it again (`Idempotent-Replayed:
+//! true`) and nothing is done twice; the same key with another request is 409.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use canglong_core::Uuid;
+use canglong_persistence::{AnyConnection, idempotency};
+use sha2::{Digest, Sha256};
+
+use crate::extract::IdempotencyKey;
+use crate::{ApiError, AppState, db};
+
+/// What a value-moving operation answers: a status and a JSON body, replayable as stored.
+pub type Answer = (StatusCode, serde_json::Value);
+
+/// A fingerprint of the request a key was first used with.
+pub fn fingerprint(method: &str, path: &str, body: &impl serde::Serialize) -> String {
+    let mut h = Sha256::new();
+    h.update(method.as_bytes());
+    h.update(b" ");
+    h.update(path.as_bytes());
+    h.update(b"\n");
+    h.update(serde_json::to_vec(body).unwrap_or_default());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Runs `op` in one write transaction, at most once per (caller, key).
+pub async fn once<F>(
+    state: &AppState,
+    user_id: Uuid,
+    key: IdempotencyKey,
+    fingerprint: String,
+    op: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<Answer, ApiError> + Send + 'static,
+{
+    let Some(key) = key.0 else {
+        let (status, body) = db::write(&state.pool, op).await?;
+        return Ok(respond(status, &body, false));
+    };
+    let (k, fp) = (key.clone(), fingerprint.clone());
+    let attempt = db::write(&state.pool, move |conn| {
+        if let Some(stored) = idempotency::find(conn, user_id, &k)? {
+            return Ok(Err(stored));
+        }
+        let (status, body) = op(conn)?;
+        idempotency::insert(conn, user_id, &k, &fp, i32::from(status.as_u16()), &body.to_string())?;
+        Ok(Ok((status, body)))
+    })
+    .await;
+    match attempt {
+        Ok(Ok((status, body))) => Ok(respond(status, &body, false)),
+        Ok(Err(stored)) => replay(stored, &fingerprint),
+        Err(e) => {
+            // A concurrent request with the same key may have won; if so, answer as it did.
+            let stored = db::read(&state.pool, move |c| Ok(idempotency::find(c, user_id, &key)?)).await?;
+            match stored {
+                Some(s) => replay(s, &fingerprint),
+                None => Err(e),
+            }
+        }
+    }
+}
+
+fn replay(stored: idempotency::StoredResponse, fingerprint: &str) -> Result<HttpResponse, ApiError> {
+    if stored.request_hash != fingerprint {
+        return Err(ApiError::conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used with a different request",
+        ));
+    }
+    let status = StatusCode::from_u16(stored.status_code as u16).map_err(|_| ApiError::internal())?;
+    let body: serde_json::Value = serde_json::from_str(&stored.response_body).map_err(|_| ApiError::internal())?;
+    Ok(respond(status, &body, true))
+}
+
+fn respond(status: StatusCode, body: &serde_json::Value, replayed: bool) -> HttpResponse {
+    let mut r = HttpResponse::build(status);
+    if replayed {
+        r.insert_header(("Idempotent-Replayed", "true"));
+    }
+    r.json(body)
+}

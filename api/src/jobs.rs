@@ -1,0 +1,77 @@
+//! The periodic jobs: expire needs whose window passed unclaimed, escalate needs left unclaimed
+//! too long, and confirm done needs nobody confirmed. `canglong sweep` runs one pass; `serve`
+//! runs them on a timer.
+
+use canglong_core::{Uuid, now};
+use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
+use canglong_persistence::needs as store;
+use canglong_persistence::{AnyConnection, Pool, write_tx};
+
+use crate::ApiError;
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    pub expired: usize,
+    pub escalated: usize,
+    pub auto_confirmed: usize,
+}
+
+/// How many needs one pass looks at per status; the next pass takes the rest.
+const BATCH: i64 = 1000;
+
+pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
+    let mut conn = pool.get()?;
+    let mut report = SweepReport::default();
+    let at = now();
+    for row in store::sweep_candidates(&mut conn, "open", BATCH)? {
+        if expiry_due(NeedStatus::Open, row.window_end, at) {
+            if apply(&mut conn, row.community_id.0, row.id.0, |r| expiry_due(status(r), r.window_end, at), NeedStatus::Expired, "expired")? {
+                report.expired += 1;
+            }
+        } else if escalation_due(NeedStatus::Open, row.slots_taken, row.escalated, row.created_at, at, timing) {
+            let escalated = write_tx(&mut conn, |c| -> Result<bool, ApiError> {
+                let Some(r) = store::lock(c, row.community_id.0, row.id.0)? else { return Ok(false) };
+                if !escalation_due(status(&r), r.slots_taken, r.escalated, r.created_at, at, timing) {
+                    return Ok(false);
+                }
+                store::mark_escalated(c, r.id.0, at)?;
+                store::record_event(c, &r, None, "escalated", Some(&r.status), &r.status, Some("unclaimed too long"))?;
+                Ok(true)
+            })?;
+            report.escalated += usize::from(escalated);
+        }
+    }
+    for row in store::sweep_candidates(&mut conn, "done", BATCH)? {
+        if auto_confirm_due(NeedStatus::Done, row.done_at, at, timing)
+            && apply(&mut conn, row.community_id.0, row.id.0, |r| auto_confirm_due(status(r), r.done_at, at, timing), NeedStatus::Confirmed, "auto_confirmed")?
+        {
+            report.auto_confirmed += 1;
+        }
+    }
+    Ok(report)
+}
+
+fn status(r: &store::NeedRow) -> NeedStatus {
+    NeedStatus::parse(&r.status).unwrap_or(NeedStatus::Cancelled)
+}
+
+/// Re-checks under the lock (a user may have acted since the scan), then moves the need.
+fn apply(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    id: Uuid,
+    still_due: impl Fn(&store::NeedRow) -> bool,
+    to: NeedStatus,
+    action: &str,
+) -> Result<bool, ApiError> {
+    write_tx(conn, |c| {
+        let Some(r) = store::lock(c, community, id)? else { return Ok(false) };
+        if !still_due(&r) {
+            return Ok(false);
+        }
+        store::set_state(c, id, to.as_str(), r.slots_taken, r.done_at)?;
+        store::record_event(c, &r, None, action, Some(&r.status), to.as_str(), None)?;
+        Ok(true)
+    })
+}

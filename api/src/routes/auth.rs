@@ -1,0 +1,167 @@
+//! Sign-in: WeChat code exchange, staff passwords, refresh rotation, logout.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use canglong_core::{Actor, Uuid, now};
+use canglong_openapi::{LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse, UserSummary, WechatLogin};
+use canglong_persistence::{AnyConnection, people};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::Problems;
+use crate::auth::{self, Auth, REFRESH_TTL_DAYS, parse_roles};
+use crate::extract::{Body, parse};
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(wechat_login).service(password_login).service(refresh).service(logout);
+}
+
+/// Issues an access token and a refresh token of `family` (a new family at sign-in).
+fn issue(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &people::UserRow,
+    family: Option<Uuid>,
+) -> Result<TokenResponse, ApiError> {
+    let roles = people::roles_of(conn, user.id.0)?;
+    let actor = Actor { user_id: user.id.0, community_id: user.community_id.0, roles: parse_roles(&roles) };
+    let access_token = state.jwt.issue(&actor)?;
+    let (refresh_token, hash) = auth::new_refresh_token()?;
+    let expires = now() + chrono::Duration::days(REFRESH_TTL_DAYS);
+    people::insert_refresh(conn, user.id.0, family.unwrap_or_else(canglong_core::new_id), &hash, expires)?;
+    Ok(TokenResponse {
+        access_token,
+        refresh_token,
+        token_type: "Bearer".into(),
+        expires_in: auth::ACCESS_TTL_SECS,
+        user: UserSummary { id: user.id.0, nickname: user.nickname.clone(), community_id: user.community_id.0, roles },
+    })
+}
+
+/// Sign in from the mini-program: exchanges a `wx.login` code through WeChat `code2Session`.
+/// The resident is created on first sign-in; WeChat's session key never leaves the server.
+#[utoipa::path(tag = "auth", operation_id = "sign_in_wechat", request_body = WechatLogin,
+    responses((status = 200, body = TokenResponse), Problems,
+        (status = 502, description = "WeChat gave an unexpected answer", body = canglong_openapi::Problem),
+        (status = 503, description = "WeChat unreachable or busy; see Retry-After", body = canglong_openapi::Problem)))]
+#[post("/auth/wechat")]
+pub async fn wechat_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Body<WechatLogin>,
+) -> Result<HttpResponse, ApiError> {
+    state.limiter.check(&req)?;
+    let WechatLogin { code, community_id } = body.0;
+    let exists = db::read(&state.pool, move |c| Ok(people::community_exists(c, community_id)?)).await?;
+    if !exists {
+        return Err(ApiError::unprocessable("unknown_community", "no such community"));
+    }
+    let identity = state.wechat.code2session(&code).await?;
+    let st = state.clone();
+    let tokens = db::write(&state.pool, move |conn| {
+        let user = match people::find_user_by_openid(conn, &identity.openid)? {
+            Some(u) => u,
+            None => {
+                let new = people::NewUser {
+                    community_id,
+                    nickname: "微信用户".into(),
+                    wechat_openid: Some(identity.openid.clone()),
+                    ..Default::default()
+                };
+                let u = people::insert_user(conn, &new)?;
+                people::grant_role(conn, u.id.0, community_id, "resident")?;
+                u
+            }
+        };
+        issue(conn, &st, &user, None)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(tokens))
+}
+
+/// Password sign-in for staff and merchant staff (argon2id).
+#[utoipa::path(tag = "auth", operation_id = "sign_in_password", request_body = PasswordLogin,
+    responses((status = 200, body = TokenResponse), Problems))]
+#[post("/auth/login")]
+pub async fn password_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Body<PasswordLogin>,
+) -> Result<HttpResponse, ApiError> {
+    state.limiter.check(&req)?;
+    let PasswordLogin { username, password } = body.0;
+    let st = state.clone();
+    let tokens = db::read(&state.pool, move |conn| {
+        let refused = || ApiError::unauthorized("invalid_credentials", "wrong username or password");
+        let user = people::find_user_by_username(conn, &username)?.ok_or_else(refused)?;
+        let hash = user.password_hash.clone().ok_or_else(refused)?;
+        // Hashing is deliberately slow; this runs on the blocking pool.
+        if !auth::verify_password(&password, &hash) {
+            return Err(refused());
+        }
+        canglong_persistence::write_tx(conn, |conn| issue(conn, &st, &user, None))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(tokens))
+}
+
+/// Rotates a refresh token: a new pair is issued and the old token dies. Presenting a dead token
+/// again revokes its whole family (a stolen token is then useless to both holders).
+#[utoipa::path(tag = "auth", operation_id = "refresh_tokens", request_body = RefreshRequest,
+    responses((status = 200, body = TokenResponse), Problems))]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Body<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state.limiter.check(&req)?;
+    let hash = auth::hash_refresh_token(&body.0.refresh_token);
+    let st = state.clone();
+    let outcome = db::write(&state.pool, move |conn| {
+        let Some(token) = people::find_refresh(conn, &hash)? else {
+            return Ok(Err(ApiError::unauthorized("invalid_refresh_token", "unknown refresh token")));
+        };
+        if token.revoked_at.is_some() || token.used_at.is_some() || !people::spend_refresh(conn, token.id.0)? {
+            people::revoke_family(conn, token.family_id.0)?;
+            return Ok(Err(ApiError::unauthorized(
+                "refresh_token_reused",
+                "this refresh token was already used; sign in again",
+            )));
+        }
+        if token.expires_at <= now() {
+            return Ok(Err(ApiError::unauthorized("refresh_token_expired", "sign in again")));
+        }
+        let user = people::find_user(conn, token.user_id.0)?
+            .ok_or_else(|| ApiError::unauthorized("invalid_refresh_token", "the account no longer exists"))?;
+        issue(conn, &st, &user, Some(token.family_id.0)).map(Ok)
+    })
+    .await?;
+    // A reuse is refused, but the family's revocation above is committed.
+    Ok(HttpResponse::Ok().json(outcome?))
+}
+
+/// Ends the session of the given refresh token (its whole family), or without a body every
+/// session of the caller.
+#[utoipa::path(tag = "auth", operation_id = "sign_out", request_body(content = Option<LogoutRequest>),
+    responses((status = 204, description = "signed out"), Problems), security(("bearer" = [])))]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, auth: Auth, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let request: LogoutRequest = if body.is_empty() { LogoutRequest::default() } else { parse(&body)? };
+    let user_id = auth.user_id;
+    db::write(&state.pool, move |conn| {
+        match request.refresh_token {
+            Some(t) => {
+                let token = people::find_refresh(conn, &auth::hash_refresh_token(&t))?
+                    .filter(|r| r.user_id.0 == user_id)
+                    .ok_or_else(|| ApiError::not_found("refresh token"))?;
+                people::revoke_family(conn, token.family_id.0)?;
+            }
+            None => {
+                people::revoke_all_of_user(conn, user_id)?;
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

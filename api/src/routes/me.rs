@@ -1,0 +1,92 @@
+//! The signed-in person's own profile.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, patch, web};
+use canglong_openapi::{Me, MeUpdate};
+use canglong_persistence::{AnyConnection, people, service_records, volunteers};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Problems, views};
+use crate::auth::Auth;
+use crate::extract::Body;
+use crate::{ApiError, AppState, db};
+
+/// Notification kinds a person may turn on or off.
+const NOTIFICATION_KINDS: [&str; 4] = ["need_updates", "points", "vouchers", "activities"];
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_me).service(update_me);
+}
+
+fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError> {
+    let user = people::find_user(conn, user_id)?.ok_or_else(|| ApiError::unauthorized("invalid_token", "no such user"))?;
+    let roles = people::roles_of(conn, user_id)?;
+    let volunteer = match volunteers::by_user(conn, user_id)? {
+        Some(v) => {
+            let teams = volunteers::team_ids(conn, v.id.0)?;
+            let minutes = service_records::approved_minutes(conn, v.id.0)?;
+            Some(views::volunteer(&v, teams, minutes)?)
+        }
+        None => None,
+    };
+    let prefs: BTreeMap<String, bool> = serde_json::from_str(&user.notification_prefs).unwrap_or_default();
+    Ok(Me {
+        id: user.id.0,
+        nickname: user.nickname,
+        community_id: user.community_id.0,
+        roles,
+        phone_masked: user.phone.as_deref().map(views::mask_phone),
+        notification_preferences: prefs,
+        volunteer,
+        created_at: views::utc(user.created_at),
+    })
+}
+
+/// The caller's profile: roles, masked phone, volunteer profile.
+#[utoipa::path(tag = "me", operation_id = "get_me", responses((status = 200, body = Me), Problems),
+    security(("bearer" = [])))]
+#[get("/me")]
+pub async fn get_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let id = auth.user_id;
+    let me = db::read(&state.pool, move |c| load_me(c, id)).await?;
+    Ok(HttpResponse::Ok().json(me))
+}
+
+/// Change nickname, phone or notification preferences. Roles, community and balances are not
+/// writable here (an unknown field is refused with 400).
+#[utoipa::path(tag = "me", operation_id = "update_me", request_body = MeUpdate,
+    responses((status = 200, body = Me), Problems), security(("bearer" = [])))]
+#[patch("/me")]
+pub async fn update_me(state: web::Data<AppState>, auth: Auth, body: Body<MeUpdate>) -> Result<HttpResponse, ApiError> {
+    let update = body.0;
+    if let Some(p) = &update.phone {
+        if !(p.starts_with('1') && p.chars().all(|c| c.is_ascii_digit())) {
+            return Err(ApiError::unprocessable("invalid_phone", "phone must be 11 digits starting with 1"));
+        }
+    }
+    if let Some(prefs) = &update.notification_preferences {
+        if let Some(bad) = prefs.keys().find(|k| !NOTIFICATION_KINDS.contains(&k.as_str())) {
+            return Err(ApiError::unprocessable(
+                "invalid_preference",
+                format!("unknown notification kind `{bad}`; known: {}", NOTIFICATION_KINDS.join(", ")),
+            ));
+        }
+    }
+    let id = auth.user_id;
+    let me = db::write(&state.pool, move |conn| {
+        let prefs = match update.notification_preferences {
+            Some(new) => {
+                let user = people::find_user(conn, id)?.ok_or_else(ApiError::internal)?;
+                let mut current: BTreeMap<String, bool> = serde_json::from_str(&user.notification_prefs).unwrap_or_default();
+                current.extend(new);
+                Some(canglong_persistence::to_json_text(&current))
+            }
+            None => None,
+        };
+        people::update_profile(conn, id, update.nickname.as_deref(), update.phone.as_deref(), prefs.as_deref())?;
+        load_me(conn, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(me))
+}

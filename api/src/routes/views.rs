@@ -1,0 +1,151 @@
+//! Stored rows as wire views. Enum columns hold the wire names, so they parse straight into the
+//! contract's enums.
+
+use canglong_core::{DateTime, NaiveDateTime, Utc};
+use canglong_openapi as wire;
+use canglong_persistence::needs::{ClaimRow, EventRow, NeedRow, RatingRow};
+use canglong_persistence::service_records::ServiceRecordRow;
+use canglong_persistence::volunteers::VolunteerRow;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+/// A stored wire name as the contract's enum.
+pub fn enum_of<T: DeserializeOwned>(s: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
+        tracing::error!(value = s, "stored value outside the contract");
+        ApiError::internal()
+    })
+}
+
+/// The wire name of a contract enum (what is stored).
+pub fn name_of<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn json_of<T: DeserializeOwned + Default>(s: &str) -> T {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+pub fn need(r: &NeedRow) -> Result<wire::Need, ApiError> {
+    Ok(wire::Need {
+        id: r.id.0,
+        community_id: r.community_id.0,
+        requester_id: r.requester_id.0,
+        posted_by: r.posted_by.0,
+        category: enum_of(&r.category)?,
+        target_group: enum_of(&r.target_group)?,
+        title: r.title.clone(),
+        description: r.description.clone(),
+        place: r.place.clone(),
+        window_start: utc(r.window_start),
+        window_end: utc(r.window_end),
+        estimated_minutes: r.estimated_minutes,
+        slots: r.slots,
+        slots_taken: r.slots_taken,
+        micro: r.micro,
+        status: enum_of(&r.status)?,
+        escalated: r.escalated,
+        created_at: utc(r.created_at),
+    })
+}
+
+pub fn claim(c: &ClaimRow) -> wire::Claim {
+    wire::Claim {
+        id: c.id.0,
+        volunteer_id: c.volunteer_id.0,
+        user_id: c.user_id.0,
+        status: c.status.clone(),
+        minutes: c.minutes,
+        note: c.note.clone(),
+        completed_at: c.completed_at.map(utc),
+        created_at: utc(c.created_at),
+    }
+}
+
+pub fn history(e: &EventRow) -> Result<wire::HistoryEntry, ApiError> {
+    Ok(wire::HistoryEntry {
+        action: e.action.clone(),
+        from_status: e.from_status.as_deref().map(enum_of).transpose()?,
+        to_status: enum_of(&e.to_status)?,
+        actor_id: e.actor_id.map(|a| a.0),
+        note: e.note.clone(),
+        at: utc(e.created_at),
+    })
+}
+
+pub fn rating(r: &RatingRow) -> wire::Rating {
+    wire::Rating {
+        stars: r.stars,
+        tags: json_of(&r.tags),
+        comment: r.comment.clone(),
+        flagged: r.flagged,
+        created_at: utc(r.created_at),
+    }
+}
+
+pub fn service_record(r: &ServiceRecordRow) -> Result<wire::ServiceRecord, ApiError> {
+    Ok(wire::ServiceRecord {
+        id: r.id.0,
+        volunteer_id: r.volunteer_id.0,
+        need_id: r.need_id.map(|i| i.0),
+        session_id: r.session_id.map(|i| i.0),
+        source: r.source.clone(),
+        content: r.content.clone(),
+        beneficiary_group: enum_of(&r.beneficiary_group)?,
+        minutes_reported: r.minutes_reported,
+        minutes_approved: r.minutes_approved,
+        status: r.status.clone(),
+        quality: r.quality.clone(),
+        verified_by: r.verified_by.map(|i| i.0),
+        verified_at: r.verified_at.map(utc),
+        created_at: utc(r.created_at),
+    })
+}
+
+pub fn volunteer(
+    r: &VolunteerRow,
+    team_ids: Vec<uuid::Uuid>,
+    approved_minutes: i64,
+) -> Result<wire::Volunteer, ApiError> {
+    let availability = serde_json::from_str(&r.availability).map_err(|_| ApiError::internal())?;
+    Ok(wire::Volunteer {
+        id: r.id.0,
+        user_id: r.user_id.0,
+        status: enum_of(&r.status)?,
+        skills: json_of(&r.skills),
+        availability,
+        places: json_of(&r.places),
+        team_ids,
+        approved_minutes,
+        decision_reason: r.decision_reason.clone(),
+        created_at: utc(r.created_at),
+    })
+}
+
+/// `13812345678` → `138****5678`.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn phones_are_masked() {
+        assert_eq!(super::mask_phone("13812345678"), "138****5678");
+        assert_eq!(super::mask_phone("123"), "***");
+    }
+}

@@ -1,0 +1,127 @@
+//! `canglong seed-demo`: the Canglong community as the case study describes it, with demo logins.
+
+use canglong_core::Uuid;
+use canglong_persistence::{AnyConnection, people, volunteers, write_tx};
+
+use crate::{ApiError, auth};
+
+pub const DEMO_COMMUNITY: &str = "藏龙社区";
+pub const DEMO_SUBDISTRICT: &str = "藏龙岛街道";
+/// The demo accounts' password (printed by the command; demo data only).
+pub const DEMO_PASSWORD: &str = "canglong-demo-2026";
+
+const TEAMS: [(&str, &str); 3] = [
+    ("银龄教育志愿队", "退休教师：书法、葫芦丝课程（15人）"),
+    ("童伴成长志愿队", "家长志愿者：科学实验、心理健康讲座（30余人）"),
+    ("\"红骑侠\"志愿队", "美团、顺丰骑手：灵活微服务，关爱独居老人（15人）"),
+];
+
+const STAFF: [(&str, &str, &str); 4] = [
+    ("admin", "社区管理员", "community_admin"),
+    ("sw_li", "李社工", "social_worker"),
+    ("street", "街道管理员", "subdistrict_admin"),
+    ("merchant", "商户店员", "merchant_staff"),
+];
+
+/// One demo login.
+pub struct Login {
+    pub username: String,
+    pub role: String,
+}
+
+pub struct Seeded {
+    pub community_id: Uuid,
+    pub logins: Vec<Login>,
+}
+
+/// Loads the demo once; a second run is refused.
+pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
+    let hash = auth::hash_password(DEMO_PASSWORD)?;
+    write_tx(conn, |conn| {
+        if people::find_community_by_name(conn, DEMO_COMMUNITY)?.is_some() {
+            return Err(ApiError::conflict("already_seeded", "the demo is already loaded"));
+        }
+        let sd = people::ensure_subdistrict(conn, DEMO_SUBDISTRICT)?;
+        let community = people::create_community(conn, sd, DEMO_COMMUNITY)?;
+        let mut team_ids = vec![];
+        for (name, description) in TEAMS {
+            team_ids.push(volunteers::insert_team(conn, community, name, description)?.id.0);
+        }
+        let mut logins = vec![];
+        let mut add = |conn: &mut AnyConnection, username: &str, nickname: &str, roles: &[&str]| -> Result<Uuid, ApiError> {
+            let user = people::insert_user(
+                conn,
+                &people::NewUser {
+                    community_id: community,
+                    nickname: nickname.into(),
+                    username: Some(username.into()),
+                    password_hash: Some(hash.clone()),
+                    wechat_openid: None,
+                },
+            )?;
+            for r in roles {
+                people::grant_role(conn, user.id.0, community, r)?;
+            }
+            logins.push(Login { username: username.into(), role: roles.join("+") });
+            Ok(user.id.0)
+        };
+        for (username, nickname, role) in STAFF {
+            add(conn, username, nickname, &[role])?;
+        }
+        let wang = add(conn, "wang_ayi", "王阿姨", &["resident"])?;
+        let liu = add(conn, "liu_nvshi", "刘女士", &["resident"])?;
+        // Volunteers: a rider of 红骑侠 and a retired teacher of 银龄教育, approved.
+        let volunteers_seed = [
+            ("xiaowu", "小吴", 2, r#"["medicine_run","errand"]"#, r#""flexible""#),
+            ("teacher_zhang", "张老师", 0, r#"["tutoring","phone_help"]"#, r#"{"weekly":[{"weekday":6,"from":"09:00","to":"11:30"}]}"#),
+        ];
+        for (username, nickname, team, skills, availability) in volunteers_seed {
+            let user = add(conn, username, nickname, &["resident", "volunteer"])?;
+            let app = volunteers::Application { skills: skills.into(), availability: availability.into(), places: "[]".into() };
+            let v = volunteers::insert(conn, community, user, &app)?;
+            volunteers::decide(conn, v, "active", user, Some("demo"))?;
+            volunteers::join_teams(conn, community, v, &[team_ids[team]])?;
+        }
+        seed_needs(conn, community, wang, liu)?;
+        Ok(Seeded { community_id: community, logins })
+    })
+}
+
+fn seed_needs(conn: &mut AnyConnection, community: Uuid, wang: Uuid, liu: Uuid) -> Result<(), ApiError> {
+    use canglong_persistence::needs::{self as store, NeedRow};
+    let at = canglong_core::now();
+    let day = chrono::Duration::days(1);
+    let needs = [
+        (wang, "medicine_run", "elderly", "代买降压药", "社区药房，一盒硝苯地平", "3栋2单元", 15),
+        (wang, "phone_help", "elderly", "教我用手机挂号", "想学会在手机上预约医院", "3栋2单元", 45),
+        (liu, "tutoring", "child", "周末辅导数学", "五年级，分数应用题", "8栋1单元", 60),
+    ];
+    for (requester, category, group, title, description, place, minutes) in needs {
+        let row = NeedRow {
+            id: canglong_persistence::Id(canglong_core::new_id()),
+            community_id: canglong_persistence::Id(community),
+            requester_id: canglong_persistence::Id(requester),
+            posted_by: canglong_persistence::Id(requester),
+            category: category.into(),
+            target_group: group.into(),
+            title: title.into(),
+            description: description.into(),
+            place: place.into(),
+            window_start: at,
+            window_end: at + day * 3,
+            estimated_minutes: minutes,
+            slots: 1,
+            slots_taken: 0,
+            micro: canglong_needs::is_micro(minutes),
+            status: "open".into(),
+            escalated: false,
+            escalated_at: None,
+            done_at: None,
+            created_at: at,
+            updated_at: at,
+        };
+        store::insert(conn, &row)?;
+        store::record_event(conn, &row, Some(requester), "posted", None, "open", None)?;
+    }
+    Ok(())
+}

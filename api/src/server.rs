@@ -1,0 +1,183 @@
+//! Assembling the application: state, routes, the OpenAPI document, the docs UI, and the
+//! running server with its sweep timer.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use canglong_needs::Timing;
+use canglong_persistence::Pool;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::{JwtKeys, SignInLimiter};
+use crate::extract::BODY_LIMIT;
+use crate::observe::{Metrics, observe};
+use crate::routes::{self, system};
+use crate::wechat::WechatClient;
+use crate::{ApiError, Settings, jobs};
+
+/// What every request handler shares.
+pub struct AppState {
+    pub pool: Pool,
+    pub jwt: JwtKeys,
+    pub wechat: WechatClient,
+    pub limiter: Arc<SignInLimiter>,
+    pub metrics: Arc<Metrics>,
+    pub timing: Timing,
+}
+
+impl AppState {
+    pub fn new(settings: &Settings, pool: Pool) -> Result<Self, String> {
+        Ok(Self {
+            pool,
+            jwt: JwtKeys::new(&settings.jwt_key()?)?,
+            wechat: WechatClient::new(&settings.wechat_api_base, &settings.wechat_appid, &settings.wechat_secret)?,
+            limiter: SignInLimiter::new(settings.auth_rate_limit, settings.trust_proxy),
+            metrics: Arc::new(Metrics::default()),
+            timing: timing(settings),
+        })
+    }
+}
+
+pub fn timing(settings: &Settings) -> Timing {
+    Timing {
+        auto_confirm_after: chrono::Duration::hours(settings.auto_confirm_hours),
+        escalate_after: chrono::Duration::minutes(settings.escalate_minutes),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "藏龙智汇 API", version = "1.0.0",
+        description = "The backend of the 藏龙智汇 mini-program: needs and micro-services, volunteers, \
+                       points, the merchant alliance, projects and feedback of the Canglong community.",
+        license(name = "MIT OR Apache-2.0")),
+    components(schemas(canglong_openapi::Problem, canglong_openapi::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "system", description = "Health, readiness and metrics"),
+        (name = "auth", description = "Sign-in and tokens"),
+        (name = "me", description = "The signed-in person"),
+        (name = "needs", description = "Needs and micro-services (需求发布)"),
+        (name = "volunteers", description = "Volunteers and teams (志愿队)"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The routes with their documentation; the same call builds the served app and the document.
+fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(system::healthz)
+        .service(system::readyz)
+        .service(system::metrics)
+        .service(scope("/api/v1").configure(routes::configure))
+}
+
+/// The OpenAPI document the server serves (and `canglong openapi` prints).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    routes(App::new().into_utoipa_app()).split_for_parts().1
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found(&format!("{} {}", req.method(), req.path())))
+}
+
+fn query_error(e: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let message = e.to_string();
+    let err = if message.contains("unknown variant") {
+        ApiError::unprocessable("invalid_value", message)
+    } else {
+        ApiError::bad_request("invalid_query", message)
+    };
+    err.into()
+}
+
+fn path_error(_: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    ApiError::not_found(req.path()).into()
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: std::net::SocketAddr,
+    pub handle: ServerHandle,
+    server: actix_web::dev::Server,
+}
+
+impl Server {
+    /// Binds and builds the server; it runs when awaited with [`Server::run`].
+    pub fn build(settings: &Settings, state: AppState) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let addr = listener.local_addr()?;
+        let state = web::Data::new(state);
+        let docs = openapi_document();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = routes(
+                App::new()
+                    .wrap(Compress::default())
+                    .wrap(from_fn(observe))
+                    .app_data(state.clone())
+                    .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                    .app_data(web::QueryConfig::default().error_handler(query_error))
+                    .app_data(web::PathConfig::default().error_handler(path_error))
+                    .into_utoipa_app(),
+            )
+            .split_for_parts();
+            app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()))
+                .route("/docs", web::get().to(|| async { HttpResponse::Found().insert_header(("Location", "/docs/")).finish() }))
+                .default_service(web::to(not_found))
+        })
+        .shutdown_timeout(5)
+        .listen(listener)?;
+        if let Some(w) = settings.workers {
+            server = server.workers(w);
+        }
+        let server = server.run();
+        Ok(Self { addr, handle: server.handle(), server })
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Runs the periodic jobs every `every` until the process ends.
+pub fn spawn_sweeper(pool: Pool, timing: Timing, every: Duration) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(every);
+        loop {
+            tick.tick().await;
+            let pool = pool.clone();
+            match web::block(move || jobs::sweep(&pool, &timing)).await {
+                Ok(Ok(r)) if r != jobs::SweepReport::default() => tracing::info!(?r, "sweep"),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "sweep failed"),
+                Err(_) => tracing::warn!("sweep panicked"),
+            }
+        }
+    });
+}

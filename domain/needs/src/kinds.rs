@@ -1,0 +1,58 @@
+/// A need of this many minutes or fewer is a micro-service (微服务), claimable in one tap.
+pub const MICRO_MAX_MINUTES: i32 = 15;
+
+pub fn is_micro(estimated_minutes: i32) -> bool {
+    estimated_minutes <= MICRO_MAX_MINUTES
+}
+
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// What kind of help is needed.
+    Category {
+        MedicineRun = "medicine_run",
+        PhoneHelp = "phone_help",
+        Repair = "repair",
+        Companionship = "companionship",
+        Tutoring = "tutoring",
+        Errand = "errand",
+        Other = "other",
+    }
+);
+
+wire_enum!(
+    /// Who is served: 一老一小一新, or anyone.
+    TargetGroup {
+        Elderly = "elderly",
+        Child = "child",
+        NewEmployment = "new_employment",
+        General = "general",
+    }
+);
+
+wire_enum!(
+    NeedStatus {
+        Open = "open",
+        Claimed = "claimed",
+        Done = "done",
+        Confirmed = "confirmed",
+        Cancelled = "cancelled",
+        Expired = "expired",
+    }
+);

@@ -1,0 +1,14 @@
+//! Needs (需求) and their lifecycle: open → claimed → done → confirmed, or cancelled / expired.
+//! Every transition is a pure function of a [`NeedState`] that returns the next state or a
+//! [`DomainError`] with a stable code; storage applies the result in one transaction.
+
+mod kinds;
+mod lifecycle;
+mod matching;
+
+pub use kinds::{Category, NeedStatus, TargetGroup, is_micro, MICRO_MAX_MINUTES};
+pub use lifecycle::{
+    ClaimView, Completion, NeedDraft, NeedState, Timing, auto_confirm_due, escalation_due, expiry_due,
+    rate,
+};
+pub use matching::{MatchProfile, match_score};

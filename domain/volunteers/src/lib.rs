@@ -1,0 +1,158 @@
+//! Volunteer profiles: when someone may help ([`Availability`]) and the approval lifecycle
+//! ([`VolunteerStatus::decide`]).
+
+use canglong_core::{DomainError, NaiveDateTime};
+use chrono::{Datelike, FixedOffset, NaiveTime, TimeZone};
+use serde::{Deserialize, Serialize};
+
+/// Weekly slots are written in the community's local time (China Standard Time, UTC+8).
+const LOCAL_OFFSET_SECS: i32 = 8 * 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolunteerStatus {
+    Pending,
+    Active,
+    Suspended,
+    Rejected,
+}
+
+impl VolunteerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Rejected => "rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Active, Self::Suspended, Self::Rejected].into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// A community admin's decision: approve or reject an application, suspend an active
+    /// volunteer, reinstate a suspended one.
+    pub fn decide(self, approve: bool) -> Result<Self, DomainError> {
+        match (self, approve) {
+            (Self::Pending, true) | (Self::Suspended, true) => Ok(Self::Active),
+            (Self::Pending, false) => Ok(Self::Rejected),
+            (Self::Active, false) => Ok(Self::Suspended),
+            (from, _) => Err(DomainError::invalid(
+                "invalid_transition",
+                format!("a {} volunteer cannot be {}", from.as_str(), if approve { "approved" } else { "rejected" }),
+            )),
+        }
+    }
+
+    /// Whether an application may be (re)submitted over a profile in this state.
+    pub fn may_reapply(self) -> Result<(), DomainError> {
+        match self {
+            Self::Rejected => Ok(()),
+            Self::Pending | Self::Active => {
+                Err(DomainError::conflict("already_applied", "a volunteer profile already exists"))
+            }
+            Self::Suspended => Err(DomainError::forbidden("volunteer_suspended", "the profile is suspended")),
+        }
+    }
+}
+
+/// When a volunteer can help: any time ("flexible", as riders between deliveries), or weekly slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    Flexible,
+    Weekly(Vec<WeeklySlot>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklySlot {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    pub from: String,
+    pub to: String,
+}
+
+impl WeeklySlot {
+    fn times(&self) -> Option<(NaiveTime, NaiveTime)> {
+        let from = NaiveTime::parse_from_str(&self.from, "%H:%M").ok()?;
+        let to = NaiveTime::parse_from_str(&self.to, "%H:%M").ok()?;
+        Some((from, to))
+    }
+}
+
+impl Availability {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let Availability::Weekly(slots) = self else { return Ok(()) };
+        if slots.is_empty() || slots.len() > 21 {
+            return Err(DomainError::invalid("invalid_availability", "weekly needs 1 to 21 slots"));
+        }
+        for s in slots {
+            let ok = (1..=7).contains(&s.weekday) && s.times().is_some_and(|(f, t)| f < t);
+            if !ok {
+                return Err(DomainError::invalid(
+                    "invalid_availability",
+                    "each slot needs weekday 1-7 and from < to as HH:MM",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the volunteer can be there at `start` (UTC) for `minutes`.
+    pub fn covers(&self, start: NaiveDateTime, minutes: i32) -> bool {
+        let Availability::Weekly(slots) = self else { return true };
+        let Some(offset) = FixedOffset::east_opt(LOCAL_OFFSET_SECS) else { return false };
+        let local = offset.from_utc_datetime(&start);
+        let weekday = local.weekday().number_from_monday() as u8;
+        let begin = local.time();
+        let end = begin + chrono::Duration::minutes(i64::from(minutes));
+        slots.iter().any(|s| {
+            s.weekday == weekday && s.times().is_some_and(|(f, t)| f <= begin && end <= t && begin <= end)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn decisions_follow_the_lifecycle() {
+        use VolunteerStatus::*;
+        assert_eq!(Pending.decide(true), Ok(Active));
+        assert_eq!(Pending.decide(false), Ok(Rejected));
+        assert_eq!(Active.decide(false), Ok(Suspended));
+        assert_eq!(Suspended.decide(true), Ok(Active));
+        assert!(Active.decide(true).is_err());
+        assert!(Rejected.decide(true).is_err());
+        assert!(Rejected.may_reapply().is_ok());
+        assert!(Pending.may_reapply().is_err());
+    }
+
+    #[test]
+    fn weekly_slots_are_local_time() {
+        // 2026-03-02 is a Monday; 01:00 UTC is 09:00 in Wuhan.
+        let a = Availability::Weekly(vec![WeeklySlot { weekday: 1, from: "08:00".into(), to: "12:00".into() }]);
+        assert!(a.validate().is_ok());
+        assert!(a.covers(utc("2026-03-02 01:00"), 60));
+        assert!(!a.covers(utc("2026-03-02 01:00"), 240));
+        assert!(!a.covers(utc("2026-03-03 01:00"), 30));
+        assert!(Availability::Flexible.covers(utc("2026-03-03 01:00"), 30));
+    }
+
+    #[test]
+    fn bad_slots_are_refused() {
+        let bad = Availability::Weekly(vec![WeeklySlot { weekday: 8, from: "08:00".into(), to: "09:00".into() }]);
+        assert!(bad.validate().is_err());
+        let inverted = Availability::Weekly(vec![WeeklySlot { weekday: 1, from: "10:00".into(), to: "09:00".into() }]);
+        assert!(inverted.validate().is_err());
+    }
+
+    #[test]
+    fn wire_shape_is_flexible_or_weekly() {
+        assert_eq!(serde_json::to_string(&Availability::Flexible).unwrap(), "\"flexible\"");
+    }
+}

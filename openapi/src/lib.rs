@@ -1,0 +1,16 @@
+//! The wire contract of 藏龙智汇: every request and response body, with its OpenAPI schema.
+//! Requests reject unknown fields (a client cannot set server-owned fields such as `status`)
+//! and carry their validation rules; responses are views, never raw rows.
+
+pub mod auth;
+pub mod common;
+pub mod needs;
+pub mod volunteers;
+
+pub use auth::*;
+pub use common::*;
+pub use needs::*;
+pub use volunteers::*;
+
+/// The OpenAPI document as committed (`openapi/openapi.json`); the server must reproduce it.
+pub const COMMITTED_DOCUMENT: &str = include_str!("../openapi.json");

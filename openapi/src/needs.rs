@@ -1,0 +1,234 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    MedicineRun,
+    PhoneHelp,
+    Repair,
+    Companionship,
+    Tutoring,
+    Errand,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetGroup {
+    Elderly,
+    Child,
+    NewEmployment,
+    General,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedStatus {
+    Open,
+    Claimed,
+    Done,
+    Confirmed,
+    Cancelled,
+    Expired,
+}
+
+/// A need to post. Staff may post for an elderly resident with `on_behalf_of`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"category": "medicine_run", "target_group": "elderly", "title": "代买降压药",
+    "description": "帮忙去社区药房买一盒降压药", "place": "3栋2单元", "window_start": "2026-03-01T08:00:00Z",
+    "window_end": "2026-03-01T12:00:00Z", "estimated_minutes": 15, "slots": 1}))]
+pub struct NewNeed {
+    pub category: Category,
+    pub target_group: TargetGroup,
+    #[validate(length(min = 1, max = 100))]
+    pub title: String,
+    #[validate(length(max = 2000))]
+    #[serde(default)]
+    pub description: String,
+    /// Building / unit, e.g. `3栋2单元`.
+    #[validate(length(min = 1, max = 100))]
+    pub place: String,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    /// 15 or fewer makes the need a micro-service (one-tap claim).
+    #[validate(range(min = 1, max = 1440))]
+    pub estimated_minutes: i32,
+    #[validate(range(min = 1, max = 20))]
+    #[serde(default = "one")]
+    pub slots: i32,
+    /// A resident of the community the need is for (staff only).
+    pub on_behalf_of: Option<Uuid>,
+}
+
+fn one() -> i32 {
+    1
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Need {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub requester_id: Uuid,
+    pub posted_by: Uuid,
+    pub category: Category,
+    pub target_group: TargetGroup,
+    pub title: String,
+    pub description: String,
+    pub place: String,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    pub estimated_minutes: i32,
+    pub slots: i32,
+    pub slots_taken: i32,
+    /// A micro-service (微服务): 15 minutes or less.
+    pub micro: bool,
+    pub status: NeedStatus,
+    /// Unclaimed past the escalation age: flagged for team leads and social workers.
+    pub escalated: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Claim {
+    pub id: Uuid,
+    pub volunteer_id: Uuid,
+    pub user_id: Uuid,
+    /// `active`, `withdrawn` or `cancelled`.
+    pub status: String,
+    pub minutes: Option<i32>,
+    pub note: Option<String>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HistoryEntry {
+    pub action: String,
+    pub from_status: Option<NeedStatus>,
+    pub to_status: NeedStatus,
+    pub actor_id: Option<Uuid>,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Rating {
+    pub stars: i32,
+    pub tags: Vec<String>,
+    pub comment: String,
+    /// A low rating (1–2 stars), flagged for a social worker.
+    pub flagged: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One need with its claims, its full history and its rating.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NeedDetail {
+    #[serde(flatten)]
+    pub need: Need,
+    pub claims: Vec<Claim>,
+    pub history: Vec<HistoryEntry>,
+    pub rating: Option<Rating>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NeedPage {
+    pub items: Vec<Need>,
+    pub next_cursor: Option<String>,
+}
+
+/// A recommended need with how well it fits the caller.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Recommendation {
+    pub need: Need,
+    pub score: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecommendationList {
+    pub items: Vec<Recommendation>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NeedQuery {
+    pub status: Option<NeedStatus>,
+    pub category: Option<Category>,
+    pub target_group: Option<TargetGroup>,
+    pub micro: Option<bool>,
+    /// Needs whose place starts with this text (a building, a unit).
+    pub place: Option<String>,
+    /// Only the caller's own needs.
+    pub mine: Option<bool>,
+    /// Staff: needs escalated for being unclaimed too long.
+    pub escalated: Option<bool>,
+    pub cursor: Option<String>,
+    /// 1 to 100, default 20.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"minutes": 20, "note": "药已送到，老人已服药"}))]
+pub struct CompletionRequest {
+    #[validate(range(min = 1, max = 1440))]
+    pub minutes: i32,
+    #[validate(length(max = 1000))]
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "家人已经帮忙买了"}))]
+pub struct CancellationRequest {
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"stars": 5, "tags": ["准时", "耐心"], "comment": "谢谢小吴"}))]
+pub struct RatingRequest {
+    #[validate(range(min = 1, max = 5))]
+    pub stars: i32,
+    #[validate(length(max = 10))]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[validate(length(max = 1000))]
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A record of service done, pending verification by a social worker or admin.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServiceRecord {
+    pub id: Uuid,
+    pub volunteer_id: Uuid,
+    pub need_id: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    /// `need`, `session` or `staff`.
+    pub source: String,
+    pub content: String,
+    pub beneficiary_group: TargetGroup,
+    pub minutes_reported: i32,
+    pub minutes_approved: Option<i32>,
+    /// `pending`, `verified` or `rejected`.
+    pub status: String,
+    pub quality: Option<String>,
+    pub verified_by: Option<Uuid>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CompletionResult {
+    pub need: Need,
+    pub service_record: ServiceRecord,
+}

@@ -1,0 +1,14 @@
+DROP TABLE idempotency_keys;
+DROP TABLE service_records;
+DROP TABLE need_ratings;
+DROP TABLE need_events;
+DROP TABLE need_claims;
+DROP TABLE needs;
+DROP TABLE team_members;
+DROP TABLE volunteers;
+DROP TABLE teams;
+DROP TABLE refresh_tokens;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE communities;
+DROP TABLE subdistricts;

@@ -1,0 +1,141 @@
+//! One connection type over both backends, its pool, migrations and write transactions.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Opens a connection, choosing the backend by URL scheme (`AnyConnection::establish` would try
+/// each backend in turn and hide the real error).
+pub fn connect(url: &str) -> ConnectionResult<AnyConnection> {
+    match Backend::of(url) {
+        Backend::Postgres => {
+            let mut c = diesel::PgConnection::establish(url)?;
+            // A runaway query must not hold a pooled connection forever.
+            c.batch_execute("SET statement_timeout = '15s'")
+                .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            Ok(AnyConnection::Postgresql(c))
+        }
+        Backend::Sqlite => {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            let mut c = diesel::SqliteConnection::establish(path)?;
+            // WAL lets readers run beside the one writer; busy_timeout makes a second writer
+            // wait instead of failing with SQLITE_BUSY.
+            c.batch_execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            Ok(AnyConnection::Sqlite(c))
+        }
+    }
+}
+
+/// An r2d2 manager that keeps the real connection error (see [`connect`]).
+#[derive(Debug)]
+pub struct Manager(pub String);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        connect(&self.0).map_err(diesel::r2d2::Error::ConnectionError)
+    }
+    fn is_valid(&self, c: &mut AnyConnection) -> Result<(), Self::Error> {
+        c.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+    fn has_broken(&self, _c: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::Error> {
+    if let Backend::Sqlite = Backend::of(url) {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+    }
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager(url.to_string()))
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub fn migrate(conn: &mut AnyConnection) -> Result<usize, BoxError> {
+    let set = match conn {
+        AnyConnection::Sqlite(_) => SQLITE_MIGRATIONS,
+        AnyConnection::Postgresql(_) => POSTGRES_MIGRATIONS,
+    };
+    Ok(conn.run_pending_migrations(set)?.len())
+}
+
+/// Whether every embedded migration has been applied.
+pub fn is_migrated(conn: &mut AnyConnection) -> bool {
+    let set = match conn {
+        AnyConnection::Sqlite(_) => SQLITE_MIGRATIONS,
+        AnyConnection::Postgresql(_) => POSTGRES_MIGRATIONS,
+    };
+    conn.has_pending_migration(set).is_ok_and(|pending| !pending)
+}
+
+/// Runs `f` in one write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, taking the
+/// write lock up front, so two read-then-write transactions never deadlock into SQLITE_BUSY.
+/// On PostgreSQL rows are locked where needed with [`crate::lock`] helpers.
+pub fn write_tx<T, E>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            if let Err(commit_error) = <AnyConnection as Connection>::TransactionManager::commit_transaction(conn) {
+                let _ = <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn);
+                return Err(commit_error.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}

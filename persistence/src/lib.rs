@@ -1,0 +1,31 @@
+//! Storage for 藏龙智汇: one diesel code path over SQLite and PostgreSQL.
+//! Stores are plain functions taking `&mut AnyConnection` and returning plain rows; the
+//! decisions live in the domain crates and the transactions are opened by the caller with
+//! [`write_tx`].
+
+pub mod db;
+pub mod id;
+pub mod idempotency;
+pub mod needs;
+pub mod people;
+pub mod schema;
+pub mod service_records;
+pub mod volunteers;
+
+pub use db::{AnyConnection, Backend, Pool, PooledConn, connect, is_migrated, migrate, pool, write_tx};
+pub use id::Id;
+
+pub type QueryResult<T> = diesel::QueryResult<T>;
+
+/// Whether an error is a unique-constraint violation (a lost race on insert).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Stores a list as JSON text (the enum connection has no JSON type).
+pub fn to_json_text<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}

@@ -1,0 +1,232 @@
+//! Subdistricts, communities, users, their roles and refresh tokens.
+
+use canglong_core::{NaiveDateTime, Uuid, now};
+use diesel::prelude::*;
+
+use crate::schema::{communities, refresh_tokens, subdistricts, user_roles, users};
+use crate::{AnyConnection, Id, QueryResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: Id,
+    pub community_id: Id,
+    pub nickname: String,
+    pub username: Option<String>,
+    pub password_hash: Option<String>,
+    pub wechat_openid: Option<String>,
+    pub phone: Option<String>,
+    pub notification_prefs: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub community_id: Uuid,
+    pub nickname: String,
+    pub username: Option<String>,
+    pub password_hash: Option<String>,
+    pub wechat_openid: Option<String>,
+}
+
+/// The subdistrict of that name, created if missing.
+pub fn ensure_subdistrict(conn: &mut AnyConnection, name: &str) -> QueryResult<Uuid> {
+    let found: Option<Id> =
+        subdistricts::table.filter(subdistricts::name.eq(name)).select(subdistricts::id).first(conn).optional()?;
+    if let Some(id) = found {
+        return Ok(id.0);
+    }
+    let id = canglong_core::new_id();
+    diesel::insert_into(subdistricts::table)
+        .values((subdistricts::id.eq(Id(id)), subdistricts::name.eq(name), subdistricts::created_at.eq(now())))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn create_community(conn: &mut AnyConnection, subdistrict_id: Uuid, name: &str) -> QueryResult<Uuid> {
+    let id = canglong_core::new_id();
+    diesel::insert_into(communities::table)
+        .values((
+            communities::id.eq(Id(id)),
+            communities::subdistrict_id.eq(Id(subdistrict_id)),
+            communities::name.eq(name),
+            communities::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn community_exists(conn: &mut AnyConnection, id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(communities::table.filter(communities::id.eq(Id(id))))).get_result(conn)
+}
+
+pub fn find_community_by_name(conn: &mut AnyConnection, name: &str) -> QueryResult<Option<Uuid>> {
+    let id: Option<Id> =
+        communities::table.filter(communities::name.eq(name)).select(communities::id).first(conn).optional()?;
+    Ok(id.map(Uuid::from))
+}
+
+pub fn insert_user(conn: &mut AnyConnection, u: &NewUser) -> QueryResult<UserRow> {
+    let at = now();
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(Id(canglong_core::new_id())),
+            users::community_id.eq(Id(u.community_id)),
+            users::nickname.eq(&u.nickname),
+            users::username.eq(&u.username),
+            users::password_hash.eq(&u.password_hash),
+            users::wechat_openid.eq(&u.wechat_openid),
+            users::notification_prefs.eq("{}"),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .returning(users::all_columns)
+        .get_result(conn)
+}
+
+pub fn find_user(conn: &mut AnyConnection, id: Uuid) -> QueryResult<Option<UserRow>> {
+    users::table.find(Id(id)).select(UserRow::as_select()).first(conn).optional()
+}
+
+pub fn find_user_by_username(conn: &mut AnyConnection, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
+}
+
+pub fn find_user_by_openid(conn: &mut AnyConnection, openid: &str) -> QueryResult<Option<UserRow>> {
+    users::table.filter(users::wechat_openid.eq(openid)).select(UserRow::as_select()).first(conn).optional()
+}
+
+/// Updates the profile fields given; `None` leaves a field as it is.
+pub fn update_profile(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    nickname: Option<&str>,
+    phone: Option<&str>,
+    prefs: Option<&str>,
+) -> QueryResult<()> {
+    let target = users::table.find(Id(id));
+    if let Some(n) = nickname {
+        diesel::update(target).set(users::nickname.eq(n)).execute(conn)?;
+    }
+    if let Some(p) = phone {
+        diesel::update(target).set(users::phone.eq(p)).execute(conn)?;
+    }
+    if let Some(p) = prefs {
+        diesel::update(target).set(users::notification_prefs.eq(p)).execute(conn)?;
+    }
+    diesel::update(target).set(users::updated_at.eq(now())).execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &mut AnyConnection, id: Uuid, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(Id(id))).set(users::password_hash.eq(hash)).execute(conn).map(|_| ())
+}
+
+pub fn roles_of(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Vec<String>> {
+    user_roles::table
+        .filter(user_roles::user_id.eq(Id(user_id)))
+        .select(user_roles::role)
+        .order(user_roles::role)
+        .load(conn)
+}
+
+/// Grants a role; granting one already held changes nothing.
+pub fn grant_role(conn: &mut AnyConnection, user_id: Uuid, community_id: Uuid, role: &str) -> QueryResult<()> {
+    let held: bool = diesel::select(diesel::dsl::exists(
+        user_roles::table.filter(user_roles::user_id.eq(Id(user_id))).filter(user_roles::role.eq(role)),
+    ))
+    .get_result(conn)?;
+    if !held {
+        diesel::insert_into(user_roles::table)
+            .values((
+                user_roles::user_id.eq(Id(user_id)),
+                user_roles::role.eq(role),
+                user_roles::community_id.eq(Id(community_id)),
+                user_roles::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn revoke_role(conn: &mut AnyConnection, user_id: Uuid, role: &str) -> QueryResult<()> {
+    diesel::delete(user_roles::table.filter(user_roles::user_id.eq(Id(user_id))).filter(user_roles::role.eq(role)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshRow {
+    pub id: Id,
+    pub user_id: Id,
+    pub family_id: Id,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_refresh(
+    conn: &mut AnyConnection,
+    user_id: Uuid,
+    family_id: Uuid,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(Id(canglong_core::new_id())),
+            refresh_tokens::user_id.eq(Id(user_id)),
+            refresh_tokens::family_id.eq(Id(family_id)),
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::expires_at.eq(expires_at),
+            refresh_tokens::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_refresh(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<Option<RefreshRow>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(RefreshRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Spends a refresh token. Returns false if it was already spent or revoked (by a racing request
+/// too): the caller treats that as reuse.
+pub fn spend_refresh(conn: &mut AnyConnection, id: Uuid) -> QueryResult<bool> {
+    let n = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::id.eq(Id(id)))
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now()))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn revoke_family(conn: &mut AnyConnection, family_id: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(Id(family_id)))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now()))
+    .execute(conn)
+}
+
+pub fn revoke_all_of_user(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(Id(user_id)))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now()))
+    .execute(conn)
+}

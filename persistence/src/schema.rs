@@ -1,0 +1,227 @@
+//! The shared, hand-written schema (one for both backends; see `migrations/`).
+//! Ids are `DbUuid` (PostgreSQL `uuid`, SQLite text); times are UTC `Timestamp`.
+
+use crate::id::DbUuid;
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    subdistricts (id) {
+        id -> DbUuid,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    communities (id) {
+        id -> DbUuid,
+        subdistrict_id -> DbUuid,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    users (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        nickname -> Text,
+        username -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        wechat_openid -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        notification_prefs -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    user_roles (user_id, role) {
+        user_id -> DbUuid,
+        role -> Text,
+        community_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    refresh_tokens (id) {
+        id -> DbUuid,
+        user_id -> DbUuid,
+        family_id -> DbUuid,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    teams (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    volunteers (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        user_id -> DbUuid,
+        status -> Text,
+        skills -> Text,
+        availability -> Text,
+        places -> Text,
+        decided_by -> Nullable<DbUuid>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    team_members (team_id, volunteer_id) {
+        team_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        community_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    needs (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        requester_id -> DbUuid,
+        posted_by -> DbUuid,
+        category -> Text,
+        target_group -> Text,
+        title -> Text,
+        description -> Text,
+        place -> Text,
+        window_start -> Timestamp,
+        window_end -> Timestamp,
+        estimated_minutes -> Integer,
+        slots -> Integer,
+        slots_taken -> Integer,
+        micro -> Bool,
+        status -> Text,
+        escalated -> Bool,
+        escalated_at -> Nullable<Timestamp>,
+        done_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    need_claims (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        need_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        user_id -> DbUuid,
+        status -> Text,
+        minutes -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    need_events (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        need_id -> DbUuid,
+        actor_id -> Nullable<DbUuid>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    need_ratings (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        need_id -> DbUuid,
+        rater_id -> DbUuid,
+        stars -> Integer,
+        tags -> Text,
+        comment -> Text,
+        flagged -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    service_records (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        need_id -> Nullable<DbUuid>,
+        session_id -> Nullable<DbUuid>,
+        source -> Text,
+        content -> Text,
+        beneficiary_group -> Text,
+        minutes_reported -> Integer,
+        minutes_approved -> Nullable<Integer>,
+        status -> Text,
+        quality -> Nullable<Text>,
+        verified_by -> Nullable<DbUuid>,
+        verified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    idempotency_keys (user_id, key) {
+        user_id -> DbUuid,
+        key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    subdistricts, communities, users, user_roles, refresh_tokens, teams, volunteers, team_members,
+    needs, need_claims, need_events, need_ratings, service_records, idempotency_keys,
+);

@@ -1,0 +1,202 @@
+//! Volunteer profiles, teams and team membership.
+
+use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
+use diesel::prelude::*;
+
+use crate::db::MultiBackend;
+use crate::schema::{team_members, teams, volunteers};
+use crate::{AnyConnection, Id, QueryResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = volunteers)]
+pub struct VolunteerRow {
+    pub id: Id,
+    pub community_id: Id,
+    pub user_id: Id,
+    pub status: String,
+    /// JSON list of skill tags.
+    pub skills: String,
+    /// JSON: `"flexible"` or `{"weekly": [...]}`.
+    pub availability: String,
+    /// JSON list of preferred places.
+    pub places: String,
+    pub decided_by: Option<Id>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decision_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The JSON-encoded parts of an application.
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub skills: String,
+    pub availability: String,
+    pub places: String,
+}
+
+pub fn insert(conn: &mut AnyConnection, community_id: Uuid, user_id: Uuid, a: &Application) -> QueryResult<Uuid> {
+    let id = canglong_core::new_id();
+    let at = now();
+    diesel::insert_into(volunteers::table)
+        .values((
+            volunteers::id.eq(Id(id)),
+            volunteers::community_id.eq(Id(community_id)),
+            volunteers::user_id.eq(Id(user_id)),
+            volunteers::status.eq("pending"),
+            volunteers::skills.eq(&a.skills),
+            volunteers::availability.eq(&a.availability),
+            volunteers::places.eq(&a.places),
+            volunteers::created_at.eq(at),
+            volunteers::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// A rejected volunteer applies again: the profile goes back to `pending`.
+pub fn reapply(conn: &mut AnyConnection, id: Uuid, a: &Application) -> QueryResult<()> {
+    diesel::update(volunteers::table.find(Id(id)))
+        .set((
+            volunteers::status.eq("pending"),
+            volunteers::skills.eq(&a.skills),
+            volunteers::availability.eq(&a.availability),
+            volunteers::places.eq(&a.places),
+            volunteers::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn get(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<VolunteerRow>> {
+    volunteers::table
+        .filter(volunteers::id.eq(Id(id)))
+        .filter(volunteers::community_id.eq(Id(community_id)))
+        .select(VolunteerRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_user(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Option<VolunteerRow>> {
+    volunteers::table
+        .filter(volunteers::user_id.eq(Id(user_id)))
+        .select(VolunteerRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn decide(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    status: &str,
+    by: Uuid,
+    reason: Option<&str>,
+) -> QueryResult<()> {
+    let at = now();
+    diesel::update(volunteers::table.find(Id(id)))
+        .set((
+            volunteers::status.eq(status),
+            volunteers::decided_by.eq(Some(Id(by))),
+            volunteers::decided_at.eq(Some(at)),
+            volunteers::decision_reason.eq(reason),
+            volunteers::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub team_id: Option<Uuid>,
+    pub skill: Option<String>,
+}
+
+pub fn list(conn: &mut AnyConnection, community_id: Uuid, f: &Filter, page: &PageRequest) -> QueryResult<Vec<VolunteerRow>> {
+    let mut q = volunteers::table
+        .filter(volunteers::community_id.eq(Id(community_id)))
+        .select(VolunteerRow::as_select())
+        .into_boxed::<MultiBackend>();
+    if let Some(s) = &f.status {
+        q = q.filter(volunteers::status.eq(s.clone()));
+    }
+    if let Some(t) = f.team_id {
+        let members = team_members::table.filter(team_members::team_id.eq(Id(t))).select(team_members::volunteer_id);
+        q = q.filter(volunteers::id.eq_any(members));
+    }
+    if let Some(skill) = &f.skill {
+        // Skills are a JSON list of strings: match the quoted tag.
+        let quoted = crate::to_json_text(skill);
+        q = q.filter(volunteers::skills.like(format!("%{}%", quoted.replace('%', "").replace('_', "\\_"))).escape('\\'));
+    }
+    if let Some(c) = page.after {
+        q = q.filter(volunteers::id.lt(Id(c.0)));
+    }
+    q.order(volunteers::id.desc()).limit(i64::from(page.limit) + 1).load(conn)
+}
+
+pub fn team_ids(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    let ids: Vec<Id> = team_members::table
+        .filter(team_members::volunteer_id.eq(Id(volunteer_id)))
+        .order(team_members::team_id.asc())
+        .select(team_members::team_id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(Uuid::from).collect())
+}
+
+/// Adds the volunteer to each team not already joined.
+pub fn join_teams(conn: &mut AnyConnection, community_id: Uuid, volunteer_id: Uuid, team_ids: &[Uuid]) -> QueryResult<()> {
+    let current = self::team_ids(conn, volunteer_id)?;
+    for t in team_ids.iter().filter(|t| !current.contains(t)) {
+        diesel::insert_into(team_members::table)
+            .values((
+                team_members::team_id.eq(Id(*t)),
+                team_members::volunteer_id.eq(Id(volunteer_id)),
+                team_members::community_id.eq(Id(community_id)),
+                team_members::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = teams)]
+pub struct TeamRow {
+    pub id: Id,
+    pub community_id: Id,
+    pub name: String,
+    pub description: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_team(conn: &mut AnyConnection, community_id: Uuid, name: &str, description: &str) -> QueryResult<TeamRow> {
+    diesel::insert_into(teams::table)
+        .values((
+            teams::id.eq(Id(canglong_core::new_id())),
+            teams::community_id.eq(Id(community_id)),
+            teams::name.eq(name),
+            teams::description.eq(description),
+            teams::created_at.eq(now()),
+        ))
+        .returning(teams::all_columns)
+        .get_result(conn)
+}
+
+pub fn teams_of(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Vec<TeamRow>> {
+    teams::table
+        .filter(teams::community_id.eq(Id(community_id)))
+        .order(teams::id.asc())
+        .select(TeamRow::as_select())
+        .load(conn)
+}
+
+/// How many of `ids` are teams of this community (to refuse foreign or unknown team ids).
+pub fn count_teams_in(conn: &mut AnyConnection, community_id: Uuid, ids: &[Uuid]) -> QueryResult<i64> {
+    let ids: Vec<Id> = ids.iter().copied().map(Id).collect();
+    teams::table
+        .filter(teams::community_id.eq(Id(community_id)))
+        .filter(teams::id.eq_any(ids))
+        .count()
+        .get_result(conn)
+}
