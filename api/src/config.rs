@@ -31,6 +31,10 @@ pub struct Settings {
     #[arg(long, env = "CANGLONG_WECHAT_API_BASE", default_value = "https://api.weixin.qq.com", global = true)]
     pub wechat_api_base: String,
 
+    /// Total time allowed for one WeChat call, seconds.
+    #[arg(long, env = "CANGLONG_WECHAT_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub wechat_timeout_secs: u64,
+
     /// Sign-in requests per minute per client address (429 past it).
     #[arg(long, env = "CANGLONG_AUTH_RATE_LIMIT", default_value_t = 60, global = true)]
     pub auth_rate_limit: u32,
@@ -74,6 +78,7 @@ impl Settings {
             wechat_appid: "wx-test-appid".into(),
             wechat_secret: "wx-test-secret".into(),
             wechat_api_base: "http://127.0.0.1:9".into(),
+            wechat_timeout_secs: 2,
             auth_rate_limit: 10_000,
             trust_proxy: false,
             auto_confirm_hours: 72,

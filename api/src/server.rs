@@ -37,7 +37,12 @@ impl AppState {
         Ok(Self {
             pool,
             jwt: JwtKeys::new(&settings.jwt_key()?)?,
-            wechat: WechatClient::new(&settings.wechat_api_base, &settings.wechat_appid, &settings.wechat_secret)?,
+            wechat: WechatClient::new(
+                &settings.wechat_api_base,
+                &settings.wechat_appid,
+                &settings.wechat_secret,
+                Duration::from_secs(settings.wechat_timeout_secs.max(1)),
+            )?,
             limiter: SignInLimiter::new(settings.auth_rate_limit, settings.trust_proxy),
             metrics: Arc::new(Metrics::default()),
             timing: timing(settings),

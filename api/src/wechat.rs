@@ -34,10 +34,10 @@ struct Code2SessionReply {
 }
 
 impl WechatClient {
-    pub fn new(base: &str, appid: &str, secret: &str) -> Result<Self, String> {
+    pub fn new(base: &str, appid: &str, secret: &str, timeout: Duration) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(10))
+            .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| e.to_string())?;

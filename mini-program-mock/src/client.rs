@@ -1,0 +1,209 @@
+//! A typed client for every endpoint, as the mini-program calls them.
+
+use canglong_openapi::*;
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// A refused request: the status and, when the server sent one, its problem.
+#[derive(Debug, Clone)]
+pub struct ApiFailure {
+    pub status: StatusCode,
+    pub problem: Option<Problem>,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl ApiFailure {
+    /// The problem's stable `code`, or "" when there was none.
+    pub fn code(&self) -> &str {
+        self.problem.as_ref().map(|p| p.code.as_str()).unwrap_or("")
+    }
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?}", self.status, self.problem)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiFailure>;
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    /// A client of the server at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder().build().unwrap_or_else(|_| reqwest::Client::new());
+        Self { http, base: base.trim_end_matches('/').to_string(), token: None }
+    }
+
+    /// The same client acting with an access token.
+    pub fn with_token(&self, token: &str) -> Self {
+        Self { token: Some(token.to_string()), ..self.clone() }
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// A request builder for anything the typed methods do not cover.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut r = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = &self.token {
+            r = r.bearer_auth(t);
+        }
+        r
+    }
+
+    async fn send<T: DeserializeOwned>(&self, r: reqwest::RequestBuilder) -> ApiResult<T> {
+        let res = r.send().await.map_err(|e| ApiFailure {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            problem: Some(Problem {
+                type_: "about:blank".into(),
+                title: "unreachable".into(),
+                status: 503,
+                detail: e.to_string(),
+                code: "client_unreachable".into(),
+                errors: vec![],
+            }),
+            headers: Default::default(),
+        })?;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.unwrap_or_default();
+        if status.is_success() {
+            let body = if bytes.is_empty() { b"null".as_slice() } else { &bytes };
+            serde_json::from_slice(body).map_err(|e| ApiFailure {
+                status,
+                problem: Some(Problem {
+                    type_: "about:blank".into(),
+                    title: "unreadable response".into(),
+                    status: status.as_u16(),
+                    detail: format!("{e}: {}", String::from_utf8_lossy(&bytes)),
+                    code: "client_unreadable".into(),
+                    errors: vec![],
+                }),
+                headers,
+            })
+        } else {
+            Err(ApiFailure { status, problem: serde_json::from_slice(&bytes).ok(), headers })
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> ApiResult<T> {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B, key: Option<&str>) -> ApiResult<T> {
+        let mut r = self.request(Method::POST, path).json(body);
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        self.send(r).await
+    }
+
+    async fn post_empty<T: DeserializeOwned>(&self, path: &str, key: Option<&str>) -> ApiResult<T> {
+        let mut r = self.request(Method::POST, path);
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        self.send(r).await
+    }
+
+    // System
+
+    pub async fn healthz(&self) -> ApiResult<Health> {
+        self.get("/healthz").await
+    }
+    pub async fn readyz(&self) -> ApiResult<Health> {
+        self.get("/readyz").await
+    }
+
+    // Auth
+
+    pub async fn sign_in_wechat(&self, code: &str, community_id: Uuid) -> ApiResult<TokenResponse> {
+        self.post("/api/v1/auth/wechat", &WechatLogin { code: code.into(), community_id }, None).await
+    }
+    pub async fn sign_in_password(&self, username: &str, password: &str) -> ApiResult<TokenResponse> {
+        let body = PasswordLogin { username: username.into(), password: password.into() };
+        self.post("/api/v1/auth/login", &body, None).await
+    }
+    pub async fn refresh(&self, refresh_token: &str) -> ApiResult<TokenResponse> {
+        self.post("/api/v1/auth/refresh", &RefreshRequest { refresh_token: refresh_token.into() }, None).await
+    }
+    pub async fn sign_out(&self, refresh_token: Option<&str>) -> ApiResult<()> {
+        let body = LogoutRequest { refresh_token: refresh_token.map(str::to_string) };
+        self.post("/api/v1/auth/logout", &body, None).await
+    }
+
+    // Me
+
+    pub async fn me(&self) -> ApiResult<Me> {
+        self.get("/api/v1/me").await
+    }
+    pub async fn update_me(&self, update: &MeUpdate) -> ApiResult<Me> {
+        self.send(self.request(Method::PATCH, "/api/v1/me").json(update)).await
+    }
+
+    // Needs
+
+    pub async fn create_need(&self, need: &NewNeed) -> ApiResult<Need> {
+        self.post("/api/v1/needs", need, None).await
+    }
+    pub async fn list_needs(&self, q: &NeedQuery) -> ApiResult<NeedPage> {
+        self.send(self.request(Method::GET, "/api/v1/needs").query(q)).await
+    }
+    pub async fn recommended_needs(&self) -> ApiResult<RecommendationList> {
+        self.get("/api/v1/needs/recommended").await
+    }
+    pub async fn get_need(&self, id: Uuid) -> ApiResult<NeedDetail> {
+        self.get(&format!("/api/v1/needs/{id}")).await
+    }
+    pub async fn claim_need(&self, id: Uuid, key: Option<&str>) -> ApiResult<Claim> {
+        self.post_empty(&format!("/api/v1/needs/{id}/claims"), key).await
+    }
+    pub async fn withdraw_claim(&self, id: Uuid) -> ApiResult<Need> {
+        self.send(self.request(Method::DELETE, &format!("/api/v1/needs/{id}/claims/mine"))).await
+    }
+    pub async fn complete_need(&self, id: Uuid, body: &CompletionRequest, key: Option<&str>) -> ApiResult<CompletionResult> {
+        self.post(&format!("/api/v1/needs/{id}/completion"), body, key).await
+    }
+    pub async fn confirm_need(&self, id: Uuid) -> ApiResult<Need> {
+        self.post_empty(&format!("/api/v1/needs/{id}/confirmation"), None).await
+    }
+    pub async fn cancel_need(&self, id: Uuid, reason: &str) -> ApiResult<Need> {
+        self.post(&format!("/api/v1/needs/{id}/cancellation"), &CancellationRequest { reason: reason.into() }, None).await
+    }
+    pub async fn rate_need(&self, id: Uuid, body: &RatingRequest) -> ApiResult<Rating> {
+        self.post(&format!("/api/v1/needs/{id}/ratings"), body, None).await
+    }
+
+    // Volunteers and teams
+
+    pub async fn apply_volunteer(&self, body: &VolunteerApplication) -> ApiResult<Volunteer> {
+        self.post("/api/v1/volunteers", body, None).await
+    }
+    pub async fn list_volunteers(&self, q: &VolunteerQuery) -> ApiResult<VolunteerPage> {
+        self.send(self.request(Method::GET, "/api/v1/volunteers").query(q)).await
+    }
+    pub async fn get_volunteer(&self, id: Uuid) -> ApiResult<Volunteer> {
+        self.get(&format!("/api/v1/volunteers/{id}")).await
+    }
+    pub async fn decide_volunteer(&self, id: Uuid, approve: bool, reason: Option<&str>) -> ApiResult<Volunteer> {
+        let body = Decision { approve, reason: reason.map(str::to_string) };
+        self.post(&format!("/api/v1/volunteers/{id}/decision"), &body, None).await
+    }
+    pub async fn list_teams(&self) -> ApiResult<TeamList> {
+        self.get("/api/v1/teams").await
+    }
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests: the real server over real HTTP, on SQLite and on PostgreSQL.
+
+mod auth;
+mod contract;
+mod input;
+mod needs;
+mod races;
+mod storage;
+mod sweep;
+mod volunteers;
