@@ -73,16 +73,20 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Actor, ApiError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
-            match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                    ApiError::unauthorized("token_expired", "the access token has expired; refresh it")
-                }
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
+                    "token_expired",
+                    "the access token has expired; refresh it",
+                ),
                 _ => ApiError::unauthorized("invalid_token", "the access token is not valid"),
-            }
-        })?;
+            })?;
         let c = data.claims;
-        Ok(Actor { user_id: c.sub, community_id: c.community_id, roles: c.roles })
+        Ok(Actor {
+            user_id: c.sub,
+            community_id: c.community_id,
+            roles: c.roles,
+        })
     }
 }
 
@@ -106,12 +110,19 @@ impl FromRequest for Auth {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<Auth, ApiError> {
-    let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(ApiError::internal)?;
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::unauthorized("unauthenticated", "sign in first: send Authorization: Bearer <token>"))?;
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "unauthenticated",
+                "sign in first: send Authorization: Bearer <token>",
+            )
+        })?;
     let token = header
         .strip_prefix("Bearer ")
         .ok_or_else(|| ApiError::unauthorized("invalid_token", "use the Bearer scheme"))?;
@@ -120,19 +131,27 @@ fn authenticate(req: &HttpRequest) -> Result<Auth, ApiError> {
 
 /// Parses stored role names, skipping any this build does not know.
 pub fn parse_roles(names: &[String]) -> Vec<Role> {
-    names.iter().filter_map(|n| Role::from_str(n).ok()).collect()
+    names
+        .iter()
+        .filter_map(|n| Role::from_str(n).ok())
+        .collect()
 }
 
 /// Hashes a password with argon2id (m=19456 KiB, t=2, p=1: the crate's and OWASP's default).
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| {
-        tracing::error!(error = %e, "password hash");
-        ApiError::internal()
-    })
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hash");
+            ApiError::internal()
+        })
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), phc).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), phc)
+        .is_ok()
 }
 
 /// A new opaque refresh token (256 random bits) and the hash that is stored.
@@ -145,7 +164,10 @@ pub fn new_refresh_token() -> Result<(String, String), ApiError> {
 }
 
 pub fn hash_refresh_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Sign-in attempts per client address (GCRA), answering 429 with `Retry-After`.
@@ -157,14 +179,26 @@ pub struct SignInLimiter {
 impl SignInLimiter {
     pub fn new(per_minute: u32, trust_proxy: bool) -> Arc<Self> {
         let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        Arc::new(Self { limiter: RateLimiter::keyed(Quota::per_minute(n)), trust_proxy })
+        Arc::new(Self {
+            limiter: RateLimiter::keyed(Quota::per_minute(n)),
+            trust_proxy,
+        })
     }
 
     pub fn check(&self, req: &HttpRequest) -> Result<(), ApiError> {
         let info = req.connection_info();
-        let addr = if self.trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
+        let addr = if self.trust_proxy {
+            info.realip_remote_addr()
+        } else {
+            info.peer_addr()
+        };
         let ip = addr
-            .and_then(|a| a.parse::<std::net::SocketAddr>().map(|s| s.ip()).ok().or_else(|| a.parse().ok()))
+            .and_then(|a| {
+                a.parse::<std::net::SocketAddr>()
+                    .map(|s| s.ip())
+                    .ok()
+                    .or_else(|| a.parse().ok())
+            })
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         self.limiter.check_key(&ip).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
@@ -186,7 +220,11 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_reject_tampering() {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
-        let actor = Actor { user_id: Uuid::now_v7(), community_id: Uuid::now_v7(), roles: vec![Role::Resident] };
+        let actor = Actor {
+            user_id: Uuid::now_v7(),
+            community_id: Uuid::now_v7(),
+            roles: vec![Role::Resident],
+        };
         let token = keys.issue(&actor).unwrap();
         assert_eq!(keys.verify(&token).unwrap(), actor);
         let other = JwtKeys::new(b"another-key-another-key-another-k").unwrap();

@@ -6,11 +6,21 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// `sqlite://PATH` or `postgres://…`
-    #[arg(long, env = "CANGLONG_DATABASE_URL", default_value = "sqlite://data/canglong.db", global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_DATABASE_URL",
+        default_value = "sqlite://data/canglong.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Listen address.
-    #[arg(long, env = "CANGLONG_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: String,
 
     /// `dev` allows a generated JWT secret; anything else requires CANGLONG_JWT_SECRET.
@@ -18,41 +28,87 @@ pub struct Settings {
     pub env: String,
 
     /// HMAC key for access tokens, at least 32 bytes.
-    #[arg(long, env = "CANGLONG_JWT_SECRET", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
     pub jwt_secret: Option<String>,
 
     #[arg(long, env = "CANGLONG_WECHAT_APPID", default_value = "", global = true)]
     pub wechat_appid: String,
 
-    #[arg(long, env = "CANGLONG_WECHAT_SECRET", default_value = "", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_WECHAT_SECRET",
+        default_value = "",
+        hide_env_values = true,
+        global = true
+    )]
     pub wechat_secret: String,
 
     /// Where code2Session is called; tests point it at a fake server.
-    #[arg(long, env = "CANGLONG_WECHAT_API_BASE", default_value = "https://api.weixin.qq.com", global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_WECHAT_API_BASE",
+        default_value = "https://api.weixin.qq.com",
+        global = true
+    )]
     pub wechat_api_base: String,
 
     /// Total time allowed for one WeChat call, seconds.
-    #[arg(long, env = "CANGLONG_WECHAT_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_WECHAT_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
     pub wechat_timeout_secs: u64,
 
     /// Sign-in requests per minute per client address (429 past it).
-    #[arg(long, env = "CANGLONG_AUTH_RATE_LIMIT", default_value_t = 60, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_AUTH_RATE_LIMIT",
+        default_value_t = 60,
+        global = true
+    )]
     pub auth_rate_limit: u32,
 
     /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
-    #[arg(long, env = "CANGLONG_TRUST_PROXY", default_value_t = false, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_TRUST_PROXY",
+        default_value_t = false,
+        global = true
+    )]
     pub trust_proxy: bool,
 
     /// A done need is confirmed automatically after this many hours.
-    #[arg(long, env = "CANGLONG_AUTO_CONFIRM_HOURS", default_value_t = 72, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_AUTO_CONFIRM_HOURS",
+        default_value_t = 72,
+        global = true
+    )]
     pub auto_confirm_hours: i64,
 
     /// An open need unclaimed for this many minutes is escalated.
-    #[arg(long, env = "CANGLONG_ESCALATE_MINUTES", default_value_t = 120, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_ESCALATE_MINUTES",
+        default_value_t = 120,
+        global = true
+    )]
     pub escalate_minutes: i64,
 
     /// How often `serve` runs the periodic jobs.
-    #[arg(long, env = "CANGLONG_SWEEP_SECONDS", default_value_t = 60, global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_SWEEP_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
     pub sweep_seconds: u64,
 
     #[arg(long, env = "CANGLONG_POOL_SIZE", default_value_t = 16, global = true)]

@@ -17,7 +17,13 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), errors: vec![], retry_after: None }
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            errors: vec![],
+            retry_after: None,
+        }
     }
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, detail)
@@ -29,7 +35,11 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, code, detail)
     }
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, detail)
@@ -38,10 +48,17 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
     }
     pub fn unavailable(code: &'static str, detail: impl Into<String>, retry_after: u64) -> Self {
-        Self { retry_after: Some(retry_after), ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail) }
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
+        }
     }
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an unexpected error occurred")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an unexpected error occurred",
+        )
     }
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors;
@@ -51,7 +68,11 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         Problem {
             type_: format!("https://canglong.example/problems/{}", self.code),
-            title: self.status.canonical_reason().unwrap_or("Error").to_string(),
+            title: self
+                .status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .to_string(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_string(),
@@ -72,7 +93,10 @@ impl ResponseError for ApiError {
     }
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status);
-        res.insert_header((CONTENT_TYPE, HeaderValue::from_static("application/problem+json")));
+        res.insert_header((
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
         if let Some(secs) = self.retry_after {
             res.insert_header((RETRY_AFTER, secs.to_string()));
         }
@@ -95,7 +119,10 @@ impl From<DomainError> for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         if canglong_persistence::is_unique_violation(&e) {
-            return Self::conflict("conflict", "the request conflicts with a concurrent change; retry");
+            return Self::conflict(
+                "conflict",
+                "the request conflicts with a concurrent change; retry",
+            );
         }
         // Logged once here; the client sees no SQL.
         tracing::error!(error = %e, "database error");

@@ -33,7 +33,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
         Box::pin(async move {
             let bytes = bytes.await.map_err(|e| {
                 if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds {BODY_LIMIT} bytes"))
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("the body exceeds {BODY_LIMIT} bytes"),
+                    )
                 } else {
                     ApiError::bad_request("malformed_body", "the body could not be read")
                 }
@@ -63,8 +67,16 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::unprocessable("invalid_value", format!("{field}: {message}"))
                 .with_errors(vec![FieldError { field, message }])
         } else if inner.is_data() {
-            let field_errors = if field == "." { vec![] } else { vec![FieldError { field: field.clone(), message: message.clone() }] };
-            ApiError::bad_request("malformed_body", format!("{field}: {message}")).with_errors(field_errors)
+            let field_errors = if field == "." {
+                vec![]
+            } else {
+                vec![FieldError {
+                    field: field.clone(),
+                    message: message.clone(),
+                }]
+            };
+            ApiError::bad_request("malformed_body", format!("{field}: {message}"))
+                .with_errors(field_errors)
         } else {
             ApiError::bad_request("malformed_json", message)
         }
@@ -74,24 +86,37 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn validation_error(errors: ValidationErrors) -> ApiError {
     let mut list = vec![];
     collect(&errors, "", &mut list);
-    let detail = list.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+    let detail = list
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
     ApiError::unprocessable("validation_failed", detail).with_errors(list)
 }
 
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
         match kind {
             ValidationErrorsKind::Field(errs) => {
                 for e in errs {
                     let mut message = e.code.to_string();
-                    let mut params: Vec<_> = e.params.iter().filter(|(k, _)| *k != "value").collect();
+                    let mut params: Vec<_> =
+                        e.params.iter().filter(|(k, _)| *k != "value").collect();
                     params.sort_by(|a, b| a.0.cmp(b.0));
                     if !params.is_empty() {
-                        let p: Vec<String> = params.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                        let p: Vec<String> =
+                            params.iter().map(|(k, v)| format!("{k} {v}")).collect();
                         message = format!("{message} ({})", p.join(", "));
                     }
-                    out.push(FieldError { field: path.clone(), message });
+                    out.push(FieldError {
+                        field: path.clone(),
+                        message,
+                    });
                 }
             }
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
@@ -115,7 +140,10 @@ impl FromRequest for IdempotencyKey {
         let key = match req.headers().get("idempotency-key") {
             None => Ok(IdempotencyKey(None)),
             Some(v) => match v.to_str() {
-                Ok(s) if (1..=128).contains(&s.len()) && s.bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
+                Ok(s)
+                    if (1..=128).contains(&s.len())
+                        && s.bytes().all(|b| (0x21..=0x7e).contains(&b)) =>
+                {
                     Ok(IdempotencyKey(Some(s.to_string())))
                 }
                 _ => Err(ApiError::unprocessable(

@@ -46,7 +46,14 @@ where
             return Ok(Err(stored));
         }
         let (status, body) = op(conn)?;
-        idempotency::insert(conn, user_id, &k, &fp, i32::from(status.as_u16()), &body.to_string())?;
+        idempotency::insert(
+            conn,
+            user_id,
+            &k,
+            &fp,
+            i32::from(status.as_u16()),
+            &body.to_string(),
+        )?;
         Ok(Ok((status, body)))
     })
     .await;
@@ -55,7 +62,10 @@ where
         Ok(Err(stored)) => replay(stored, &fingerprint),
         Err(e) => {
             // A concurrent request with the same key may have won; if so, answer as it did.
-            let stored = db::read(&state.pool, move |c| Ok(idempotency::find(c, user_id, &key)?)).await?;
+            let stored = db::read(&state.pool, move |c| {
+                Ok(idempotency::find(c, user_id, &key)?)
+            })
+            .await?;
             match stored {
                 Some(s) => replay(s, &fingerprint),
                 None => Err(e),
@@ -64,15 +74,20 @@ where
     }
 }
 
-fn replay(stored: idempotency::StoredResponse, fingerprint: &str) -> Result<HttpResponse, ApiError> {
+fn replay(
+    stored: idempotency::StoredResponse,
+    fingerprint: &str,
+) -> Result<HttpResponse, ApiError> {
     if stored.request_hash != fingerprint {
         return Err(ApiError::conflict(
             "idempotency_key_reused",
             "this Idempotency-Key was already used with a different request",
         ));
     }
-    let status = StatusCode::from_u16(stored.status_code as u16).map_err(|_| ApiError::internal())?;
-    let body: serde_json::Value = serde_json::from_str(&stored.response_body).map_err(|_| ApiError::internal())?;
+    let status =
+        StatusCode::from_u16(stored.status_code as u16).map_err(|_| ApiError::internal())?;
+    let body: serde_json::Value =
+        serde_json::from_str(&stored.response_body).map_err(|_| ApiError::internal())?;
     Ok(respond(status, &body, true))
 }
 

@@ -26,17 +26,48 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
     let at = now();
     for row in store::sweep_candidates(&mut conn, "open", BATCH)? {
         if expiry_due(NeedStatus::Open, row.window_end, at) {
-            if apply(&mut conn, row.community_id.0, row.id.0, |r| expiry_due(status(r), r.window_end, at), NeedStatus::Expired, "expired")? {
+            if apply(
+                &mut conn,
+                row.community_id.0,
+                row.id.0,
+                |r| expiry_due(status(r), r.window_end, at),
+                NeedStatus::Expired,
+                "expired",
+            )? {
                 report.expired += 1;
             }
-        } else if escalation_due(NeedStatus::Open, row.slots_taken, row.escalated, row.created_at, at, timing) {
+        } else if escalation_due(
+            NeedStatus::Open,
+            row.slots_taken,
+            row.escalated,
+            row.created_at,
+            at,
+            timing,
+        ) {
             let escalated = write_tx(&mut conn, |c| -> Result<bool, ApiError> {
-                let Some(r) = store::lock(c, row.community_id.0, row.id.0)? else { return Ok(false) };
-                if !escalation_due(status(&r), r.slots_taken, r.escalated, r.created_at, at, timing) {
+                let Some(r) = store::lock(c, row.community_id.0, row.id.0)? else {
+                    return Ok(false);
+                };
+                if !escalation_due(
+                    status(&r),
+                    r.slots_taken,
+                    r.escalated,
+                    r.created_at,
+                    at,
+                    timing,
+                ) {
                     return Ok(false);
                 }
                 store::mark_escalated(c, r.id.0, at)?;
-                store::record_event(c, &r, None, "escalated", Some(&r.status), &r.status, Some("unclaimed too long"))?;
+                store::record_event(
+                    c,
+                    &r,
+                    None,
+                    "escalated",
+                    Some(&r.status),
+                    &r.status,
+                    Some("unclaimed too long"),
+                )?;
                 Ok(true)
             })?;
             report.escalated += usize::from(escalated);
@@ -44,7 +75,14 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
     }
     for row in store::sweep_candidates(&mut conn, "done", BATCH)? {
         if auto_confirm_due(NeedStatus::Done, row.done_at, at, timing)
-            && apply(&mut conn, row.community_id.0, row.id.0, |r| auto_confirm_due(status(r), r.done_at, at, timing), NeedStatus::Confirmed, "auto_confirmed")?
+            && apply(
+                &mut conn,
+                row.community_id.0,
+                row.id.0,
+                |r| auto_confirm_due(status(r), r.done_at, at, timing),
+                NeedStatus::Confirmed,
+                "auto_confirmed",
+            )?
         {
             report.auto_confirmed += 1;
         }
@@ -66,7 +104,9 @@ fn apply(
     action: &str,
 ) -> Result<bool, ApiError> {
     write_tx(conn, |c| {
-        let Some(r) = store::lock(c, community, id)? else { return Ok(false) };
+        let Some(r) = store::lock(c, community, id)? else {
+            return Ok(false);
+        };
         if !still_due(&r) {
             return Ok(false);
         }

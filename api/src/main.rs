@@ -10,7 +10,11 @@ use canglong_persistence::{people, write_tx};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "canglong", version, about = "藏龙智汇 backend: server and operations")]
+#[command(
+    name = "canglong",
+    version,
+    about = "藏龙智汇 backend: server and operations"
+)]
 struct Cli {
     #[command(flatten)]
     settings: Settings,
@@ -89,7 +93,9 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CANGLONG_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("CANGLONG_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -101,7 +107,10 @@ type Res = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 fn run(cli: Cli) -> Res {
     let s = cli.settings;
-    match cli.command.unwrap_or(Command::Serve { no_migrate: false, demo: false }) {
+    match cli.command.unwrap_or(Command::Serve {
+        no_migrate: false,
+        demo: false,
+    }) {
         Command::Serve { no_migrate, demo } => serve(&s, no_migrate, demo),
         Command::Migrate => {
             let pool = canglong_persistence::pool(&s.database_url, 1)?;
@@ -114,7 +123,9 @@ fn run(cli: Cli) -> Res {
             print_seed(seed::seed_demo(&mut *pool.get()?)?);
             Ok(())
         }
-        Command::Community { command: CommunityCommand::Create { name, subdistrict } } => {
+        Command::Community {
+            command: CommunityCommand::Create { name, subdistrict },
+        } => {
             let pool = migrated_pool(&s, 1)?;
             let id = write_tx(&mut *pool.get()?, |c| {
                 let sd = people::ensure_subdistrict(c, &subdistrict)?;
@@ -123,8 +134,18 @@ fn run(cli: Cli) -> Res {
             println!("{id}");
             Ok(())
         }
-        Command::User { command: UserCommand::Create { username, role, community, nickname } } => {
-            let role: Role = role.parse().map_err(|e: canglong_core::DomainError| e.message.to_string())?;
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    community,
+                    nickname,
+                },
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e: canglong_core::DomainError| e.message.to_string())?;
             let password = match std::env::var("CANGLONG_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
@@ -138,30 +159,36 @@ fn run(cli: Cli) -> Res {
             }
             let hash = canglong_api::auth::hash_password(&password).map_err(|e| e.to_string())?;
             let pool = migrated_pool(&s, 1)?;
-            let id = write_tx(&mut *pool.get()?, |c| -> Result<uuid::Uuid, Box<dyn std::error::Error + Send + Sync>> {
-                if !people::community_exists(c, community)? {
-                    return Err("no such community".into());
-                }
-                let u = people::insert_user(
-                    c,
-                    &people::NewUser {
-                        community_id: community,
-                        nickname: nickname.unwrap_or_else(|| username.clone()),
-                        username: Some(username.clone()),
-                        password_hash: Some(hash),
-                        wechat_openid: None,
-                    },
-                )?;
-                people::grant_role(c, u.id.0, community, role.as_str())?;
-                Ok(u.id.0)
-            })?;
+            let id = write_tx(
+                &mut *pool.get()?,
+                |c| -> Result<uuid::Uuid, Box<dyn std::error::Error + Send + Sync>> {
+                    if !people::community_exists(c, community)? {
+                        return Err("no such community".into());
+                    }
+                    let u = people::insert_user(
+                        c,
+                        &people::NewUser {
+                            community_id: community,
+                            nickname: nickname.unwrap_or_else(|| username.clone()),
+                            username: Some(username.clone()),
+                            password_hash: Some(hash),
+                            wechat_openid: None,
+                        },
+                    )?;
+                    people::grant_role(c, u.id.0, community, role.as_str())?;
+                    Ok(u.id.0)
+                },
+            )?;
             println!("{id}");
             Ok(())
         }
         Command::Sweep => {
             let pool = migrated_pool(&s, 2)?;
             let r = jobs::sweep(&pool, &server::timing(&s))?;
-            println!("expired {} escalated {} auto_confirmed {}", r.expired, r.escalated, r.auto_confirmed);
+            println!(
+                "expired {} escalated {} auto_confirmed {}",
+                r.expired, r.escalated, r.auto_confirmed
+            );
             Ok(())
         }
         Command::Openapi => {
@@ -171,7 +198,10 @@ fn run(cli: Cli) -> Res {
     }
 }
 
-fn migrated_pool(s: &Settings, size: u32) -> Result<canglong_persistence::Pool, Box<dyn std::error::Error + Send + Sync>> {
+fn migrated_pool(
+    s: &Settings,
+    size: u32,
+) -> Result<canglong_persistence::Pool, Box<dyn std::error::Error + Send + Sync>> {
     let pool = canglong_persistence::pool(&s.database_url, size)?;
     canglong_persistence::migrate(&mut *pool.get()?)?;
     Ok(pool)

@@ -34,7 +34,8 @@ pub struct Metrics {
 impl Metrics {
     fn record(&self, route: &str, method: &str, status: u16, secs: f64) {
         if let Ok(mut m) = self.requests.lock() {
-            *m.entry((route.to_string(), method.to_string(), status)).or_default() += 1;
+            *m.entry((route.to_string(), method.to_string(), status))
+                .or_default() += 1;
         }
         if let Ok(mut l) = self.latency.lock() {
             let s = l.entry(route.to_string()).or_default();
@@ -51,7 +52,9 @@ impl Metrics {
     /// The Prometheus text exposition, with the pool's state.
     pub fn render(&self, pool: &canglong_persistence::Pool) -> String {
         let mut out = String::new();
-        out.push_str("# HELP canglong_http_requests_total HTTP requests by route, method and status.\n");
+        out.push_str(
+            "# HELP canglong_http_requests_total HTTP requests by route, method and status.\n",
+        );
         out.push_str("# TYPE canglong_http_requests_total counter\n");
         if let Ok(m) = self.requests.lock() {
             for ((route, method, status), n) in m.iter() {
@@ -72,16 +75,36 @@ impl Metrics {
                         s.buckets[i]
                     );
                 }
-                let _ = writeln!(out, "canglong_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", s.count);
-                let _ = writeln!(out, "canglong_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", s.sum);
-                let _ = writeln!(out, "canglong_http_request_duration_seconds_count{{route=\"{route}\"}} {}", s.count);
+                let _ = writeln!(
+                    out,
+                    "canglong_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    s.count
+                );
+                let _ = writeln!(
+                    out,
+                    "canglong_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    s.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "canglong_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    s.count
+                );
             }
         }
         let state = pool.state();
         out.push_str("# HELP canglong_db_pool_connections Database pool connections.\n");
         out.push_str("# TYPE canglong_db_pool_connections gauge\n");
-        let _ = writeln!(out, "canglong_db_pool_connections{{state=\"idle\"}} {}", state.idle_connections);
-        let _ = writeln!(out, "canglong_db_pool_connections{{state=\"in_use\"}} {}", state.connections - state.idle_connections);
+        let _ = writeln!(
+            out,
+            "canglong_db_pool_connections{{state=\"idle\"}} {}",
+            state.idle_connections
+        );
+        let _ = writeln!(
+            out,
+            "canglong_db_pool_connections{{state=\"in_use\"}} {}",
+            state.connections - state.idle_connections
+        );
         let _ = writeln!(out, "canglong_db_pool_max {}", pool.max_size());
         out
     }
@@ -97,16 +120,23 @@ pub async fn observe(
         .headers()
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
-        .filter(|s| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| (0x21..=0x7e).contains(&b)))
+        .filter(|s| {
+            !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| (0x21..=0x7e).contains(&b))
+        })
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let method = req.method().to_string();
-    let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.metrics.clone());
 
     let mut res = next.call(req).await?;
     let status = res.status().as_u16();
     // Routing has run by now, so the matched pattern is known (ids stay out of the labels).
-    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".into());
     let secs = started.elapsed().as_secs_f64();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(REQUEST_ID, v);
@@ -115,6 +145,13 @@ pub async fn observe(
         m.record(&route, &method, status, secs);
     }
     // The path pattern, never the query string: it may carry codes or tokens.
-    tracing::info!(request_id, method, route, status, ms = (secs * 1000.0).round() as u64, "request");
+    tracing::info!(
+        request_id,
+        method,
+        route,
+        status,
+        ms = (secs * 1000.0).round() as u64,
+        "request"
+    );
     Ok(res)
 }

@@ -12,8 +12,14 @@ pub const DEMO_PASSWORD: &str = "canglong-demo-2026";
 
 const TEAMS: [(&str, &str); 3] = [
     ("银龄教育志愿队", "退休教师：书法、葫芦丝课程（15人）"),
-    ("童伴成长志愿队", "家长志愿者：科学实验、心理健康讲座（30余人）"),
-    ("\"红骑侠\"志愿队", "美团、顺丰骑手：灵活微服务，关爱独居老人（15人）"),
+    (
+        "童伴成长志愿队",
+        "家长志愿者：科学实验、心理健康讲座（30余人）",
+    ),
+    (
+        "\"红骑侠\"志愿队",
+        "美团、顺丰骑手：灵活微服务，关爱独居老人（15人）",
+    ),
 ];
 
 const STAFF: [(&str, &str, &str); 4] = [
@@ -39,16 +45,27 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     write_tx(conn, |conn| {
         if people::find_community_by_name(conn, DEMO_COMMUNITY)?.is_some() {
-            return Err(ApiError::conflict("already_seeded", "the demo is already loaded"));
+            return Err(ApiError::conflict(
+                "already_seeded",
+                "the demo is already loaded",
+            ));
         }
         let sd = people::ensure_subdistrict(conn, DEMO_SUBDISTRICT)?;
         let community = people::create_community(conn, sd, DEMO_COMMUNITY)?;
         let mut team_ids = vec![];
         for (name, description) in TEAMS {
-            team_ids.push(volunteers::insert_team(conn, community, name, description)?.id.0);
+            team_ids.push(
+                volunteers::insert_team(conn, community, name, description)?
+                    .id
+                    .0,
+            );
         }
         let mut logins = vec![];
-        let mut add = |conn: &mut AnyConnection, username: &str, nickname: &str, roles: &[&str]| -> Result<Uuid, ApiError> {
+        let mut add = |conn: &mut AnyConnection,
+                       username: &str,
+                       nickname: &str,
+                       roles: &[&str]|
+         -> Result<Uuid, ApiError> {
             let user = people::insert_user(
                 conn,
                 &people::NewUser {
@@ -62,7 +79,10 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
             for r in roles {
                 people::grant_role(conn, user.id.0, community, r)?;
             }
-            logins.push(Login { username: username.into(), role: roles.join("+") });
+            logins.push(Login {
+                username: username.into(),
+                role: roles.join("+"),
+            });
             Ok(user.id.0)
         };
         for (username, nickname, role) in STAFF {
@@ -72,29 +92,77 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
         let liu = add(conn, "liu_nvshi", "刘女士", &["resident"])?;
         // Volunteers: a rider of 红骑侠 and a retired teacher of 银龄教育, approved.
         let volunteers_seed = [
-            ("xiaowu", "小吴", 2, r#"["medicine_run","errand"]"#, r#""flexible""#),
-            ("teacher_zhang", "张老师", 0, r#"["tutoring","phone_help"]"#, r#"{"weekly":[{"weekday":6,"from":"09:00","to":"11:30"}]}"#),
+            (
+                "xiaowu",
+                "小吴",
+                2,
+                r#"["medicine_run","errand"]"#,
+                r#""flexible""#,
+            ),
+            (
+                "teacher_zhang",
+                "张老师",
+                0,
+                r#"["tutoring","phone_help"]"#,
+                r#"{"weekly":[{"weekday":6,"from":"09:00","to":"11:30"}]}"#,
+            ),
         ];
         for (username, nickname, team, skills, availability) in volunteers_seed {
             let user = add(conn, username, nickname, &["resident", "volunteer"])?;
-            let app = volunteers::Application { skills: skills.into(), availability: availability.into(), places: "[]".into() };
+            let app = volunteers::Application {
+                skills: skills.into(),
+                availability: availability.into(),
+                places: "[]".into(),
+            };
             let v = volunteers::insert(conn, community, user, &app)?;
             volunteers::decide(conn, v, "active", user, Some("demo"))?;
             volunteers::join_teams(conn, community, v, &[team_ids[team]])?;
         }
         seed_needs(conn, community, wang, liu)?;
-        Ok(Seeded { community_id: community, logins })
+        Ok(Seeded {
+            community_id: community,
+            logins,
+        })
     })
 }
 
-fn seed_needs(conn: &mut AnyConnection, community: Uuid, wang: Uuid, liu: Uuid) -> Result<(), ApiError> {
+fn seed_needs(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    wang: Uuid,
+    liu: Uuid,
+) -> Result<(), ApiError> {
     use canglong_persistence::needs::{self as store, NeedRow};
     let at = canglong_core::now();
     let day = chrono::Duration::days(1);
     let needs = [
-        (wang, "medicine_run", "elderly", "代买降压药", "社区药房，一盒硝苯地平", "3栋2单元", 15),
-        (wang, "phone_help", "elderly", "教我用手机挂号", "想学会在手机上预约医院", "3栋2单元", 45),
-        (liu, "tutoring", "child", "周末辅导数学", "五年级，分数应用题", "8栋1单元", 60),
+        (
+            wang,
+            "medicine_run",
+            "elderly",
+            "代买降压药",
+            "社区药房，一盒硝苯地平",
+            "3栋2单元",
+            15,
+        ),
+        (
+            wang,
+            "phone_help",
+            "elderly",
+            "教我用手机挂号",
+            "想学会在手机上预约医院",
+            "3栋2单元",
+            45,
+        ),
+        (
+            liu,
+            "tutoring",
+            "child",
+            "周末辅导数学",
+            "五年级，分数应用题",
+            "8栋1单元",
+            60,
+        ),
     ];
     for (requester, category, group, title, description, place, minutes) in needs {
         let row = NeedRow {

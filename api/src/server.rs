@@ -81,7 +81,12 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -109,7 +114,11 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 }
 
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found(&format!("{} {}", req.method(), req.path())))
+    Err(ApiError::not_found(&format!(
+        "{} {}",
+        req.method(),
+        req.path()
+    )))
 }
 
 fn query_error(e: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
@@ -153,7 +162,14 @@ impl Server {
             )
             .split_for_parts();
             app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()))
-                .route("/docs", web::get().to(|| async { HttpResponse::Found().insert_header(("Location", "/docs/")).finish() }))
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::Found()
+                            .insert_header(("Location", "/docs/"))
+                            .finish()
+                    }),
+                )
                 .default_service(web::to(not_found))
         })
         .shutdown_timeout(5)
@@ -162,7 +178,11 @@ impl Server {
             server = server.workers(w);
         }
         let server = server.run();
-        Ok(Self { addr, handle: server.handle(), server })
+        Ok(Self {
+            addr,
+            handle: server.handle(),
+            server,
+        })
     }
 
     pub async fn run(self) -> std::io::Result<()> {

@@ -41,7 +41,12 @@ impl WechatClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(Self { http, base: base.trim_end_matches('/').to_string(), appid: appid.into(), secret: secret.into() })
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            appid: appid.into(),
+            secret: secret.into(),
+        })
     }
 
     pub async fn code2session(&self, code: &str) -> Result<WechatIdentity, ApiError> {
@@ -59,19 +64,42 @@ impl WechatClient {
             .await
             .map_err(|e| {
                 // Without the URL: it carries the secret and the code.
-                tracing::warn!(timeout = e.is_timeout(), connect = e.is_connect(), "wechat code2session unreachable");
-                ApiError::unavailable("wechat_unavailable", "WeChat could not be reached; try again", 5)
+                tracing::warn!(
+                    timeout = e.is_timeout(),
+                    connect = e.is_connect(),
+                    "wechat code2session unreachable"
+                );
+                ApiError::unavailable(
+                    "wechat_unavailable",
+                    "WeChat could not be reached; try again",
+                    5,
+                )
             })?;
         if !res.status().is_success() {
-            tracing::warn!(status = res.status().as_u16(), "wechat code2session answered non-2xx");
-            return Err(ApiError::new(StatusCode::BAD_GATEWAY, "wechat_error", "WeChat gave an unexpected answer"));
+            tracing::warn!(
+                status = res.status().as_u16(),
+                "wechat code2session answered non-2xx"
+            );
+            return Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "wechat_error",
+                "WeChat gave an unexpected answer",
+            ));
         }
         let reply: Code2SessionReply = res.json().await.map_err(|_| {
-            ApiError::new(StatusCode::BAD_GATEWAY, "wechat_error", "WeChat gave an unreadable answer")
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "wechat_error",
+                "WeChat gave an unreadable answer",
+            )
         })?;
         match (reply.errcode.unwrap_or(0), reply.openid) {
             (0, Some(openid)) if !openid.is_empty() => Ok(WechatIdentity { openid }),
-            (0, _) => Err(ApiError::new(StatusCode::BAD_GATEWAY, "wechat_error", "WeChat returned no openid")),
+            (0, _) => Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "wechat_error",
+                "WeChat returned no openid",
+            )),
             (code, _) => Err(map_errcode(code, reply.errmsg.as_deref().unwrap_or(""))),
         }
     }
@@ -80,14 +108,25 @@ impl WechatClient {
 fn map_errcode(code: i64, msg: &str) -> ApiError {
     tracing::info!(errcode = code, errmsg = msg, "wechat code2session refused");
     match code {
-        40029 | 40163 => ApiError::unauthorized("wechat_code_invalid", "the login code is invalid or already used"),
+        40029 | 40163 => ApiError::unauthorized(
+            "wechat_code_invalid",
+            "the login code is invalid or already used",
+        ),
         45011 => {
-            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "wechat_rate_limited", "too many logins; wait a minute");
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "wechat_rate_limited",
+                "too many logins; wait a minute",
+            );
             e.retry_after = Some(60);
             e
         }
         40226 => ApiError::forbidden("wechat_user_blocked", "WeChat has restricted this account"),
         -1 => ApiError::unavailable("wechat_busy", "WeChat is busy; try again shortly", 3),
-        _ => ApiError::new(StatusCode::BAD_GATEWAY, "wechat_error", "WeChat refused the login"),
+        _ => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "wechat_error",
+            "WeChat refused the login",
+        ),
     }
 }

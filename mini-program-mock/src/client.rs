@@ -39,13 +39,22 @@ pub struct Client {
 impl Client {
     /// A client of the server at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str) -> Self {
-        let http = reqwest::Client::builder().build().unwrap_or_else(|_| reqwest::Client::new());
-        Self { http, base: base.trim_end_matches('/').to_string(), token: None }
+        let http = reqwest::Client::builder()
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Self {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token: None,
+        }
     }
 
     /// The same client acting with an access token.
     pub fn with_token(&self, token: &str) -> Self {
-        Self { token: Some(token.to_string()), ..self.clone() }
+        Self {
+            token: Some(token.to_string()),
+            ..self.clone()
+        }
     }
 
     pub fn token(&self) -> Option<&str> {
@@ -82,7 +91,11 @@ impl Client {
         let headers = res.headers().clone();
         let bytes = res.bytes().await.unwrap_or_default();
         if status.is_success() {
-            let body = if bytes.is_empty() { b"null".as_slice() } else { &bytes };
+            let body = if bytes.is_empty() {
+                b"null".as_slice()
+            } else {
+                &bytes
+            };
             serde_json::from_slice(body).map_err(|e| ApiFailure {
                 status,
                 problem: Some(Problem {
@@ -96,7 +109,11 @@ impl Client {
                 headers,
             })
         } else {
-            Err(ApiFailure { status, problem: serde_json::from_slice(&bytes).ok(), headers })
+            Err(ApiFailure {
+                status,
+                problem: serde_json::from_slice(&bytes).ok(),
+                headers,
+            })
         }
     }
 
@@ -104,7 +121,12 @@ impl Client {
         self.send(self.request(Method::GET, path)).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B, key: Option<&str>) -> ApiResult<T> {
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        key: Option<&str>,
+    ) -> ApiResult<T> {
         let mut r = self.request(Method::POST, path).json(body);
         if let Some(k) = key {
             r = r.header("Idempotency-Key", k);
@@ -132,17 +154,41 @@ impl Client {
     // Auth
 
     pub async fn sign_in_wechat(&self, code: &str, community_id: Uuid) -> ApiResult<TokenResponse> {
-        self.post("/api/v1/auth/wechat", &WechatLogin { code: code.into(), community_id }, None).await
+        self.post(
+            "/api/v1/auth/wechat",
+            &WechatLogin {
+                code: code.into(),
+                community_id,
+            },
+            None,
+        )
+        .await
     }
-    pub async fn sign_in_password(&self, username: &str, password: &str) -> ApiResult<TokenResponse> {
-        let body = PasswordLogin { username: username.into(), password: password.into() };
+    pub async fn sign_in_password(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> ApiResult<TokenResponse> {
+        let body = PasswordLogin {
+            username: username.into(),
+            password: password.into(),
+        };
         self.post("/api/v1/auth/login", &body, None).await
     }
     pub async fn refresh(&self, refresh_token: &str) -> ApiResult<TokenResponse> {
-        self.post("/api/v1/auth/refresh", &RefreshRequest { refresh_token: refresh_token.into() }, None).await
+        self.post(
+            "/api/v1/auth/refresh",
+            &RefreshRequest {
+                refresh_token: refresh_token.into(),
+            },
+            None,
+        )
+        .await
     }
     pub async fn sign_out(&self, refresh_token: Option<&str>) -> ApiResult<()> {
-        let body = LogoutRequest { refresh_token: refresh_token.map(str::to_string) };
+        let body = LogoutRequest {
+            refresh_token: refresh_token.map(str::to_string),
+        };
         self.post("/api/v1/auth/logout", &body, None).await
     }
 
@@ -152,7 +198,8 @@ impl Client {
         self.get("/api/v1/me").await
     }
     pub async fn update_me(&self, update: &MeUpdate) -> ApiResult<Me> {
-        self.send(self.request(Method::PATCH, "/api/v1/me").json(update)).await
+        self.send(self.request(Method::PATCH, "/api/v1/me").json(update))
+            .await
     }
 
     // Needs
@@ -161,7 +208,8 @@ impl Client {
         self.post("/api/v1/needs", need, None).await
     }
     pub async fn list_needs(&self, q: &NeedQuery) -> ApiResult<NeedPage> {
-        self.send(self.request(Method::GET, "/api/v1/needs").query(q)).await
+        self.send(self.request(Method::GET, "/api/v1/needs").query(q))
+            .await
     }
     pub async fn recommended_needs(&self) -> ApiResult<RecommendationList> {
         self.get("/api/v1/needs/recommended").await
@@ -170,22 +218,39 @@ impl Client {
         self.get(&format!("/api/v1/needs/{id}")).await
     }
     pub async fn claim_need(&self, id: Uuid, key: Option<&str>) -> ApiResult<Claim> {
-        self.post_empty(&format!("/api/v1/needs/{id}/claims"), key).await
+        self.post_empty(&format!("/api/v1/needs/{id}/claims"), key)
+            .await
     }
     pub async fn withdraw_claim(&self, id: Uuid) -> ApiResult<Need> {
-        self.send(self.request(Method::DELETE, &format!("/api/v1/needs/{id}/claims/mine"))).await
+        self.send(self.request(Method::DELETE, &format!("/api/v1/needs/{id}/claims/mine")))
+            .await
     }
-    pub async fn complete_need(&self, id: Uuid, body: &CompletionRequest, key: Option<&str>) -> ApiResult<CompletionResult> {
-        self.post(&format!("/api/v1/needs/{id}/completion"), body, key).await
+    pub async fn complete_need(
+        &self,
+        id: Uuid,
+        body: &CompletionRequest,
+        key: Option<&str>,
+    ) -> ApiResult<CompletionResult> {
+        self.post(&format!("/api/v1/needs/{id}/completion"), body, key)
+            .await
     }
     pub async fn confirm_need(&self, id: Uuid) -> ApiResult<Need> {
-        self.post_empty(&format!("/api/v1/needs/{id}/confirmation"), None).await
+        self.post_empty(&format!("/api/v1/needs/{id}/confirmation"), None)
+            .await
     }
     pub async fn cancel_need(&self, id: Uuid, reason: &str) -> ApiResult<Need> {
-        self.post(&format!("/api/v1/needs/{id}/cancellation"), &CancellationRequest { reason: reason.into() }, None).await
+        self.post(
+            &format!("/api/v1/needs/{id}/cancellation"),
+            &CancellationRequest {
+                reason: reason.into(),
+            },
+            None,
+        )
+        .await
     }
     pub async fn rate_need(&self, id: Uuid, body: &RatingRequest) -> ApiResult<Rating> {
-        self.post(&format!("/api/v1/needs/{id}/ratings"), body, None).await
+        self.post(&format!("/api/v1/needs/{id}/ratings"), body, None)
+            .await
     }
 
     // Volunteers and teams
@@ -194,14 +259,24 @@ impl Client {
         self.post("/api/v1/volunteers", body, None).await
     }
     pub async fn list_volunteers(&self, q: &VolunteerQuery) -> ApiResult<VolunteerPage> {
-        self.send(self.request(Method::GET, "/api/v1/volunteers").query(q)).await
+        self.send(self.request(Method::GET, "/api/v1/volunteers").query(q))
+            .await
     }
     pub async fn get_volunteer(&self, id: Uuid) -> ApiResult<Volunteer> {
         self.get(&format!("/api/v1/volunteers/{id}")).await
     }
-    pub async fn decide_volunteer(&self, id: Uuid, approve: bool, reason: Option<&str>) -> ApiResult<Volunteer> {
-        let body = Decision { approve, reason: reason.map(str::to_string) };
-        self.post(&format!("/api/v1/volunteers/{id}/decision"), &body, None).await
+    pub async fn decide_volunteer(
+        &self,
+        id: Uuid,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> ApiResult<Volunteer> {
+        let body = Decision {
+            approve,
+            reason: reason.map(str::to_string),
+        };
+        self.post(&format!("/api/v1/volunteers/{id}/decision"), &body, None)
+            .await
     }
     pub async fn list_teams(&self) -> ApiResult<TeamList> {
         self.get("/api/v1/teams").await

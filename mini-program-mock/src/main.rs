@@ -3,7 +3,10 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "mini-program-mock", about = "The mini-program's side of 藏龙智汇, for demos and tests")]
+#[command(
+    name = "mini-program-mock",
+    about = "The mini-program's side of 藏龙智汇, for demos and tests"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

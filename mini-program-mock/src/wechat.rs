@@ -22,13 +22,19 @@ struct Code2SessionQuery {
     grant_type: String,
 }
 
-async fn code2session(q: web::Query<Code2SessionQuery>, calls: web::Data<AtomicUsize>) -> HttpResponse {
+async fn code2session(
+    q: web::Query<Code2SessionQuery>,
+    calls: web::Data<AtomicUsize>,
+) -> HttpResponse {
     calls.fetch_add(1, Ordering::SeqCst);
     if q.appid.is_empty() || q.secret.is_empty() || q.grant_type != "authorization_code" {
-        return HttpResponse::Ok().json(serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}));
+        return HttpResponse::Ok()
+            .json(serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}));
     }
     let code = q.js_code.as_str();
-    let err = |code: i64, msg: &str| HttpResponse::Ok().json(serde_json::json!({"errcode": code, "errmsg": msg}));
+    let err = |code: i64, msg: &str| {
+        HttpResponse::Ok().json(serde_json::json!({"errcode": code, "errmsg": msg}))
+    };
     if code.starts_with("bad") {
         return err(40029, "invalid code");
     }
@@ -42,7 +48,9 @@ async fn code2session(q: web::Query<Code2SessionQuery>, calls: web::Data<AtomicU
         return err(40226, "high risk user");
     }
     if code.starts_with("redirect") {
-        return HttpResponse::Found().insert_header(("Location", "http://127.0.0.1:9/elsewhere")).finish();
+        return HttpResponse::Found()
+            .insert_header(("Location", "http://127.0.0.1:9/elsewhere"))
+            .finish();
     }
     if code.starts_with("slow") {
         actix_web::rt::time::sleep(Duration::from_secs(5)).await;
@@ -69,7 +77,9 @@ impl FakeWechat {
         let calls = Arc::new(AtomicUsize::new(0));
         let data = web::Data::from(calls.clone());
         let server = HttpServer::new(move || {
-            App::new().app_data(data.clone()).route("/sns/jscode2session", web::get().to(code2session))
+            App::new()
+                .app_data(data.clone())
+                .route("/sns/jscode2session", web::get().to(code2session))
         })
         .workers(1)
         .disable_signals()
@@ -77,7 +87,11 @@ impl FakeWechat {
         .run();
         let handle = server.handle();
         std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
-        Ok(Self { addr, calls, handle })
+        Ok(Self {
+            addr,
+            calls,
+            handle,
+        })
     }
 
     /// The base URL to give the server as `CANGLONG_WECHAT_API_BASE`.
@@ -93,6 +107,7 @@ impl FakeWechat {
 
 impl Drop for FakeWechat {
     fn drop(&mut self) {
-        let _ = self.handle.stop(false);
+        // The stop command is sent at once; the returned future only waits for it.
+        drop(self.handle.stop(false));
     }
 }

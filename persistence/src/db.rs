@@ -73,7 +73,8 @@ impl r2d2::ManageConnection for Manager {
         connect(&self.0).map_err(diesel::r2d2::Error::ConnectionError)
     }
     fn is_valid(&self, c: &mut AnyConnection) -> Result<(), Self::Error> {
-        c.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+        c.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
     }
     fn has_broken(&self, _c: &mut AnyConnection) -> bool {
         false
@@ -83,10 +84,10 @@ impl r2d2::ManageConnection for Manager {
 pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::Error> {
     if let Backend::Sqlite = Backend::of(url) {
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            if !dir.as_os_str().is_empty() {
-                let _ = std::fs::create_dir_all(dir);
-            }
+        if let Some(dir) = std::path::Path::new(path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            let _ = std::fs::create_dir_all(dir);
         }
     }
     r2d2::Pool::builder()
@@ -111,24 +112,33 @@ pub fn is_migrated(conn: &mut AnyConnection) -> bool {
         AnyConnection::Sqlite(_) => SQLITE_MIGRATIONS,
         AnyConnection::Postgresql(_) => POSTGRES_MIGRATIONS,
     };
-    conn.has_pending_migration(set).is_ok_and(|pending| !pending)
+    conn.has_pending_migration(set)
+        .is_ok_and(|pending| !pending)
 }
 
 /// Runs `f` in one write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, taking the
 /// write lock up front, so two read-then-write transactions never deadlock into SQLITE_BUSY.
 /// On PostgreSQL rows are locked where needed with [`crate::lock`] helpers.
-pub fn write_tx<T, E>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+pub fn write_tx<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
     match conn {
-        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
         AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     match f(conn) {
         Ok(value) => {
-            if let Err(commit_error) = <AnyConnection as Connection>::TransactionManager::commit_transaction(conn) {
-                let _ = <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn);
+            if let Err(commit_error) =
+                <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)
+            {
+                let _ =
+                    <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn);
                 return Err(commit_error.into());
             }
             Ok(value)

@@ -17,7 +17,11 @@ pub struct StoredResponse {
     pub created_at: canglong_core::NaiveDateTime,
 }
 
-pub fn find(conn: &mut AnyConnection, user_id: Uuid, key: &str) -> QueryResult<Option<StoredResponse>> {
+pub fn find(
+    conn: &mut AnyConnection,
+    user_id: Uuid,
+    key: &str,
+) -> QueryResult<Option<StoredResponse>> {
     idempotency_keys::table
         .filter(idempotency_keys::user_id.eq(Id(user_id)))
         .filter(idempotency_keys::key.eq(key))

@@ -12,7 +12,9 @@ pub mod schema;
 pub mod service_records;
 pub mod volunteers;
 
-pub use db::{AnyConnection, Backend, Pool, PooledConn, connect, is_migrated, migrate, pool, write_tx};
+pub use db::{
+    AnyConnection, Backend, Pool, PooledConn, connect, is_migrated, migrate, pool, write_tx,
+};
 pub use id::Id;
 
 pub type QueryResult<T> = diesel::QueryResult<T>;

@@ -34,7 +34,10 @@ pub struct NeedRow {
 }
 
 pub fn insert(conn: &mut AnyConnection, row: &NeedRow) -> QueryResult<()> {
-    diesel::insert_into(needs::table).values(row.clone()).execute(conn).map(|_| ())
+    diesel::insert_into(needs::table)
+        .values(row.clone())
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// One need of the community, or `None` (also when it belongs to another community).
@@ -49,7 +52,11 @@ pub fn get(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResul
 
 /// Like [`get`], but inside a write transaction: on PostgreSQL the row is locked (`FOR UPDATE`)
 /// so concurrent claims queue up; SQLite's `BEGIN IMMEDIATE` already holds the write lock.
-pub fn lock(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<NeedRow>> {
+pub fn lock(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<NeedRow>> {
     let q = needs::table
         .filter(needs::id.eq(Id(id)))
         .filter(needs::community_id.eq(Id(community_id)))
@@ -80,7 +87,11 @@ pub fn set_state(
 
 pub fn mark_escalated(conn: &mut AnyConnection, id: Uuid, at: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(needs::table.find(Id(id)).filter(needs::escalated.eq(false)))
-        .set((needs::escalated.eq(true), needs::escalated_at.eq(at), needs::updated_at.eq(at)))
+        .set((
+            needs::escalated.eq(true),
+            needs::escalated_at.eq(at),
+            needs::updated_at.eq(at),
+        ))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -98,7 +109,12 @@ pub struct Filter {
 }
 
 /// A page of the community's needs, newest first (ids are time-ordered).
-pub fn list(conn: &mut AnyConnection, community_id: Uuid, f: &Filter, page: &PageRequest) -> QueryResult<Vec<NeedRow>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    f: &Filter,
+    page: &PageRequest,
+) -> QueryResult<Vec<NeedRow>> {
     let mut q = needs::table
         .filter(needs::community_id.eq(Id(community_id)))
         .select(NeedRow::as_select())
@@ -116,7 +132,11 @@ pub fn list(conn: &mut AnyConnection, community_id: Uuid, f: &Filter, page: &Pag
         q = q.filter(needs::micro.eq(m));
     }
     if let Some(p) = &f.place_prefix {
-        q = q.filter(needs::place.like(format!("{}%", escape_like(p))).escape('\\'));
+        q = q.filter(
+            needs::place
+                .like(format!("{}%", escape_like(p)))
+                .escape('\\'),
+        );
     }
     if let Some(r) = f.requester_id {
         q = q.filter(needs::requester_id.eq(Id(r)));
@@ -127,15 +147,23 @@ pub fn list(conn: &mut AnyConnection, community_id: Uuid, f: &Filter, page: &Pag
     if let Some(c) = page.after {
         q = q.filter(needs::id.lt(Id(c.0)));
     }
-    q.order(needs::id.desc()).limit(i64::from(page.limit) + 1).load(conn)
+    q.order(needs::id.desc())
+        .limit(i64::from(page.limit) + 1)
+        .load(conn)
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Open needs of a community, newest first, for matching.
-pub fn open_needs(conn: &mut AnyConnection, community_id: Uuid, at_most: i64) -> QueryResult<Vec<NeedRow>> {
+pub fn open_needs(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    at_most: i64,
+) -> QueryResult<Vec<NeedRow>> {
     needs::table
         .filter(needs::community_id.eq(Id(community_id)))
         .filter(needs::status.eq("open"))
@@ -146,7 +174,11 @@ pub fn open_needs(conn: &mut AnyConnection, community_id: Uuid, at_most: i64) ->
 }
 
 /// Ids (with community) of needs in `status` the sweep may act on, across all communities.
-pub fn sweep_candidates(conn: &mut AnyConnection, status: &str, at_most: i64) -> QueryResult<Vec<NeedRow>> {
+pub fn sweep_candidates(
+    conn: &mut AnyConnection,
+    status: &str,
+    at_most: i64,
+) -> QueryResult<Vec<NeedRow>> {
     needs::table
         .filter(needs::status.eq(status))
         .order(needs::id.asc())
@@ -208,9 +240,15 @@ pub fn set_claim_status(conn: &mut AnyConnection, claim_id: Uuid, status: &str) 
 }
 
 /// Closes every still-active claim of a need (on cancellation).
-pub fn close_active_claims(conn: &mut AnyConnection, need_id: Uuid, status: &str) -> QueryResult<()> {
+pub fn close_active_claims(
+    conn: &mut AnyConnection,
+    need_id: Uuid,
+    status: &str,
+) -> QueryResult<()> {
     diesel::update(
-        need_claims::table.filter(need_claims::need_id.eq(Id(need_id))).filter(need_claims::status.eq("active")),
+        need_claims::table
+            .filter(need_claims::need_id.eq(Id(need_id)))
+            .filter(need_claims::status.eq("active")),
     )
     .set(need_claims::status.eq(status))
     .execute(conn)
@@ -225,7 +263,11 @@ pub fn complete_claim(
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(need_claims::table.find(Id(claim_id)))
-        .set((need_claims::minutes.eq(minutes), need_claims::note.eq(note), need_claims::completed_at.eq(at)))
+        .set((
+            need_claims::minutes.eq(minutes),
+            need_claims::note.eq(note),
+            need_claims::completed_at.eq(at),
+        ))
         .execute(conn)
         .map(|_| ())
 }

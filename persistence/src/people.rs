@@ -32,19 +32,30 @@ pub struct NewUser {
 
 /// The subdistrict of that name, created if missing.
 pub fn ensure_subdistrict(conn: &mut AnyConnection, name: &str) -> QueryResult<Uuid> {
-    let found: Option<Id> =
-        subdistricts::table.filter(subdistricts::name.eq(name)).select(subdistricts::id).first(conn).optional()?;
+    let found: Option<Id> = subdistricts::table
+        .filter(subdistricts::name.eq(name))
+        .select(subdistricts::id)
+        .first(conn)
+        .optional()?;
     if let Some(id) = found {
         return Ok(id.0);
     }
     let id = canglong_core::new_id();
     diesel::insert_into(subdistricts::table)
-        .values((subdistricts::id.eq(Id(id)), subdistricts::name.eq(name), subdistricts::created_at.eq(now())))
+        .values((
+            subdistricts::id.eq(Id(id)),
+            subdistricts::name.eq(name),
+            subdistricts::created_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(id)
 }
 
-pub fn create_community(conn: &mut AnyConnection, subdistrict_id: Uuid, name: &str) -> QueryResult<Uuid> {
+pub fn create_community(
+    conn: &mut AnyConnection,
+    subdistrict_id: Uuid,
+    name: &str,
+) -> QueryResult<Uuid> {
     let id = canglong_core::new_id();
     diesel::insert_into(communities::table)
         .values((
@@ -58,12 +69,18 @@ pub fn create_community(conn: &mut AnyConnection, subdistrict_id: Uuid, name: &s
 }
 
 pub fn community_exists(conn: &mut AnyConnection, id: Uuid) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(communities::table.filter(communities::id.eq(Id(id))))).get_result(conn)
+    diesel::select(diesel::dsl::exists(
+        communities::table.filter(communities::id.eq(Id(id))),
+    ))
+    .get_result(conn)
 }
 
 pub fn find_community_by_name(conn: &mut AnyConnection, name: &str) -> QueryResult<Option<Uuid>> {
-    let id: Option<Id> =
-        communities::table.filter(communities::name.eq(name)).select(communities::id).first(conn).optional()?;
+    let id: Option<Id> = communities::table
+        .filter(communities::name.eq(name))
+        .select(communities::id)
+        .first(conn)
+        .optional()?;
     Ok(id.map(Uuid::from))
 }
 
@@ -86,15 +103,30 @@ pub fn insert_user(conn: &mut AnyConnection, u: &NewUser) -> QueryResult<UserRow
 }
 
 pub fn find_user(conn: &mut AnyConnection, id: Uuid) -> QueryResult<Option<UserRow>> {
-    users::table.find(Id(id)).select(UserRow::as_select()).first(conn).optional()
+    users::table
+        .find(Id(id))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
 }
 
-pub fn find_user_by_username(conn: &mut AnyConnection, username: &str) -> QueryResult<Option<UserRow>> {
-    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
+pub fn find_user_by_username(
+    conn: &mut AnyConnection,
+    username: &str,
+) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn find_user_by_openid(conn: &mut AnyConnection, openid: &str) -> QueryResult<Option<UserRow>> {
-    users::table.filter(users::wechat_openid.eq(openid)).select(UserRow::as_select()).first(conn).optional()
+    users::table
+        .filter(users::wechat_openid.eq(openid))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Updates the profile fields given; `None` leaves a field as it is.
@@ -107,20 +139,31 @@ pub fn update_profile(
 ) -> QueryResult<()> {
     let target = users::table.find(Id(id));
     if let Some(n) = nickname {
-        diesel::update(target).set(users::nickname.eq(n)).execute(conn)?;
+        diesel::update(target)
+            .set(users::nickname.eq(n))
+            .execute(conn)?;
     }
     if let Some(p) = phone {
-        diesel::update(target).set(users::phone.eq(p)).execute(conn)?;
+        diesel::update(target)
+            .set(users::phone.eq(p))
+            .execute(conn)?;
     }
     if let Some(p) = prefs {
-        diesel::update(target).set(users::notification_prefs.eq(p)).execute(conn)?;
+        diesel::update(target)
+            .set(users::notification_prefs.eq(p))
+            .execute(conn)?;
     }
-    diesel::update(target).set(users::updated_at.eq(now())).execute(conn)?;
+    diesel::update(target)
+        .set(users::updated_at.eq(now()))
+        .execute(conn)?;
     Ok(())
 }
 
 pub fn set_password_hash(conn: &mut AnyConnection, id: Uuid, hash: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(Id(id))).set(users::password_hash.eq(hash)).execute(conn).map(|_| ())
+    diesel::update(users::table.find(Id(id)))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn roles_of(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Vec<String>> {
@@ -132,9 +175,16 @@ pub fn roles_of(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Vec<Stri
 }
 
 /// Grants a role; granting one already held changes nothing.
-pub fn grant_role(conn: &mut AnyConnection, user_id: Uuid, community_id: Uuid, role: &str) -> QueryResult<()> {
+pub fn grant_role(
+    conn: &mut AnyConnection,
+    user_id: Uuid,
+    community_id: Uuid,
+    role: &str,
+) -> QueryResult<()> {
     let held: bool = diesel::select(diesel::dsl::exists(
-        user_roles::table.filter(user_roles::user_id.eq(Id(user_id))).filter(user_roles::role.eq(role)),
+        user_roles::table
+            .filter(user_roles::user_id.eq(Id(user_id)))
+            .filter(user_roles::role.eq(role)),
     ))
     .get_result(conn)?;
     if !held {
@@ -151,9 +201,13 @@ pub fn grant_role(conn: &mut AnyConnection, user_id: Uuid, community_id: Uuid, r
 }
 
 pub fn revoke_role(conn: &mut AnyConnection, user_id: Uuid, role: &str) -> QueryResult<()> {
-    diesel::delete(user_roles::table.filter(user_roles::user_id.eq(Id(user_id))).filter(user_roles::role.eq(role)))
-        .execute(conn)
-        .map(|_| ())
+    diesel::delete(
+        user_roles::table
+            .filter(user_roles::user_id.eq(Id(user_id)))
+            .filter(user_roles::role.eq(role)),
+    )
+    .execute(conn)
+    .map(|_| ())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

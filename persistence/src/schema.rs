@@ -222,6 +222,18 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
-    subdistricts, communities, users, user_roles, refresh_tokens, teams, volunteers, team_members,
-    needs, need_claims, need_events, need_ratings, service_records, idempotency_keys,
+    subdistricts,
+    communities,
+    users,
+    user_roles,
+    refresh_tokens,
+    teams,
+    volunteers,
+    team_members,
+    needs,
+    need_claims,
+    need_events,
+    need_ratings,
+    service_records,
+    idempotency_keys,
 );

@@ -35,7 +35,12 @@ pub struct Application {
     pub places: String,
 }
 
-pub fn insert(conn: &mut AnyConnection, community_id: Uuid, user_id: Uuid, a: &Application) -> QueryResult<Uuid> {
+pub fn insert(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    user_id: Uuid,
+    a: &Application,
+) -> QueryResult<Uuid> {
     let id = canglong_core::new_id();
     let at = now();
     diesel::insert_into(volunteers::table)
@@ -68,7 +73,11 @@ pub fn reapply(conn: &mut AnyConnection, id: Uuid, a: &Application) -> QueryResu
         .map(|_| ())
 }
 
-pub fn get(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<VolunteerRow>> {
+pub fn get(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<VolunteerRow>> {
     volunteers::table
         .filter(volunteers::id.eq(Id(id)))
         .filter(volunteers::community_id.eq(Id(community_id)))
@@ -112,7 +121,12 @@ pub struct Filter {
     pub skill: Option<String>,
 }
 
-pub fn list(conn: &mut AnyConnection, community_id: Uuid, f: &Filter, page: &PageRequest) -> QueryResult<Vec<VolunteerRow>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    f: &Filter,
+    page: &PageRequest,
+) -> QueryResult<Vec<VolunteerRow>> {
     let mut q = volunteers::table
         .filter(volunteers::community_id.eq(Id(community_id)))
         .select(VolunteerRow::as_select())
@@ -121,18 +135,26 @@ pub fn list(conn: &mut AnyConnection, community_id: Uuid, f: &Filter, page: &Pag
         q = q.filter(volunteers::status.eq(s.clone()));
     }
     if let Some(t) = f.team_id {
-        let members = team_members::table.filter(team_members::team_id.eq(Id(t))).select(team_members::volunteer_id);
+        let members = team_members::table
+            .filter(team_members::team_id.eq(Id(t)))
+            .select(team_members::volunteer_id);
         q = q.filter(volunteers::id.eq_any(members));
     }
     if let Some(skill) = &f.skill {
         // Skills are a JSON list of strings: match the quoted tag.
         let quoted = crate::to_json_text(skill);
-        q = q.filter(volunteers::skills.like(format!("%{}%", quoted.replace('%', "").replace('_', "\\_"))).escape('\\'));
+        q = q.filter(
+            volunteers::skills
+                .like(format!("%{}%", quoted.replace('%', "").replace('_', "\\_")))
+                .escape('\\'),
+        );
     }
     if let Some(c) = page.after {
         q = q.filter(volunteers::id.lt(Id(c.0)));
     }
-    q.order(volunteers::id.desc()).limit(i64::from(page.limit) + 1).load(conn)
+    q.order(volunteers::id.desc())
+        .limit(i64::from(page.limit) + 1)
+        .load(conn)
 }
 
 pub fn team_ids(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryResult<Vec<Uuid>> {
@@ -145,7 +167,12 @@ pub fn team_ids(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryResult<Vec
 }
 
 /// Adds the volunteer to each team not already joined.
-pub fn join_teams(conn: &mut AnyConnection, community_id: Uuid, volunteer_id: Uuid, team_ids: &[Uuid]) -> QueryResult<()> {
+pub fn join_teams(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    volunteer_id: Uuid,
+    team_ids: &[Uuid],
+) -> QueryResult<()> {
     let current = self::team_ids(conn, volunteer_id)?;
     for t in team_ids.iter().filter(|t| !current.contains(t)) {
         diesel::insert_into(team_members::table)
@@ -170,7 +197,12 @@ pub struct TeamRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_team(conn: &mut AnyConnection, community_id: Uuid, name: &str, description: &str) -> QueryResult<TeamRow> {
+pub fn insert_team(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    name: &str,
+    description: &str,
+) -> QueryResult<TeamRow> {
     diesel::insert_into(teams::table)
         .values((
             teams::id.eq(Id(canglong_core::new_id())),
@@ -192,7 +224,11 @@ pub fn teams_of(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Vec
 }
 
 /// How many of `ids` are teams of this community (to refuse foreign or unknown team ids).
-pub fn count_teams_in(conn: &mut AnyConnection, community_id: Uuid, ids: &[Uuid]) -> QueryResult<i64> {
+pub fn count_teams_in(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    ids: &[Uuid],
+) -> QueryResult<i64> {
     let ids: Vec<Id> = ids.iter().copied().map(Id).collect();
     teams::table
         .filter(teams::community_id.eq(Id(community_id)))

@@ -50,9 +50,13 @@ pub fn postgres_url() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("TEST_DATABASE_URL is not set under CI: run through scripts/test-postgres.sh");
+                panic!(
+                    "TEST_DATABASE_URL is not set under CI: run through scripts/test-postgres.sh"
+                );
             }
-            eprintln!("skipped: PostgreSQL test (set TEST_DATABASE_URL or use scripts/test-postgres.sh)");
+            eprintln!(
+                "skipped: PostgreSQL test (set TEST_DATABASE_URL or use scripts/test-postgres.sh)"
+            );
             None
         }
     }
@@ -70,15 +74,25 @@ impl TestDb {
             Db::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                Self { url, _dir: Some(dir) }
+                Self {
+                    url,
+                    _dir: Some(dir),
+                }
             }
             Db::Postgres => {
                 let admin = postgres_url().expect("TEST_DATABASE_URL");
                 let name = format!("t_{}", Uuid::new_v4().simple());
-                let mut conn = canglong_persistence::connect(&admin).expect("connect to TEST_DATABASE_URL");
-                diesel::connection::SimpleConnection::batch_execute(&mut conn, &format!("CREATE DATABASE {name}"))
-                    .expect("create test database");
-                Self { url: with_database(&admin, &name), _dir: None }
+                let mut conn =
+                    canglong_persistence::connect(&admin).expect("connect to TEST_DATABASE_URL");
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut conn,
+                    &format!("CREATE DATABASE {name}"),
+                )
+                .expect("create test database");
+                Self {
+                    url: with_database(&admin, &name),
+                    _dir: None,
+                }
             }
         }
     }
@@ -86,7 +100,9 @@ impl TestDb {
 
 /// The URL with its database name replaced.
 fn with_database(url: &str, name: &str) -> String {
-    let (head, query) = url.split_once('?').map_or((url, None), |(h, q)| (h, Some(q)));
+    let (head, query) = url
+        .split_once('?')
+        .map_or((url, None), |(h, q)| (h, Some(q)));
     let scheme_end = head.find("://").map_or(0, |i| i + 3);
     let base = match head[scheme_end..].find('/') {
         Some(i) => &head[..scheme_end + i],
@@ -113,7 +129,8 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop without waiting: the test's runtime may already be going away.
-        let _ = self.handle.stop(false);
+        // The stop command is sent at once; the returned future only waits for it.
+        drop(self.handle.stop(false));
     }
 }
 
@@ -129,8 +146,8 @@ pub fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     settings.wechat_api_base = wechat.base_url();
     tweak(&mut settings);
     let pool = canglong_persistence::pool(&settings.database_url, 12).expect("pool");
-    canglong_persistence::migrate(&mut *pool.get().expect("conn")).expect("migrate");
-    let community_id = write_tx(&mut *pool.get().expect("conn"), |c| {
+    canglong_persistence::migrate(&mut pool.get().expect("conn")).expect("migrate");
+    let community_id = write_tx(&mut pool.get().expect("conn"), |c| {
         let sd = people::ensure_subdistrict(c, "测试街道")?;
         people::create_community(c, sd, "测试社区")
     })
@@ -142,12 +159,22 @@ pub fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> TestApp {
         actix_web::rt::System::new().block_on(async move {
             let state = AppState::new(&s, p).expect("state");
             let server = Server::build(&s, state).expect("bind");
-            tx.send((server.addr, server.handle.clone())).expect("send addr");
+            tx.send((server.addr, server.handle.clone()))
+                .expect("send addr");
             let _ = server.run().await;
         })
     });
     let (addr, handle) = rx.recv().expect("server started");
-    TestApp { db, base: format!("http://{addr}"), settings, pool, community_id, wechat, handle, _db: test_db }
+    TestApp {
+        db,
+        base: format!("http://{addr}"),
+        settings,
+        pool,
+        community_id,
+        wechat,
+        handle,
+        _db: test_db,
+    }
 }
 
 fn staff_hash() -> &'static str {
@@ -167,7 +194,11 @@ impl TestApp {
     }
 
     pub async fn resident_of(&self, code: &str, community: Uuid) -> Client {
-        let t = self.anonymous().sign_in_wechat(code, community).await.expect("wechat sign-in");
+        let t = self
+            .anonymous()
+            .sign_in_wechat(code, community)
+            .await
+            .expect("wechat sign-in");
         self.anonymous().with_token(&t.access_token)
     }
 
@@ -180,7 +211,7 @@ impl TestApp {
         let username = format!("{role}-{}", Uuid::new_v4().simple());
         let hash = staff_hash().to_string();
         let role_name = role.to_string();
-        write_tx(&mut *self.pool.get().expect("conn"), |c| {
+        write_tx(&mut self.pool.get().expect("conn"), |c| {
             let u = people::insert_user(
                 c,
                 &people::NewUser {
@@ -194,13 +225,17 @@ impl TestApp {
             people::grant_role(c, u.id.0, community, &role_name)
         })
         .expect("staff user");
-        let t = self.anonymous().sign_in_password(&username, STAFF_PASSWORD).await.expect("staff sign-in");
+        let t = self
+            .anonymous()
+            .sign_in_password(&username, STAFF_PASSWORD)
+            .await
+            .expect("staff sign-in");
         self.anonymous().with_token(&t.access_token)
     }
 
     /// A second community (with its own staff and residents), for boundary tests.
     pub fn other_community(&self) -> Uuid {
-        write_tx(&mut *self.pool.get().expect("conn"), |c| {
+        write_tx(&mut self.pool.get().expect("conn"), |c| {
             let sd = people::ensure_subdistrict(c, "测试街道")?;
             people::create_community(c, sd, &format!("邻社区-{}", Uuid::new_v4().simple()))
         })
@@ -216,7 +251,10 @@ impl TestApp {
     pub async fn volunteer_approved_by(&self, code: &str, admin: &Client) -> Client {
         let v = self.resident(code).await;
         let profile = v.apply_volunteer(&application()).await.expect("apply");
-        admin.decide_volunteer(profile.id, true, Some("ok")).await.expect("approve");
+        admin
+            .decide_volunteer(profile.id, true, Some("ok"))
+            .await
+            .expect("approve");
         v
     }
 }

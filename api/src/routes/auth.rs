@@ -2,7 +2,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use canglong_core::{Actor, Uuid, now};
-use canglong_openapi::{LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse, UserSummary, WechatLogin};
+use canglong_openapi::{
+    LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse, UserSummary, WechatLogin,
+};
 use canglong_persistence::{AnyConnection, people};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -12,7 +14,10 @@ use crate::extract::{Body, parse};
 use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(wechat_login).service(password_login).service(refresh).service(logout);
+    cfg.service(wechat_login)
+        .service(password_login)
+        .service(refresh)
+        .service(logout);
 }
 
 /// Issues an access token and a refresh token of `family` (a new family at sign-in).
@@ -23,17 +28,32 @@ fn issue(
     family: Option<Uuid>,
 ) -> Result<TokenResponse, ApiError> {
     let roles = people::roles_of(conn, user.id.0)?;
-    let actor = Actor { user_id: user.id.0, community_id: user.community_id.0, roles: parse_roles(&roles) };
+    let actor = Actor {
+        user_id: user.id.0,
+        community_id: user.community_id.0,
+        roles: parse_roles(&roles),
+    };
     let access_token = state.jwt.issue(&actor)?;
     let (refresh_token, hash) = auth::new_refresh_token()?;
     let expires = now() + chrono::Duration::days(REFRESH_TTL_DAYS);
-    people::insert_refresh(conn, user.id.0, family.unwrap_or_else(canglong_core::new_id), &hash, expires)?;
+    people::insert_refresh(
+        conn,
+        user.id.0,
+        family.unwrap_or_else(canglong_core::new_id),
+        &hash,
+        expires,
+    )?;
     Ok(TokenResponse {
         access_token,
         refresh_token,
         token_type: "Bearer".into(),
         expires_in: auth::ACCESS_TTL_SECS,
-        user: UserSummary { id: user.id.0, nickname: user.nickname.clone(), community_id: user.community_id.0, roles },
+        user: UserSummary {
+            id: user.id.0,
+            nickname: user.nickname.clone(),
+            community_id: user.community_id.0,
+            roles,
+        },
     })
 }
 
@@ -51,9 +71,15 @@ pub async fn wechat_login(
 ) -> Result<HttpResponse, ApiError> {
     state.limiter.check(&req)?;
     let WechatLogin { code, community_id } = body.0;
-    let exists = db::read(&state.pool, move |c| Ok(people::community_exists(c, community_id)?)).await?;
+    let exists = db::read(&state.pool, move |c| {
+        Ok(people::community_exists(c, community_id)?)
+    })
+    .await?;
     if !exists {
-        return Err(ApiError::unprocessable("unknown_community", "no such community"));
+        return Err(ApiError::unprocessable(
+            "unknown_community",
+            "no such community",
+        ));
     }
     let identity = state.wechat.code2session(&code).await?;
     let st = state.clone();
@@ -91,7 +117,8 @@ pub async fn password_login(
     let PasswordLogin { username, password } = body.0;
     let st = state.clone();
     let tokens = db::read(&state.pool, move |conn| {
-        let refused = || ApiError::unauthorized("invalid_credentials", "wrong username or password");
+        let refused =
+            || ApiError::unauthorized("invalid_credentials", "wrong username or password");
         let user = people::find_user_by_username(conn, &username)?.ok_or_else(refused)?;
         let hash = user.password_hash.clone().ok_or_else(refused)?;
         // Hashing is deliberately slow; this runs on the blocking pool.
@@ -119,9 +146,15 @@ pub async fn refresh(
     let st = state.clone();
     let outcome = db::write(&state.pool, move |conn| {
         let Some(token) = people::find_refresh(conn, &hash)? else {
-            return Ok(Err(ApiError::unauthorized("invalid_refresh_token", "unknown refresh token")));
+            return Ok(Err(ApiError::unauthorized(
+                "invalid_refresh_token",
+                "unknown refresh token",
+            )));
         };
-        if token.revoked_at.is_some() || token.used_at.is_some() || !people::spend_refresh(conn, token.id.0)? {
+        if token.revoked_at.is_some()
+            || token.used_at.is_some()
+            || !people::spend_refresh(conn, token.id.0)?
+        {
             people::revoke_family(conn, token.family_id.0)?;
             return Ok(Err(ApiError::unauthorized(
                 "refresh_token_reused",
@@ -129,10 +162,14 @@ pub async fn refresh(
             )));
         }
         if token.expires_at <= now() {
-            return Ok(Err(ApiError::unauthorized("refresh_token_expired", "sign in again")));
+            return Ok(Err(ApiError::unauthorized(
+                "refresh_token_expired",
+                "sign in again",
+            )));
         }
-        let user = people::find_user(conn, token.user_id.0)?
-            .ok_or_else(|| ApiError::unauthorized("invalid_refresh_token", "the account no longer exists"))?;
+        let user = people::find_user(conn, token.user_id.0)?.ok_or_else(|| {
+            ApiError::unauthorized("invalid_refresh_token", "the account no longer exists")
+        })?;
         issue(conn, &st, &user, Some(token.family_id.0)).map(Ok)
     })
     .await?;
@@ -145,8 +182,16 @@ pub async fn refresh(
 #[utoipa::path(tag = "auth", operation_id = "sign_out", request_body(content = Option<LogoutRequest>),
     responses((status = 204, description = "signed out"), Problems), security(("bearer" = [])))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, auth: Auth, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let request: LogoutRequest = if body.is_empty() { LogoutRequest::default() } else { parse(&body)? };
+pub async fn logout(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request: LogoutRequest = if body.is_empty() {
+        LogoutRequest::default()
+    } else {
+        parse(&body)?
+    };
     let user_id = auth.user_id;
     db::write(&state.pool, move |conn| {
         match request.refresh_token {

@@ -20,7 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError> {
-    let user = people::find_user(conn, user_id)?.ok_or_else(|| ApiError::unauthorized("invalid_token", "no such user"))?;
+    let user = people::find_user(conn, user_id)?
+        .ok_or_else(|| ApiError::unauthorized("invalid_token", "no such user"))?;
     let roles = people::roles_of(conn, user_id)?;
     let volunteer = match volunteers::by_user(conn, user_id)? {
         Some(v) => {
@@ -30,7 +31,8 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
         }
         None => None,
     };
-    let prefs: BTreeMap<String, bool> = serde_json::from_str(&user.notification_prefs).unwrap_or_default();
+    let prefs: BTreeMap<String, bool> =
+        serde_json::from_str(&user.notification_prefs).unwrap_or_default();
     Ok(Me {
         id: user.id.0,
         nickname: user.nickname,
@@ -58,33 +60,53 @@ pub async fn get_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpRespon
 #[utoipa::path(tag = "me", operation_id = "update_me", request_body = MeUpdate,
     responses((status = 200, body = Me), Problems), security(("bearer" = [])))]
 #[patch("/me")]
-pub async fn update_me(state: web::Data<AppState>, auth: Auth, body: Body<MeUpdate>) -> Result<HttpResponse, ApiError> {
+pub async fn update_me(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<MeUpdate>,
+) -> Result<HttpResponse, ApiError> {
     let update = body.0;
-    if let Some(p) = &update.phone {
-        if !(p.starts_with('1') && p.chars().all(|c| c.is_ascii_digit())) {
-            return Err(ApiError::unprocessable("invalid_phone", "phone must be 11 digits starting with 1"));
-        }
+    if let Some(p) = &update.phone
+        && !(p.starts_with('1') && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(ApiError::unprocessable(
+            "invalid_phone",
+            "phone must be 11 digits starting with 1",
+        ));
     }
-    if let Some(prefs) = &update.notification_preferences {
-        if let Some(bad) = prefs.keys().find(|k| !NOTIFICATION_KINDS.contains(&k.as_str())) {
-            return Err(ApiError::unprocessable(
-                "invalid_preference",
-                format!("unknown notification kind `{bad}`; known: {}", NOTIFICATION_KINDS.join(", ")),
-            ));
-        }
+    let unknown_kind = update.notification_preferences.as_ref().and_then(|prefs| {
+        prefs
+            .keys()
+            .find(|k| !NOTIFICATION_KINDS.contains(&k.as_str()))
+    });
+    if let Some(bad) = unknown_kind {
+        return Err(ApiError::unprocessable(
+            "invalid_preference",
+            format!(
+                "unknown notification kind `{bad}`; known: {}",
+                NOTIFICATION_KINDS.join(", ")
+            ),
+        ));
     }
     let id = auth.user_id;
     let me = db::write(&state.pool, move |conn| {
         let prefs = match update.notification_preferences {
             Some(new) => {
                 let user = people::find_user(conn, id)?.ok_or_else(ApiError::internal)?;
-                let mut current: BTreeMap<String, bool> = serde_json::from_str(&user.notification_prefs).unwrap_or_default();
+                let mut current: BTreeMap<String, bool> =
+                    serde_json::from_str(&user.notification_prefs).unwrap_or_default();
                 current.extend(new);
                 Some(canglong_persistence::to_json_text(&current))
             }
             None => None,
         };
-        people::update_profile(conn, id, update.nickname.as_deref(), update.phone.as_deref(), prefs.as_deref())?;
+        people::update_profile(
+            conn,
+            id,
+            update.nickname.as_deref(),
+            update.phone.as_deref(),
+            prefs.as_deref(),
+        )?;
         load_me(conn, id)
     })
     .await?;

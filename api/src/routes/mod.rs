@@ -29,17 +29,31 @@ impl utoipa::IntoResponses for Problems {
         [
             ("400", "Malformed JSON, a wrong type or an unknown field"),
             ("401", "Missing, invalid or expired access token"),
-            ("403", "The caller's role or relation to the object does not allow it"),
+            (
+                "403",
+                "The caller's role or relation to the object does not allow it",
+            ),
             ("404", "Not found, or not visible to the caller"),
-            ("409", "Conflicts with the current state, or an Idempotency-Key reused with another body"),
+            (
+                "409",
+                "Conflicts with the current state, or an Idempotency-Key reused with another body",
+            ),
             ("413", "Body too large"),
-            ("422", "Well-formed but invalid values, or a forbidden state transition"),
+            (
+                "422",
+                "Well-formed but invalid values, or a forbidden state transition",
+            ),
             ("429", "Rate limited; see Retry-After"),
         ]
         .into_iter()
         .map(|(status, description)| {
-            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
-            let response = ResponseBuilder::new().description(description).content("application/problem+json", content).build();
+            let content = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build();
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content("application/problem+json", content)
+                .build();
             (status.to_string(), RefOr::T(response))
         })
         .collect()

@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_needs::{self as domain, ClaimView, NeedDraft, NeedState, NeedStatus};
 use canglong_openapi::{
-    CancellationRequest, Claim, CompletionRequest, CompletionResult, Need, NeedDetail, NeedPage, NeedQuery, NewNeed,
-    Rating, RatingRequest, Recommendation, RecommendationList,
+    CancellationRequest, Claim, CompletionRequest, CompletionResult, Need, NeedDetail, NeedPage,
+    NeedQuery, NewNeed, Rating, RatingRequest, Recommendation, RecommendationList,
 };
 use canglong_persistence::needs::{self as store, ClaimRow, NeedRow};
 use canglong_persistence::{AnyConnection, Id, people, service_records, volunteers};
@@ -44,7 +44,10 @@ fn state_of(row: &NeedRow) -> Result<NeedState, ApiError> {
 fn active_claims(rows: &[ClaimRow]) -> Vec<ClaimView> {
     rows.iter()
         .filter(|c| c.status == "active")
-        .map(|c| ClaimView { volunteer_user_id: c.user_id.0, completed: c.completed_at.is_some() })
+        .map(|c| ClaimView {
+            volunteer_user_id: c.user_id.0,
+            completed: c.completed_at.is_some(),
+        })
         .collect()
 }
 
@@ -65,13 +68,20 @@ fn may_act_for_requester(actor: &Actor, row: &NeedRow) -> bool {
 fn active_volunteer(conn: &mut AnyConnection, actor: &Actor) -> Result<Uuid, ApiError> {
     match volunteers::by_user(conn, actor.user_id)? {
         Some(v) if v.status == "active" && v.community_id.0 == actor.community_id => Ok(v.id.0),
-        Some(_) => Err(ApiError::forbidden("volunteer_not_active", "your volunteer profile is not active")),
-        None => Err(ApiError::forbidden("not_a_volunteer", "only approved volunteers may do this")),
+        Some(_) => Err(ApiError::forbidden(
+            "volunteer_not_active",
+            "your volunteer profile is not active",
+        )),
+        None => Err(ApiError::forbidden(
+            "not_a_volunteer",
+            "only approved volunteers may do this",
+        )),
     }
 }
 
 fn locked(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<NeedRow, ApiError> {
-    let row = store::lock(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("need"))?;
+    let row =
+        store::lock(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("need"))?;
     if !may_see(conn, actor, &row)? {
         return Err(ApiError::not_found("need"));
     }
@@ -88,22 +98,51 @@ fn transition(
     slots_taken: i32,
     note: Option<&str>,
 ) -> Result<NeedRow, ApiError> {
-    let done_at = if to == NeedStatus::Done && row.done_at.is_none() { Some(now()) } else { row.done_at };
+    let done_at = if to == NeedStatus::Done && row.done_at.is_none() {
+        Some(now())
+    } else {
+        row.done_at
+    };
     store::set_state(conn, row.id.0, to.as_str(), slots_taken, done_at)?;
-    store::record_event(conn, row, Some(actor), action, Some(&row.status), to.as_str(), note)?;
-    Ok(NeedRow { status: to.as_str().into(), slots_taken, done_at, ..row.clone() })
+    store::record_event(
+        conn,
+        row,
+        Some(actor),
+        action,
+        Some(&row.status),
+        to.as_str(),
+        note,
+    )?;
+    Ok(NeedRow {
+        status: to.as_str().into(),
+        slots_taken,
+        done_at,
+        ..row.clone()
+    })
 }
 
 fn json<T: serde::Serialize>(status: StatusCode, v: &T) -> Result<Answer, ApiError> {
-    Ok((status, serde_json::to_value(v).map_err(|_| ApiError::internal())?))
+    Ok((
+        status,
+        serde_json::to_value(v).map_err(|_| ApiError::internal())?,
+    ))
 }
 
 /// Post a need. Staff may post for an elderly resident without a phone (`on_behalf_of`).
 #[utoipa::path(tag = "needs", operation_id = "create_need", request_body = NewNeed,
     responses((status = 201, body = Need), Problems), security(("bearer" = [])))]
 #[post("/needs")]
-pub async fn create_need(state: web::Data<AppState>, auth: Auth, body: Body<NewNeed>) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Resident, Role::SocialWorker, Role::CommunityAdmin, Role::SubdistrictAdmin])?;
+pub async fn create_need(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewNeed>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[
+        Role::Resident,
+        Role::SocialWorker,
+        Role::CommunityAdmin,
+        Role::SubdistrictAdmin,
+    ])?;
     let n = body.0;
     let draft = NeedDraft {
         window_start: n.window_start.naive_utc(),
@@ -113,14 +152,25 @@ pub async fn create_need(state: web::Data<AppState>, auth: Auth, body: Body<NewN
     };
     draft.validate(now())?;
     if n.on_behalf_of.is_some() && !auth.is_staff() {
-        return Err(ApiError::forbidden("on_behalf_requires_staff", "only staff may post on behalf of a resident"));
+        return Err(ApiError::forbidden(
+            "on_behalf_requires_staff",
+            "only staff may post on behalf of a resident",
+        ));
     }
     let actor = auth.0;
     let need = db::write(&state.pool, move |conn| {
         let requester = match n.on_behalf_of {
             Some(id) => {
-                let user = people::find_user(conn, id)?.filter(|u| u.community_id.0 == actor.community_id);
-                user.ok_or_else(|| ApiError::unprocessable("unknown_resident", "no such resident in this community"))?.id.0
+                let user =
+                    people::find_user(conn, id)?.filter(|u| u.community_id.0 == actor.community_id);
+                user.ok_or_else(|| {
+                    ApiError::unprocessable(
+                        "unknown_resident",
+                        "no such resident in this community",
+                    )
+                })?
+                .id
+                .0
             }
             None => actor.user_id,
         };
@@ -149,7 +199,15 @@ pub async fn create_need(state: web::Data<AppState>, auth: Auth, body: Body<NewN
             updated_at: at,
         };
         store::insert(conn, &row)?;
-        store::record_event(conn, &row, Some(actor.user_id), "posted", None, "open", None)?;
+        store::record_event(
+            conn,
+            &row,
+            Some(actor.user_id),
+            "posted",
+            None,
+            "open",
+            None,
+        )?;
         views::need(&row)
     })
     .await?;
@@ -163,12 +221,17 @@ pub async fn create_need(state: web::Data<AppState>, auth: Auth, body: Body<NewN
 #[utoipa::path(tag = "needs", operation_id = "list_needs", params(NeedQuery),
     responses((status = 200, body = NeedPage), Problems), security(("bearer" = [])))]
 #[get("/needs")]
-pub async fn list_needs(state: web::Data<AppState>, auth: Auth, q: web::Query<NeedQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_needs(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<NeedQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let actor = auth.0;
     let result = db::read(&state.pool, move |conn| {
-        let sees_all = actor.is_staff() || volunteers::by_user(conn, actor.user_id)?.is_some_and(|v| v.status == "active");
+        let sees_all = actor.is_staff()
+            || volunteers::by_user(conn, actor.user_id)?.is_some_and(|v| v.status == "active");
         let filter = store::Filter {
             status: q.status.as_ref().map(views::name_of),
             category: q.category.as_ref().map(views::name_of),
@@ -180,8 +243,14 @@ pub async fn list_needs(state: web::Data<AppState>, auth: Auth, q: web::Query<Ne
         };
         let rows = store::list(conn, actor.community_id, &filter, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);
-        let items = rows.iter().map(views::need).collect::<Result<Vec<_>, _>>()?;
-        Ok(NeedPage { items, next_cursor: next.map(|c| c.encode()) })
+        let items = rows
+            .iter()
+            .map(views::need)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(NeedPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(result))
@@ -191,15 +260,23 @@ pub async fn list_needs(state: web::Data<AppState>, auth: Auth, q: web::Query<Ne
 #[utoipa::path(tag = "needs", operation_id = "recommended_needs",
     responses((status = 200, body = RecommendationList), Problems), security(("bearer" = [])))]
 #[get("/needs/recommended")]
-pub async fn recommended_needs(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+pub async fn recommended_needs(
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> Result<HttpResponse, ApiError> {
     let actor = auth.0;
     let list = db::read(&state.pool, move |conn| {
         active_volunteer(conn, &actor)?;
         let v = volunteers::by_user(conn, actor.user_id)?.ok_or_else(ApiError::internal)?;
         let skills: Vec<String> = serde_json::from_str(&v.skills).unwrap_or_default();
         let places: Vec<String> = serde_json::from_str(&v.places).unwrap_or_default();
-        let availability = serde_json::from_str(&v.availability).map_err(|_| ApiError::internal())?;
-        let profile = domain::MatchProfile { skills: &skills, places: &places, availability: &availability };
+        let availability =
+            serde_json::from_str(&v.availability).map_err(|_| ApiError::internal())?;
+        let profile = domain::MatchProfile {
+            skills: &skills,
+            places: &places,
+            availability: &availability,
+        };
         let now = now();
         let mut scored = vec![];
         for row in store::open_needs(conn, actor.community_id, 500)? {
@@ -207,7 +284,13 @@ pub async fn recommended_needs(state: web::Data<AppState>, auth: Auth) -> Result
                 continue;
             }
             let category = domain::Category::parse(&row.category).ok_or_else(ApiError::internal)?;
-            if let Some(score) = domain::match_score(&profile, category, &row.place, row.window_start, row.estimated_minutes) {
+            if let Some(score) = domain::match_score(
+                &profile,
+                category,
+                &row.place,
+                row.window_start,
+                row.estimated_minutes,
+            ) {
                 scored.push((score, row));
             }
         }
@@ -216,7 +299,12 @@ pub async fn recommended_needs(state: web::Data<AppState>, auth: Auth) -> Result
         let items = scored
             .iter()
             .take(50)
-            .map(|(score, row)| Ok(Recommendation { need: views::need(row)?, score: *score }))
+            .map(|(score, row)| {
+                Ok(Recommendation {
+                    need: views::need(row)?,
+                    score: *score,
+                })
+            })
             .collect::<Result<Vec<_>, ApiError>>()?;
         Ok(RecommendationList { items })
     })
@@ -225,20 +313,36 @@ pub async fn recommended_needs(state: web::Data<AppState>, auth: Auth) -> Result
 }
 
 fn detail(conn: &mut AnyConnection, row: &NeedRow) -> Result<NeedDetail, ApiError> {
-    let claims = store::claims(conn, row.id.0)?.iter().map(views::claim).collect();
-    let history = store::events(conn, row.id.0)?.iter().map(views::history).collect::<Result<_, _>>()?;
+    let claims = store::claims(conn, row.id.0)?
+        .iter()
+        .map(views::claim)
+        .collect();
+    let history = store::events(conn, row.id.0)?
+        .iter()
+        .map(views::history)
+        .collect::<Result<_, _>>()?;
     let rating = store::rating(conn, row.id.0)?.as_ref().map(views::rating);
-    Ok(NeedDetail { need: views::need(row)?, claims, history, rating })
+    Ok(NeedDetail {
+        need: views::need(row)?,
+        claims,
+        history,
+        rating,
+    })
 }
 
 /// One need with its claims, its history and its rating.
 #[utoipa::path(tag = "needs", operation_id = "get_need", params(("id" = Uuid, Path)),
     responses((status = 200, body = NeedDetail), Problems), security(("bearer" = [])))]
 #[get("/needs/{id}")]
-pub async fn get_need(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_need(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let d = db::read(&state.pool, move |conn| {
-        let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("need"))?;
+        let row =
+            store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("need"))?;
         if !may_see(conn, &actor, &row)? {
             return Err(ApiError::not_found("need"));
         }
@@ -268,9 +372,21 @@ pub async fn claim_need(
         let row = locked(conn, &actor, id)?;
         let claims = store::claims(conn, id)?;
         let next = state_of(&row)?.claim(actor.user_id, &active_claims(&claims), now())?;
-        let claim_id = store::insert_claim(conn, actor.community_id, id, volunteer_id, actor.user_id)?;
-        transition(conn, &row, actor.user_id, "claimed", next.status, next.slots_taken, None)?;
-        let claim = store::claims(conn, id)?.into_iter().find(|c| c.id.0 == claim_id).ok_or_else(ApiError::internal)?;
+        let claim_id =
+            store::insert_claim(conn, actor.community_id, id, volunteer_id, actor.user_id)?;
+        transition(
+            conn,
+            &row,
+            actor.user_id,
+            "claimed",
+            next.status,
+            next.slots_taken,
+            None,
+        )?;
+        let claim = store::claims(conn, id)?
+            .into_iter()
+            .find(|c| c.id.0 == claim_id)
+            .ok_or_else(ApiError::internal)?;
         json(StatusCode::CREATED, &views::claim(&claim))
     })
     .await
@@ -280,18 +396,35 @@ pub async fn claim_need(
 #[utoipa::path(tag = "needs", operation_id = "withdraw_claim", params(("id" = Uuid, Path)),
     responses((status = 200, body = Need), Problems), security(("bearer" = [])))]
 #[delete("/needs/{id}/claims/mine")]
-pub async fn withdraw_claim(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn withdraw_claim(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let need = db::write(&state.pool, move |conn| {
         let row = locked(conn, &actor, id)?;
         let claims = store::claims(conn, id)?;
-        let mine = claims.iter().find(|c| c.status == "active" && c.user_id.0 == actor.user_id);
-        let view = mine.map(|c| ClaimView { volunteer_user_id: c.user_id.0, completed: c.completed_at.is_some() });
+        let mine = claims
+            .iter()
+            .find(|c| c.status == "active" && c.user_id.0 == actor.user_id);
+        let view = mine.map(|c| ClaimView {
+            volunteer_user_id: c.user_id.0,
+            completed: c.completed_at.is_some(),
+        });
         let next = state_of(&row)?.withdraw(view)?;
         if let Some(c) = mine {
             store::set_claim_status(conn, c.id.0, "withdrawn")?;
         }
-        let row = transition(conn, &row, actor.user_id, "withdrawn", next.status, next.slots_taken, None)?;
+        let row = transition(
+            conn,
+            &row,
+            actor.user_id,
+            "withdrawn",
+            next.status,
+            next.slots_taken,
+            None,
+        )?;
         views::need(&row)
     })
     .await?;
@@ -318,13 +451,18 @@ pub async fn complete_need(
         let volunteer_id = active_volunteer(conn, &actor)?;
         let row = locked(conn, &actor, id)?;
         let claims = store::claims(conn, id)?;
-        let done = state_of(&row)?.complete(actor.user_id, &active_claims(&claims), body.minutes)?;
+        let done =
+            state_of(&row)?.complete(actor.user_id, &active_claims(&claims), body.minutes)?;
         let mine = claims
             .iter()
             .find(|c| c.status == "active" && c.user_id.0 == actor.user_id)
             .ok_or_else(ApiError::internal)?;
         store::complete_claim(conn, mine.id.0, body.minutes, &body.note, now())?;
-        let content = if body.note.is_empty() { row.title.clone() } else { format!("{}: {}", row.title, body.note) };
+        let content = if body.note.is_empty() {
+            row.title.clone()
+        } else {
+            format!("{}: {}", row.title, body.note)
+        };
         let record = service_records::insert_for_need(
             conn,
             actor.community_id,
@@ -334,8 +472,22 @@ pub async fn complete_need(
             &row.target_group,
             body.minutes,
         )?;
-        let row = transition(conn, &row, actor.user_id, "completed", done.status, row.slots_taken, Some(&body.note))?;
-        json(StatusCode::CREATED, &CompletionResult { need: views::need(&row)?, service_record: views::service_record(&record)? })
+        let row = transition(
+            conn,
+            &row,
+            actor.user_id,
+            "completed",
+            done.status,
+            row.slots_taken,
+            Some(&body.note),
+        )?;
+        json(
+            StatusCode::CREATED,
+            &CompletionResult {
+                need: views::need(&row)?,
+                service_record: views::service_record(&record)?,
+            },
+        )
     })
     .await
 }
@@ -344,15 +496,30 @@ pub async fn complete_need(
 #[utoipa::path(tag = "needs", operation_id = "confirm_need", params(("id" = Uuid, Path)),
     responses((status = 200, body = Need), Problems), security(("bearer" = [])))]
 #[post("/needs/{id}/confirmation")]
-pub async fn confirm_need(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn confirm_need(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let need = db::write(&state.pool, move |conn| {
         let row = locked(conn, &actor, id)?;
         if !may_act_for_requester(&actor, &row) {
-            return Err(ApiError::forbidden("not_requester", "only the requester or staff may confirm"));
+            return Err(ApiError::forbidden(
+                "not_requester",
+                "only the requester or staff may confirm",
+            ));
         }
         let to = state_of(&row)?.confirm()?;
-        let row = transition(conn, &row, actor.user_id, "confirmed", to, row.slots_taken, None)?;
+        let row = transition(
+            conn,
+            &row,
+            actor.user_id,
+            "confirmed",
+            to,
+            row.slots_taken,
+            None,
+        )?;
         views::need(&row)
     })
     .await?;
@@ -373,11 +540,22 @@ pub async fn cancel_need(
     let need = db::write(&state.pool, move |conn| {
         let row = locked(conn, &actor, id)?;
         if !may_act_for_requester(&actor, &row) {
-            return Err(ApiError::forbidden("not_requester", "only the requester or staff may cancel"));
+            return Err(ApiError::forbidden(
+                "not_requester",
+                "only the requester or staff may cancel",
+            ));
         }
         let to = state_of(&row)?.cancel()?;
         store::close_active_claims(conn, id, "cancelled")?;
-        let row = transition(conn, &row, actor.user_id, "cancelled", to, row.slots_taken, Some(&reason))?;
+        let row = transition(
+            conn,
+            &row,
+            actor.user_id,
+            "cancelled",
+            to,
+            row.slots_taken,
+            Some(&reason),
+        )?;
         views::need(&row)
     })
     .await?;
@@ -396,20 +574,45 @@ pub async fn rate_need(
     body: Body<RatingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, r) = (auth.0, id.into_inner(), body.0);
-    if r.tags.iter().any(|t| t.is_empty() || t.chars().count() > 20) {
-        return Err(ApiError::unprocessable("invalid_tags", "each tag must be 1 to 20 characters"));
+    if r.tags
+        .iter()
+        .any(|t| t.is_empty() || t.chars().count() > 20)
+    {
+        return Err(ApiError::unprocessable(
+            "invalid_tags",
+            "each tag must be 1 to 20 characters",
+        ));
     }
     let rating = db::write(&state.pool, move |conn| {
         let row = locked(conn, &actor, id)?;
         if row.requester_id.0 != actor.user_id && row.posted_by.0 != actor.user_id {
-            return Err(ApiError::forbidden("not_requester", "only the requester may rate the help"));
+            return Err(ApiError::forbidden(
+                "not_requester",
+                "only the requester may rate the help",
+            ));
         }
         let status = NeedStatus::parse(&row.status).ok_or_else(ApiError::internal)?;
         let rated = store::rating(conn, id)?.is_some();
         let flagged = domain::rate(status, r.stars, rated)?;
-        let stored = store::insert_rating(conn, &row, actor.user_id, r.stars, &r.tags, &r.comment, flagged)?;
+        let stored = store::insert_rating(
+            conn,
+            &row,
+            actor.user_id,
+            r.stars,
+            &r.tags,
+            &r.comment,
+            flagged,
+        )?;
         let note = format!("{} stars", r.stars);
-        store::record_event(conn, &row, Some(actor.user_id), "rated", Some(&row.status), &row.status, Some(&note))?;
+        store::record_event(
+            conn,
+            &row,
+            Some(actor.user_id),
+            "rated",
+            Some(&row.status),
+            &row.status,
+            Some(&note),
+        )?;
         Ok(views::rating(&stored))
     })
     .await?;

@@ -9,7 +9,9 @@ use crate::AppState;
 #[utoipa::path(tag = "system", operation_id = "healthz", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".into() })
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// The database is reachable and fully migrated.
@@ -18,13 +20,21 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
-    let ready = web::block(move || pool.get().ok().is_some_and(|mut c| canglong_persistence::is_migrated(&mut c)))
-        .await
-        .unwrap_or(false);
+    let ready = web::block(move || {
+        pool.get()
+            .ok()
+            .is_some_and(|mut c| canglong_persistence::is_migrated(&mut c))
+    })
+    .await
+    .unwrap_or(false);
     if ready {
-        HttpResponse::Ok().json(Health { status: "ready".into() })
+        HttpResponse::Ok().json(Health {
+            status: "ready".into(),
+        })
     } else {
-        HttpResponse::ServiceUnavailable().json(Health { status: "unavailable".into() })
+        HttpResponse::ServiceUnavailable().json(Health {
+            status: "unavailable".into(),
+        })
     }
 }
 

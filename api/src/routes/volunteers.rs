@@ -2,7 +2,9 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{Actor, PageRequest, Role, Uuid};
-use canglong_openapi::{Decision, Team, TeamList, Volunteer, VolunteerApplication, VolunteerPage, VolunteerQuery};
+use canglong_openapi::{
+    Decision, Team, TeamList, Volunteer, VolunteerApplication, VolunteerPage, VolunteerQuery,
+};
 use canglong_persistence::volunteers::{self as store, Application, VolunteerRow};
 use canglong_persistence::{AnyConnection, people, service_records, to_json_text};
 use canglong_volunteers::{Availability, VolunteerStatus};
@@ -14,7 +16,11 @@ use crate::extract::Body;
 use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(apply).service(list_volunteers).service(get_volunteer).service(decide).service(list_teams);
+    cfg.service(apply)
+        .service(list_volunteers)
+        .service(get_volunteer)
+        .service(decide)
+        .service(list_teams);
 }
 
 fn view(conn: &mut AnyConnection, row: &VolunteerRow) -> Result<Volunteer, ApiError> {
@@ -24,8 +30,14 @@ fn view(conn: &mut AnyConnection, row: &VolunteerRow) -> Result<Volunteer, ApiEr
 }
 
 fn check_tags(list: &[String], what: &str) -> Result<(), ApiError> {
-    if list.iter().any(|s| s.trim().is_empty() || s.chars().count() > 30) {
-        return Err(ApiError::unprocessable("validation_failed", format!("each of {what} must be 1 to 30 characters")));
+    if list
+        .iter()
+        .any(|s| s.trim().is_empty() || s.chars().count() > 30)
+    {
+        return Err(ApiError::unprocessable(
+            "validation_failed",
+            format!("each of {what} must be 1 to 30 characters"),
+        ));
     }
     Ok(())
 }
@@ -35,15 +47,20 @@ fn check_tags(list: &[String], what: &str) -> Result<(), ApiError> {
 #[utoipa::path(tag = "volunteers", operation_id = "apply_volunteer", request_body = VolunteerApplication,
     responses((status = 201, body = Volunteer), Problems), security(("bearer" = [])))]
 #[post("/volunteers")]
-pub async fn apply(state: web::Data<AppState>, auth: Auth, body: Body<VolunteerApplication>) -> Result<HttpResponse, ApiError> {
+pub async fn apply(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<VolunteerApplication>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::Resident])?;
     let a = body.0;
     check_tags(&a.skills, "skills")?;
     check_tags(&a.places, "places")?;
     // The wire and domain shapes are the same JSON; the domain checks the slots.
-    let availability: Availability =
-        serde_json::from_value(serde_json::to_value(&a.availability).map_err(|_| ApiError::internal())?)
-            .map_err(|_| ApiError::unprocessable("invalid_availability", "availability is not valid"))?;
+    let availability: Availability = serde_json::from_value(
+        serde_json::to_value(&a.availability).map_err(|_| ApiError::internal())?,
+    )
+    .map_err(|_| ApiError::unprocessable("invalid_availability", "availability is not valid"))?;
     availability.validate()?;
     let actor = auth.0;
     let volunteer = db::write(&state.pool, move |conn| {
@@ -51,7 +68,10 @@ pub async fn apply(state: web::Data<AppState>, auth: Auth, body: Body<VolunteerA
         teams.sort();
         teams.dedup();
         if store::count_teams_in(conn, actor.community_id, &teams)? != teams.len() as i64 {
-            return Err(ApiError::unprocessable("unknown_team", "a team id is not a team of this community"));
+            return Err(ApiError::unprocessable(
+                "unknown_team",
+                "a team id is not a team of this community",
+            ));
         }
         let app = Application {
             skills: to_json_text(&a.skills),
@@ -60,7 +80,9 @@ pub async fn apply(state: web::Data<AppState>, auth: Auth, body: Body<VolunteerA
         };
         let id = match store::by_user(conn, actor.user_id)? {
             Some(existing) => {
-                VolunteerStatus::parse(&existing.status).ok_or_else(ApiError::internal)?.may_reapply()?;
+                VolunteerStatus::parse(&existing.status)
+                    .ok_or_else(ApiError::internal)?
+                    .may_reapply()?;
                 store::reapply(conn, existing.id.0, &app)?;
                 existing.id.0
             }
@@ -90,18 +112,29 @@ pub async fn list_volunteers(
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let community = auth.community_id;
     let result = db::read(&state.pool, move |conn| {
-        let filter = store::Filter { status: q.status.as_ref().map(views::name_of), team_id: q.team_id, skill: q.skill };
+        let filter = store::Filter {
+            status: q.status.as_ref().map(views::name_of),
+            team_id: q.team_id,
+            skill: q.skill,
+        };
         let rows = store::list(conn, community, &filter, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);
-        let items = rows.iter().map(|r| view(conn, r)).collect::<Result<Vec<_>, _>>()?;
-        Ok(VolunteerPage { items, next_cursor: next.map(|c| c.encode()) })
+        let items = rows
+            .iter()
+            .map(|r| view(conn, r))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(VolunteerPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
 fn visible(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<VolunteerRow, ApiError> {
-    let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+    let row = store::get(conn, actor.community_id, id)?
+        .ok_or_else(|| ApiError::not_found("volunteer"))?;
     if actor.is_staff() || row.user_id.0 == actor.user_id {
         Ok(row)
     } else {
@@ -113,7 +146,11 @@ fn visible(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Voluntee
 #[utoipa::path(tag = "volunteers", operation_id = "get_volunteer", params(("id" = Uuid, Path)),
     responses((status = 200, body = Volunteer), Problems), security(("bearer" = [])))]
 #[get("/volunteers/{id}")]
-pub async fn get_volunteer(state: web::Data<AppState>, auth: Auth, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_volunteer(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let v = db::read(&state.pool, move |conn| {
         let row = visible(conn, &actor, id)?;
@@ -135,13 +172,21 @@ pub async fn decide(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, d) = (auth.0, id.into_inner(), body.0);
     let v = db::write(&state.pool, move |conn| {
-        let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+        let row = store::get(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("volunteer"))?;
         actor.require(&[Role::CommunityAdmin])?;
-        let next = VolunteerStatus::parse(&row.status).ok_or_else(ApiError::internal)?.decide(d.approve)?;
+        let next = VolunteerStatus::parse(&row.status)
+            .ok_or_else(ApiError::internal)?
+            .decide(d.approve)?;
         store::decide(conn, id, next.as_str(), actor.user_id, d.reason.as_deref())?;
         // The role follows the profile, so tokens minted from now on say it.
         if next == VolunteerStatus::Active {
-            people::grant_role(conn, row.user_id.0, row.community_id.0, Role::Volunteer.as_str())?;
+            people::grant_role(
+                conn,
+                row.user_id.0,
+                row.community_id.0,
+                Role::Volunteer.as_str(),
+            )?;
         } else {
             people::revoke_role(conn, row.user_id.0, Role::Volunteer.as_str())?;
         }
@@ -161,7 +206,11 @@ pub async fn list_teams(state: web::Data<AppState>, auth: Auth) -> Result<HttpRe
     let teams = db::read(&state.pool, move |conn| {
         let items = store::teams_of(conn, community)?
             .into_iter()
-            .map(|t| Team { id: t.id.0, name: t.name, description: t.description })
+            .map(|t| Team {
+                id: t.id.0,
+                name: t.name,
+                description: t.description,
+            })
             .collect();
         Ok(TeamList { items })
     })

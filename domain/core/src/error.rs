@@ -24,7 +24,11 @@ pub struct DomainError {
 
 impl DomainError {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Self { kind, code, message: message.into() }
+        Self {
+            kind,
+            code,
+            message: message.into(),
+        }
     }
     pub fn invalid(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorKind::Invalid, code, message)
@@ -36,6 +40,10 @@ impl DomainError {
         Self::new(ErrorKind::Forbidden, code, message)
     }
     pub fn not_found(what: &'static str) -> Self {
-        Self::new(ErrorKind::NotFound, "not_found", format!("{what} not found"))
+        Self::new(
+            ErrorKind::NotFound,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
 }

@@ -19,7 +19,9 @@ impl Cursor {
         s.strip_prefix('c')
             .and_then(|hex| Uuid::try_parse(hex).ok())
             .map(Cursor)
-            .ok_or_else(|| DomainError::invalid("invalid_cursor", "cursor is not one this API issued"))
+            .ok_or_else(|| {
+                DomainError::invalid("invalid_cursor", "cursor is not one this API issued")
+            })
     }
 }
 
@@ -47,7 +49,11 @@ impl PageRequest {
     pub fn finish<T>(&self, mut rows: Vec<T>, id: impl Fn(&T) -> Uuid) -> (Vec<T>, Option<Cursor>) {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
-        let next = if more { rows.last().map(|r| Cursor(id(r))) } else { None };
+        let next = if more {
+            rows.last().map(|r| Cursor(id(r)))
+        } else {
+            None
+        };
         (rows, next)
     }
 }

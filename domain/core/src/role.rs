@@ -40,7 +40,10 @@ impl Role {
 
     /// Community staff: those who act for the community rather than for themselves.
     pub fn is_staff(self) -> bool {
-        matches!(self, Role::SocialWorker | Role::CommunityAdmin | Role::SubdistrictAdmin)
+        matches!(
+            self,
+            Role::SocialWorker | Role::CommunityAdmin | Role::SubdistrictAdmin
+        )
     }
 }
 
@@ -78,11 +81,18 @@ impl Actor {
             Ok(())
         } else {
             let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(DomainError::forbidden("forbidden_role", format!("requires one of: {}", names.join(", "))))
+            Err(DomainError::forbidden(
+                "forbidden_role",
+                format!("requires one of: {}", names.join(", ")),
+            ))
         }
     }
     pub fn require_staff(&self) -> Result<(), DomainError> {
-        self.require(&[Role::SocialWorker, Role::CommunityAdmin, Role::SubdistrictAdmin])
+        self.require(&[
+            Role::SocialWorker,
+            Role::CommunityAdmin,
+            Role::SubdistrictAdmin,
+        ])
     }
 }
 
@@ -100,7 +110,11 @@ mod tests {
 
     #[test]
     fn require_refuses_missing_roles() {
-        let a = Actor { user_id: Uuid::nil(), community_id: Uuid::nil(), roles: vec![Role::Resident] };
+        let a = Actor {
+            user_id: Uuid::nil(),
+            community_id: Uuid::nil(),
+            roles: vec![Role::Resident],
+        };
         assert!(a.require(&[Role::CommunityAdmin]).is_err());
         assert!(a.require(&[Role::Resident]).is_ok());
         assert!(a.require_staff().is_err());

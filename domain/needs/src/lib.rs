@@ -6,9 +6,9 @@ mod kinds;
 mod lifecycle;
 mod matching;
 
-pub use kinds::{Category, NeedStatus, TargetGroup, is_micro, MICRO_MAX_MINUTES};
+pub use kinds::{Category, MICRO_MAX_MINUTES, NeedStatus, TargetGroup, is_micro};
 pub use lifecycle::{
-    ClaimView, Completion, NeedDraft, NeedState, Timing, auto_confirm_due, escalation_due, expiry_due,
-    rate,
+    ClaimView, Completion, NeedDraft, NeedState, Timing, auto_confirm_due, escalation_due,
+    expiry_due, rate,
 };
 pub use matching::{MatchProfile, match_score};

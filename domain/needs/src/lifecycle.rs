@@ -19,16 +19,28 @@ pub struct NeedDraft {
 impl NeedDraft {
     pub fn validate(&self, now: NaiveDateTime) -> Result<(), DomainError> {
         if self.window_end <= self.window_start {
-            return Err(DomainError::invalid("invalid_window", "window_end must be after window_start"));
+            return Err(DomainError::invalid(
+                "invalid_window",
+                "window_end must be after window_start",
+            ));
         }
         if self.window_end <= now {
-            return Err(DomainError::invalid("invalid_window", "window_end is already in the past"));
+            return Err(DomainError::invalid(
+                "invalid_window",
+                "window_end is already in the past",
+            ));
         }
         if !(1..=MAX_MINUTES).contains(&self.estimated_minutes) {
-            return Err(DomainError::invalid("invalid_minutes", "estimated_minutes must be 1 to 1440"));
+            return Err(DomainError::invalid(
+                "invalid_minutes",
+                "estimated_minutes must be 1 to 1440",
+            ));
         }
         if !(1..=MAX_SLOTS).contains(&self.slots) {
-            return Err(DomainError::invalid("invalid_slots", "slots must be 1 to 20"));
+            return Err(DomainError::invalid(
+                "invalid_slots",
+                "slots must be 1 to 20",
+            ));
         }
         Ok(())
     }
@@ -58,32 +70,62 @@ pub struct Completion {
 }
 
 fn illegal(from: NeedStatus, action: &str) -> DomainError {
-    DomainError::invalid("invalid_transition", format!("cannot {action} a need that is {}", from.as_str()))
+    DomainError::invalid(
+        "invalid_transition",
+        format!("cannot {action} a need that is {}", from.as_str()),
+    )
 }
 
 impl NeedState {
     /// A volunteer takes a slot. Returns the state after the claim.
-    pub fn claim(&self, volunteer: Uuid, active_claims: &[ClaimView], now: NaiveDateTime) -> Result<Self, DomainError> {
+    pub fn claim(
+        &self,
+        volunteer: Uuid,
+        active_claims: &[ClaimView],
+        now: NaiveDateTime,
+    ) -> Result<Self, DomainError> {
         if volunteer == self.requester_id {
-            return Err(DomainError::invalid("own_need", "a volunteer may not claim their own need"));
+            return Err(DomainError::invalid(
+                "own_need",
+                "a volunteer may not claim their own need",
+            ));
         }
-        if active_claims.iter().any(|c| c.volunteer_user_id == volunteer) {
-            return Err(DomainError::conflict("already_claimed", "you have already claimed this need"));
+        if active_claims
+            .iter()
+            .any(|c| c.volunteer_user_id == volunteer)
+        {
+            return Err(DomainError::conflict(
+                "already_claimed",
+                "you have already claimed this need",
+            ));
         }
         match self.status {
             NeedStatus::Open => {}
-            NeedStatus::Claimed => return Err(DomainError::conflict("need_full", "every slot is taken")),
+            NeedStatus::Claimed => {
+                return Err(DomainError::conflict("need_full", "every slot is taken"));
+            }
             other => return Err(illegal(other, "claim")),
         }
         if self.window_end <= now {
-            return Err(DomainError::invalid("need_expired", "the need's time window has passed"));
+            return Err(DomainError::invalid(
+                "need_expired",
+                "the need's time window has passed",
+            ));
         }
         if self.slots_taken >= self.slots {
             return Err(DomainError::conflict("need_full", "every slot is taken"));
         }
         let slots_taken = self.slots_taken + 1;
-        let status = if slots_taken >= self.slots { NeedStatus::Claimed } else { NeedStatus::Open };
-        Ok(Self { status, slots_taken, ..self.clone() })
+        let status = if slots_taken >= self.slots {
+            NeedStatus::Claimed
+        } else {
+            NeedStatus::Open
+        };
+        Ok(Self {
+            status,
+            slots_taken,
+            ..self.clone()
+        })
     }
 
     /// The volunteer gives their slot back before reporting the service done.
@@ -92,38 +134,71 @@ impl NeedState {
             return Err(DomainError::not_found("claim"));
         };
         if claim.completed {
-            return Err(DomainError::invalid("already_completed", "a completed claim cannot be withdrawn"));
+            return Err(DomainError::invalid(
+                "already_completed",
+                "a completed claim cannot be withdrawn",
+            ));
         }
         if !matches!(self.status, NeedStatus::Open | NeedStatus::Claimed) {
             return Err(illegal(self.status, "withdraw from"));
         }
-        Ok(Self { status: NeedStatus::Open, slots_taken: self.slots_taken - 1, ..self.clone() })
+        Ok(Self {
+            status: NeedStatus::Open,
+            slots_taken: self.slots_taken - 1,
+            ..self.clone()
+        })
     }
 
     /// A claiming volunteer reports the service done. The need is done once every active claim
     /// has reported; it then takes no more claims.
-    pub fn complete(&self, volunteer: Uuid, active_claims: &[ClaimView], minutes: i32) -> Result<Completion, DomainError> {
-        let Some(mine) = active_claims.iter().find(|c| c.volunteer_user_id == volunteer) else {
-            return Err(DomainError::forbidden("not_claimant", "only a volunteer who claimed the need may complete it"));
+    pub fn complete(
+        &self,
+        volunteer: Uuid,
+        active_claims: &[ClaimView],
+        minutes: i32,
+    ) -> Result<Completion, DomainError> {
+        let Some(mine) = active_claims
+            .iter()
+            .find(|c| c.volunteer_user_id == volunteer)
+        else {
+            return Err(DomainError::forbidden(
+                "not_claimant",
+                "only a volunteer who claimed the need may complete it",
+            ));
         };
         if mine.completed {
-            return Err(DomainError::conflict("already_completed", "you have already reported this service"));
+            return Err(DomainError::conflict(
+                "already_completed",
+                "you have already reported this service",
+            ));
         }
         if !matches!(self.status, NeedStatus::Open | NeedStatus::Claimed) {
             return Err(illegal(self.status, "complete"));
         }
         if !(1..=MAX_MINUTES).contains(&minutes) {
-            return Err(DomainError::invalid("invalid_minutes", "minutes must be 1 to 1440"));
+            return Err(DomainError::invalid(
+                "invalid_minutes",
+                "minutes must be 1 to 1440",
+            ));
         }
-        let others_pending = active_claims.iter().any(|c| c.volunteer_user_id != volunteer && !c.completed);
-        let status = if others_pending { self.status } else { NeedStatus::Done };
+        let others_pending = active_claims
+            .iter()
+            .any(|c| c.volunteer_user_id != volunteer && !c.completed);
+        let status = if others_pending {
+            self.status
+        } else {
+            NeedStatus::Done
+        };
         Ok(Completion { status })
     }
 
     pub fn confirm(&self) -> Result<NeedStatus, DomainError> {
         match self.status {
             NeedStatus::Done => Ok(NeedStatus::Confirmed),
-            NeedStatus::Confirmed => Err(DomainError::conflict("already_confirmed", "the need is already confirmed")),
+            NeedStatus::Confirmed => Err(DomainError::conflict(
+                "already_confirmed",
+                "the need is already confirmed",
+            )),
             other => Err(illegal(other, "confirm")),
         }
     }
@@ -140,13 +215,19 @@ impl NeedState {
 /// the rating is low enough to be flagged for a social worker.
 pub fn rate(status: NeedStatus, stars: i32, already_rated: bool) -> Result<bool, DomainError> {
     if !(1..=5).contains(&stars) {
-        return Err(DomainError::invalid("invalid_stars", "stars must be 1 to 5"));
+        return Err(DomainError::invalid(
+            "invalid_stars",
+            "stars must be 1 to 5",
+        ));
     }
     if !matches!(status, NeedStatus::Done | NeedStatus::Confirmed) {
         return Err(illegal(status, "rate"));
     }
     if already_rated {
-        return Err(DomainError::conflict("already_rated", "this need has already been rated"));
+        return Err(DomainError::conflict(
+            "already_rated",
+            "this need has already been rated",
+        ));
     }
     Ok(stars <= 2)
 }
@@ -165,7 +246,12 @@ pub fn expiry_due(status: NeedStatus, window_end: NaiveDateTime, now: NaiveDateT
     status == NeedStatus::Open && window_end <= now
 }
 
-pub fn auto_confirm_due(status: NeedStatus, done_at: Option<NaiveDateTime>, now: NaiveDateTime, t: &Timing) -> bool {
+pub fn auto_confirm_due(
+    status: NeedStatus,
+    done_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+    t: &Timing,
+) -> bool {
     status == NeedStatus::Done && done_at.is_some_and(|d| d + t.auto_confirm_after <= now)
 }
 
@@ -178,7 +264,10 @@ pub fn escalation_due(
     now: NaiveDateTime,
     t: &Timing,
 ) -> bool {
-    status == NeedStatus::Open && slots_taken == 0 && !escalated && created_at + t.escalate_after <= now
+    status == NeedStatus::Open
+        && slots_taken == 0
+        && !escalated
+        && created_at + t.escalate_after <= now
 }
 
 #[cfg(test)]
@@ -201,41 +290,99 @@ mod tests {
     }
 
     fn claim(v: u128) -> ClaimView {
-        ClaimView { volunteer_user_id: Uuid::from_u128(v), completed: false }
+        ClaimView {
+            volunteer_user_id: Uuid::from_u128(v),
+            completed: false,
+        }
     }
 
     #[test]
     fn last_slot_makes_the_need_claimed_and_refuses_more() {
         let n = need(1).claim(Uuid::from_u128(2), &[], t0()).unwrap();
         assert_eq!(n.status, NeedStatus::Claimed);
-        assert_eq!(n.claim(Uuid::from_u128(3), &[claim(2)], t0()).unwrap_err().code, "need_full");
+        assert_eq!(
+            n.claim(Uuid::from_u128(3), &[claim(2)], t0())
+                .unwrap_err()
+                .code,
+            "need_full"
+        );
     }
 
     #[test]
     fn claim_refusals_have_stable_codes() {
         let n = need(2);
-        assert_eq!(n.claim(Uuid::from_u128(1), &[], t0()).unwrap_err().code, "own_need");
-        assert_eq!(n.claim(Uuid::from_u128(2), &[claim(2)], t0()).unwrap_err().code, "already_claimed");
+        assert_eq!(
+            n.claim(Uuid::from_u128(1), &[], t0()).unwrap_err().code,
+            "own_need"
+        );
+        assert_eq!(
+            n.claim(Uuid::from_u128(2), &[claim(2)], t0())
+                .unwrap_err()
+                .code,
+            "already_claimed"
+        );
         let late = t0() + Duration::hours(3);
-        assert_eq!(n.claim(Uuid::from_u128(2), &[], late).unwrap_err().code, "need_expired");
-        let cancelled = NeedState { status: NeedStatus::Cancelled, ..n };
-        assert_eq!(cancelled.claim(Uuid::from_u128(2), &[], t0()).unwrap_err().code, "invalid_transition");
+        assert_eq!(
+            n.claim(Uuid::from_u128(2), &[], late).unwrap_err().code,
+            "need_expired"
+        );
+        let cancelled = NeedState {
+            status: NeedStatus::Cancelled,
+            ..n
+        };
+        assert_eq!(
+            cancelled
+                .claim(Uuid::from_u128(2), &[], t0())
+                .unwrap_err()
+                .code,
+            "invalid_transition"
+        );
     }
 
     #[test]
     fn need_is_done_when_every_claimant_reported() {
-        let n = NeedState { status: NeedStatus::Claimed, slots_taken: 2, ..need(2) };
+        let n = NeedState {
+            status: NeedStatus::Claimed,
+            slots_taken: 2,
+            ..need(2)
+        };
         let claims = [claim(2), claim(3)];
-        assert_eq!(n.complete(Uuid::from_u128(2), &claims, 30).unwrap().status, NeedStatus::Claimed);
-        let claims = [ClaimView { completed: true, ..claim(2) }, claim(3)];
-        assert_eq!(n.complete(Uuid::from_u128(3), &claims, 30).unwrap().status, NeedStatus::Done);
-        assert_eq!(n.complete(Uuid::from_u128(4), &claims, 30).unwrap_err().code, "not_claimant");
-        assert_eq!(n.complete(Uuid::from_u128(2), &claims, 30).unwrap_err().code, "already_completed");
+        assert_eq!(
+            n.complete(Uuid::from_u128(2), &claims, 30).unwrap().status,
+            NeedStatus::Claimed
+        );
+        let claims = [
+            ClaimView {
+                completed: true,
+                ..claim(2)
+            },
+            claim(3),
+        ];
+        assert_eq!(
+            n.complete(Uuid::from_u128(3), &claims, 30).unwrap().status,
+            NeedStatus::Done
+        );
+        assert_eq!(
+            n.complete(Uuid::from_u128(4), &claims, 30)
+                .unwrap_err()
+                .code,
+            "not_claimant"
+        );
+        assert_eq!(
+            n.complete(Uuid::from_u128(2), &claims, 30)
+                .unwrap_err()
+                .code,
+            "already_completed"
+        );
     }
 
     #[test]
     fn withdraw_reopens_the_slot() {
-        let n = NeedState { status: NeedStatus::Claimed, slots_taken: 1, ..need(1) };
+        let n = NeedState {
+            status: NeedStatus::Claimed,
+            slots_taken: 1,
+            ..need(1)
+        };
         let after = n.withdraw(Some(claim(2))).unwrap();
         assert_eq!((after.status, after.slots_taken), (NeedStatus::Open, 0));
         assert_eq!(n.withdraw(None).unwrap_err().code, "not_found");
@@ -245,21 +392,64 @@ mod tests {
     fn rating_is_once_and_after_service() {
         assert_eq!(rate(NeedStatus::Done, 2, false), Ok(true));
         assert_eq!(rate(NeedStatus::Confirmed, 5, false), Ok(false));
-        assert_eq!(rate(NeedStatus::Done, 5, true).unwrap_err().code, "already_rated");
-        assert_eq!(rate(NeedStatus::Open, 5, false).unwrap_err().code, "invalid_transition");
-        assert_eq!(rate(NeedStatus::Done, 6, false).unwrap_err().code, "invalid_stars");
+        assert_eq!(
+            rate(NeedStatus::Done, 5, true).unwrap_err().code,
+            "already_rated"
+        );
+        assert_eq!(
+            rate(NeedStatus::Open, 5, false).unwrap_err().code,
+            "invalid_transition"
+        );
+        assert_eq!(
+            rate(NeedStatus::Done, 6, false).unwrap_err().code,
+            "invalid_stars"
+        );
     }
 
     #[test]
     fn sweeps_fire_only_when_due() {
-        let t = Timing { auto_confirm_after: Duration::hours(48), escalate_after: Duration::minutes(60) };
+        let t = Timing {
+            auto_confirm_after: Duration::hours(48),
+            escalate_after: Duration::minutes(60),
+        };
         assert!(expiry_due(NeedStatus::Open, t0(), t0()));
         assert!(!expiry_due(NeedStatus::Claimed, t0(), t0()));
-        assert!(auto_confirm_due(NeedStatus::Done, Some(t0()), t0() + Duration::hours(48), &t));
-        assert!(!auto_confirm_due(NeedStatus::Done, Some(t0()), t0() + Duration::hours(47), &t));
-        assert!(escalation_due(NeedStatus::Open, 0, false, t0(), t0() + Duration::minutes(60), &t));
-        assert!(!escalation_due(NeedStatus::Open, 0, true, t0(), t0() + Duration::minutes(60), &t));
-        assert!(!escalation_due(NeedStatus::Open, 1, false, t0(), t0() + Duration::minutes(60), &t));
+        assert!(auto_confirm_due(
+            NeedStatus::Done,
+            Some(t0()),
+            t0() + Duration::hours(48),
+            &t
+        ));
+        assert!(!auto_confirm_due(
+            NeedStatus::Done,
+            Some(t0()),
+            t0() + Duration::hours(47),
+            &t
+        ));
+        assert!(escalation_due(
+            NeedStatus::Open,
+            0,
+            false,
+            t0(),
+            t0() + Duration::minutes(60),
+            &t
+        ));
+        assert!(!escalation_due(
+            NeedStatus::Open,
+            0,
+            true,
+            t0(),
+            t0() + Duration::minutes(60),
+            &t
+        ));
+        assert!(!escalation_due(
+            NeedStatus::Open,
+            1,
+            false,
+            t0(),
+            t0() + Duration::minutes(60),
+            &t
+        ));
     }
 
     proptest! {

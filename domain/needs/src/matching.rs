@@ -25,7 +25,10 @@ pub fn match_score(
     if p.skills.iter().any(|s| s == category.as_str()) {
         score += 3;
     }
-    if p.places.iter().any(|pl| !pl.is_empty() && place.starts_with(pl.as_str())) {
+    if p.places
+        .iter()
+        .any(|pl| !pl.is_empty() && place.starts_with(pl.as_str()))
+    {
         score += 2;
     }
     if p.availability.covers(window_start, estimated_minutes) {
@@ -50,13 +53,55 @@ mod tests {
     fn skill_place_and_time_add_up() {
         let skills = vec!["phone_help".to_string()];
         let places = vec!["3栋".to_string()];
-        let weekly = Availability::Weekly(vec![WeeklySlot { weekday: 1, from: "08:00".into(), to: "12:00".into() }]);
-        let p = MatchProfile { skills: &skills, places: &places, availability: &weekly };
-        assert_eq!(match_score(&p, Category::PhoneHelp, "3栋2单元", at("2026-03-02 01:00"), 30), Some(7));
-        assert_eq!(match_score(&p, Category::Repair, "5栋", at("2026-03-03 01:00"), 30), None);
+        let weekly = Availability::Weekly(vec![WeeklySlot {
+            weekday: 1,
+            from: "08:00".into(),
+            to: "12:00".into(),
+        }]);
+        let p = MatchProfile {
+            skills: &skills,
+            places: &places,
+            availability: &weekly,
+        };
+        assert_eq!(
+            match_score(
+                &p,
+                Category::PhoneHelp,
+                "3栋2单元",
+                at("2026-03-02 01:00"),
+                30
+            ),
+            Some(7)
+        );
+        assert_eq!(
+            match_score(&p, Category::Repair, "5栋", at("2026-03-03 01:00"), 30),
+            None
+        );
         let flex = Availability::Flexible;
-        let rider = MatchProfile { skills: &[], places: &[], availability: &flex };
-        assert_eq!(match_score(&rider, Category::MedicineRun, "5栋", at("2026-03-03 01:00"), 15), Some(3));
-        assert_eq!(match_score(&rider, Category::MedicineRun, "5栋", at("2026-03-03 01:00"), 60), Some(2));
+        let rider = MatchProfile {
+            skills: &[],
+            places: &[],
+            availability: &flex,
+        };
+        assert_eq!(
+            match_score(
+                &rider,
+                Category::MedicineRun,
+                "5栋",
+                at("2026-03-03 01:00"),
+                15
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            match_score(
+                &rider,
+                Category::MedicineRun,
+                "5栋",
+                at("2026-03-03 01:00"),
+                60
+            ),
+            Some(2)
+        );
     }
 }

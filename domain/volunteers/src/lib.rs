@@ -26,7 +26,9 @@ impl VolunteerStatus {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Active, Self::Suspended, Self::Rejected].into_iter().find(|v| v.as_str() == s)
+        [Self::Pending, Self::Active, Self::Suspended, Self::Rejected]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 
     /// A community admin's decision: approve or reject an application, suspend an active
@@ -38,7 +40,11 @@ impl VolunteerStatus {
             (Self::Active, false) => Ok(Self::Suspended),
             (from, _) => Err(DomainError::invalid(
                 "invalid_transition",
-                format!("a {} volunteer cannot be {}", from.as_str(), if approve { "approved" } else { "rejected" }),
+                format!(
+                    "a {} volunteer cannot be {}",
+                    from.as_str(),
+                    if approve { "approved" } else { "rejected" }
+                ),
             )),
         }
     }
@@ -47,10 +53,14 @@ impl VolunteerStatus {
     pub fn may_reapply(self) -> Result<(), DomainError> {
         match self {
             Self::Rejected => Ok(()),
-            Self::Pending | Self::Active => {
-                Err(DomainError::conflict("already_applied", "a volunteer profile already exists"))
-            }
-            Self::Suspended => Err(DomainError::forbidden("volunteer_suspended", "the profile is suspended")),
+            Self::Pending | Self::Active => Err(DomainError::conflict(
+                "already_applied",
+                "a volunteer profile already exists",
+            )),
+            Self::Suspended => Err(DomainError::forbidden(
+                "volunteer_suspended",
+                "the profile is suspended",
+            )),
         }
     }
 }
@@ -81,9 +91,14 @@ impl WeeklySlot {
 
 impl Availability {
     pub fn validate(&self) -> Result<(), DomainError> {
-        let Availability::Weekly(slots) = self else { return Ok(()) };
+        let Availability::Weekly(slots) = self else {
+            return Ok(());
+        };
         if slots.is_empty() || slots.len() > 21 {
-            return Err(DomainError::invalid("invalid_availability", "weekly needs 1 to 21 slots"));
+            return Err(DomainError::invalid(
+                "invalid_availability",
+                "weekly needs 1 to 21 slots",
+            ));
         }
         for s in slots {
             let ok = (1..=7).contains(&s.weekday) && s.times().is_some_and(|(f, t)| f < t);
@@ -99,14 +114,20 @@ impl Availability {
 
     /// Whether the volunteer can be there at `start` (UTC) for `minutes`.
     pub fn covers(&self, start: NaiveDateTime, minutes: i32) -> bool {
-        let Availability::Weekly(slots) = self else { return true };
-        let Some(offset) = FixedOffset::east_opt(LOCAL_OFFSET_SECS) else { return false };
+        let Availability::Weekly(slots) = self else {
+            return true;
+        };
+        let Some(offset) = FixedOffset::east_opt(LOCAL_OFFSET_SECS) else {
+            return false;
+        };
         let local = offset.from_utc_datetime(&start);
         let weekday = local.weekday().number_from_monday() as u8;
         let begin = local.time();
         let end = begin + chrono::Duration::minutes(i64::from(minutes));
         slots.iter().any(|s| {
-            s.weekday == weekday && s.times().is_some_and(|(f, t)| f <= begin && end <= t && begin <= end)
+            s.weekday == weekday
+                && s.times()
+                    .is_some_and(|(f, t)| f <= begin && end <= t && begin <= end)
         })
     }
 }
@@ -135,7 +156,11 @@ mod tests {
     #[test]
     fn weekly_slots_are_local_time() {
         // 2026-03-02 is a Monday; 01:00 UTC is 09:00 in Wuhan.
-        let a = Availability::Weekly(vec![WeeklySlot { weekday: 1, from: "08:00".into(), to: "12:00".into() }]);
+        let a = Availability::Weekly(vec![WeeklySlot {
+            weekday: 1,
+            from: "08:00".into(),
+            to: "12:00".into(),
+        }]);
         assert!(a.validate().is_ok());
         assert!(a.covers(utc("2026-03-02 01:00"), 60));
         assert!(!a.covers(utc("2026-03-02 01:00"), 240));
@@ -145,14 +170,25 @@ mod tests {
 
     #[test]
     fn bad_slots_are_refused() {
-        let bad = Availability::Weekly(vec![WeeklySlot { weekday: 8, from: "08:00".into(), to: "09:00".into() }]);
+        let bad = Availability::Weekly(vec![WeeklySlot {
+            weekday: 8,
+            from: "08:00".into(),
+            to: "09:00".into(),
+        }]);
         assert!(bad.validate().is_err());
-        let inverted = Availability::Weekly(vec![WeeklySlot { weekday: 1, from: "10:00".into(), to: "09:00".into() }]);
+        let inverted = Availability::Weekly(vec![WeeklySlot {
+            weekday: 1,
+            from: "10:00".into(),
+            to: "09:00".into(),
+        }]);
         assert!(inverted.validate().is_err());
     }
 
     #[test]
     fn wire_shape_is_flexible_or_weekly() {
-        assert_eq!(serde_json::to_string(&Availability::Flexible).unwrap(), "\"flexible\"");
+        assert_eq!(
+            serde_json::to_string(&Availability::Flexible).unwrap(),
+            "\"flexible\""
+        );
     }
 }

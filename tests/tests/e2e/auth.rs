@@ -4,7 +4,13 @@ use canglong_tests::{Db, STAFF_PASSWORD, both, spawn, spawn_with};
 use reqwest::{Method, StatusCode};
 use uuid::Uuid;
 
-both!(wechat_sign_in, wechat_failures, tokens_and_refresh, sign_in_rate_limit, me_profile);
+both!(
+    wechat_sign_in,
+    wechat_failures,
+    tokens_and_refresh,
+    sign_in_rate_limit,
+    me_profile
+);
 
 async fn wechat_sign_in(db: Db) {
     let app = spawn(db);
@@ -18,8 +24,16 @@ async fn wechat_sign_in(db: Db) {
     assert_eq!(raw.status(), StatusCode::OK);
     let headers = format!("{:?}", raw.headers());
     let body = raw.text().await.unwrap();
-    for secret in [FAKE_SESSION_KEY, "session_key", "wx-test-secret", "o-first-login"] {
-        assert!(!body.contains(secret) && !headers.contains(secret), "`{secret}` leaked: {body}");
+    for secret in [
+        FAKE_SESSION_KEY,
+        "session_key",
+        "wx-test-secret",
+        "o-first-login",
+    ] {
+        assert!(
+            !body.contains(secret) && !headers.contains(secret),
+            "`{secret}` leaked: {body}"
+        );
     }
     let first: canglong_openapi::TokenResponse = serde_json::from_str(&body).unwrap();
     assert_eq!(first.token_type, "Bearer");
@@ -28,13 +42,19 @@ async fn wechat_sign_in(db: Db) {
     assert_eq!(first.user.community_id, app.community_id);
 
     // The same WeChat user again is the same person, not a new one.
-    let again = anon.sign_in_wechat("first-login", app.community_id).await.unwrap();
+    let again = anon
+        .sign_in_wechat("first-login", app.community_id)
+        .await
+        .unwrap();
     assert_eq!(again.user.id, first.user.id);
     let me = anon.with_token(&again.access_token).me().await.unwrap();
     assert_eq!(me.id, first.user.id);
 
     let e = anon.sign_in_wechat("x", Uuid::now_v7()).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_community"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "unknown_community")
+    );
 }
 
 async fn wechat_failures(db: Db) {
@@ -44,15 +64,26 @@ async fn wechat_failures(db: Db) {
     for (code, status, problem) in [
         ("bad-code", StatusCode::UNAUTHORIZED, "wechat_code_invalid"),
         ("busy-1", StatusCode::SERVICE_UNAVAILABLE, "wechat_busy"),
-        ("limited-1", StatusCode::TOO_MANY_REQUESTS, "wechat_rate_limited"),
+        (
+            "limited-1",
+            StatusCode::TOO_MANY_REQUESTS,
+            "wechat_rate_limited",
+        ),
         ("blocked-1", StatusCode::FORBIDDEN, "wechat_user_blocked"),
         ("redirect-1", StatusCode::BAD_GATEWAY, "wechat_error"),
-        ("slow-1", StatusCode::SERVICE_UNAVAILABLE, "wechat_unavailable"),
+        (
+            "slow-1",
+            StatusCode::SERVICE_UNAVAILABLE,
+            "wechat_unavailable",
+        ),
     ] {
         let e = anon.sign_in_wechat(code, c).await.unwrap_err();
         assert_eq!((e.status, e.code()), (status, problem), "{code}");
         if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
-            assert!(e.headers.get("retry-after").is_some(), "{code} says when to retry");
+            assert!(
+                e.headers.get("retry-after").is_some(),
+                "{code} says when to retry"
+            );
         }
     }
     // The redirect was not followed: one call reached the fake per attempt, none elsewhere.
@@ -60,14 +91,24 @@ async fn wechat_failures(db: Db) {
 
     // WeChat unreachable → 503, not a 500.
     let down = spawn_with(db, |s| s.wechat_api_base = "http://127.0.0.1:9".into());
-    let e = down.anonymous().sign_in_wechat("good", down.community_id).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::SERVICE_UNAVAILABLE, "wechat_unavailable"));
+    let e = down
+        .anonymous()
+        .sign_in_wechat("good", down.community_id)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "wechat_unavailable")
+    );
 }
 
 async fn tokens_and_refresh(db: Db) {
     let app = spawn(db);
     let anon = app.anonymous();
-    let t1 = anon.sign_in_wechat("refresher", app.community_id).await.unwrap();
+    let t1 = anon
+        .sign_in_wechat("refresher", app.community_id)
+        .await
+        .unwrap();
 
     // Rotation: the new pair works, the old refresh token is dead.
     let t2 = anon.refresh(&t1.refresh_token).await.unwrap();
@@ -75,25 +116,46 @@ async fn tokens_and_refresh(db: Db) {
     anon.with_token(&t2.access_token).me().await.unwrap();
     // Reusing the spent token revokes the family: the newer token dies too.
     let e = anon.refresh(&t1.refresh_token).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNAUTHORIZED, "refresh_token_reused"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "refresh_token_reused")
+    );
     let e = anon.refresh(&t2.refresh_token).await.unwrap_err();
     assert_eq!(e.status, StatusCode::UNAUTHORIZED);
     let e = anon.refresh("not-a-token").await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNAUTHORIZED, "invalid_refresh_token"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "invalid_refresh_token")
+    );
 
     // Logout ends the session's family.
-    let t3 = anon.sign_in_wechat("refresher", app.community_id).await.unwrap();
+    let t3 = anon
+        .sign_in_wechat("refresher", app.community_id)
+        .await
+        .unwrap();
     let signed_in = anon.with_token(&t3.access_token);
     signed_in.sign_out(Some(&t3.refresh_token)).await.unwrap();
-    assert_eq!(anon.refresh(&t3.refresh_token).await.unwrap_err().status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anon.refresh(&t3.refresh_token).await.unwrap_err().status,
+        StatusCode::UNAUTHORIZED
+    );
 
     // Staff passwords.
-    let e = anon.sign_in_password("nobody", STAFF_PASSWORD).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+    let e = anon
+        .sign_in_password("nobody", STAFF_PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "invalid_credentials")
+    );
 
     // Access tokens: missing, malformed, expired, forged, alg=none, or in the query → 401.
     let e = anon.me().await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "unauthenticated")
+    );
     let secret = app.settings.jwt_secret.clone().unwrap();
     let claims = |exp: i64| {
         serde_json::json!({"sub": t3.user.id, "community_id": app.community_id, "roles": ["resident"],
@@ -108,17 +170,45 @@ async fn tokens_and_refresh(db: Db) {
         .unwrap()
     };
     let now = chrono::Utc::now().timestamp();
-    let e = anon.with_token(&sign(&secret, now - 3600)).me().await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNAUTHORIZED, "token_expired"));
-    anon.with_token(&sign(&secret, now + 600)).me().await.expect("a well-signed token works");
-    let e = anon.with_token(&sign("some-other-key-some-other-key-0000", now + 600)).me().await.unwrap_err();
+    let e = anon
+        .with_token(&sign(&secret, now - 3600))
+        .me()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "token_expired")
+    );
+    anon.with_token(&sign(&secret, now + 600))
+        .me()
+        .await
+        .expect("a well-signed token works");
+    let e = anon
+        .with_token(&sign("some-other-key-some-other-key-0000", now + 600))
+        .me()
+        .await
+        .unwrap_err();
     assert_eq!(e.status, StatusCode::UNAUTHORIZED);
     let unsigned = {
         let b64 = |v: serde_json::Value| base64url(v.to_string().as_bytes());
-        format!("{}.{}.", b64(serde_json::json!({"alg": "none", "typ": "JWT"})), b64(claims(now + 600)))
+        format!(
+            "{}.{}.",
+            b64(serde_json::json!({"alg": "none", "typ": "JWT"})),
+            b64(claims(now + 600))
+        )
     };
-    assert_eq!(anon.with_token(&unsigned).me().await.unwrap_err().status, StatusCode::UNAUTHORIZED);
-    let r = anon.request(Method::GET, &format!("/api/v1/me?token={}", t2.access_token)).send().await.unwrap();
+    assert_eq!(
+        anon.with_token(&unsigned).me().await.unwrap_err().status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = anon
+        .request(
+            Method::GET,
+            &format!("/api/v1/me?token={}", t2.access_token),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -126,7 +216,10 @@ fn base64url(bytes: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
@@ -138,11 +231,26 @@ async fn sign_in_rate_limit(db: Db) {
     let app = spawn_with(db, |s| s.auth_rate_limit = 3);
     let anon = app.anonymous();
     for i in 0..3 {
-        anon.sign_in_wechat(&format!("u{i}"), app.community_id).await.unwrap();
+        anon.sign_in_wechat(&format!("u{i}"), app.community_id)
+            .await
+            .unwrap();
     }
-    let e = anon.sign_in_wechat("u9", app.community_id).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
-    let retry: u64 = e.headers.get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    let e = anon
+        .sign_in_wechat("u9", app.community_id)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    let retry: u64 = e
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry >= 1);
     // Other endpoints are not limited by it.
     anon.healthz().await.unwrap();
@@ -160,23 +268,58 @@ async fn me_profile(db: Db) {
     assert_eq!(updated.nickname, "王阿姨");
     assert_eq!(updated.phone_masked.as_deref(), Some("138****5678"));
     assert_eq!(updated.notification_preferences.get("points"), Some(&false));
-    let raw = me.request(Method::GET, "/api/v1/me").send().await.unwrap().text().await.unwrap();
-    assert!(!raw.contains("13812345678"), "the full phone number never leaves the server");
+    let raw = me
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !raw.contains("13812345678"),
+        "the full phone number never leaves the server"
+    );
 
     // Server-owned fields cannot be written.
-    let r = me.request(Method::PATCH, "/api/v1/me").json(&serde_json::json!({"roles": ["community_admin"]})).send().await.unwrap();
+    let r = me
+        .request(Method::PATCH, "/api/v1/me")
+        .json(&serde_json::json!({"roles": ["community_admin"]}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(me.me().await.unwrap().roles, ["resident"]);
-    let e = me.update_me(&MeUpdate { phone: Some("23812345678".into()), ..Default::default() }).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_phone"));
     let e = me
-        .update_me(&MeUpdate { notification_preferences: Some([("spam".to_string(), true)].into()), ..Default::default() })
+        .update_me(&MeUpdate {
+            phone: Some("23812345678".into()),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_preference"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_phone")
+    );
+    let e = me
+        .update_me(&MeUpdate {
+            notification_preferences: Some([("spam".to_string(), true)].into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_preference")
+    );
 
     // Every response carries x-request-id, echoed when sent.
-    let r = me.request(Method::GET, "/api/v1/me").header("x-request-id", "trace-42").send().await.unwrap();
+    let r = me
+        .request(Method::GET, "/api/v1/me")
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers().get("x-request-id").unwrap(), "trace-42");
     let r = me.request(Method::GET, "/healthz").send().await.unwrap();
     assert!(r.headers().get("x-request-id").is_some());

@@ -22,19 +22,36 @@ fn every_operation_is_documented() {
     assert_eq!(doc["openapi"], "3.1.0");
     let mut ids = std::collections::HashSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
-        assert!(path == "/healthz" || path == "/readyz" || path == "/metrics" || path.starts_with("/api/v1/"), "{path}");
+        assert!(
+            path == "/healthz"
+                || path == "/readyz"
+                || path == "/metrics"
+                || path.starts_with("/api/v1/"),
+            "{path}"
+        );
         for (method, op) in item.as_object().unwrap() {
-            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(ids.insert(id.to_string()), "operationId {id} is used twice");
-            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{id} has no tag"
+            );
             if path.starts_with("/api/v1/") {
                 for status in ["400", "401", "422"] {
-                    assert!(op["responses"][status].is_object(), "{id} does not document {status}");
+                    assert!(
+                        op["responses"][status].is_object(),
+                        "{id} does not document {status}"
+                    );
                 }
             }
             if let Some(body) = op.get("requestBody") {
                 let schema = &body["content"]["application/json"]["schema"];
-                assert!(schema.is_object(), "{id} has a request body without a JSON schema");
+                assert!(
+                    schema.is_object(),
+                    "{id} has a request body without a JSON schema"
+                );
             }
         }
     }
@@ -47,18 +64,35 @@ fn every_operation_is_documented() {
 async fn served_document_and_docs_ui(db: Db) {
     let app = spawn(db);
     let anon = app.anonymous();
-    let served: serde_json::Value =
-        anon.request(Method::GET, "/api-docs/openapi.json").send().await.unwrap().json().await.unwrap();
-    let committed: serde_json::Value = serde_json::from_str(canglong_openapi::COMMITTED_DOCUMENT).unwrap();
-    assert!(served == committed, "the served document differs from openapi/openapi.json");
+    let served: serde_json::Value = anon
+        .request(Method::GET, "/api-docs/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(canglong_openapi::COMMITTED_DOCUMENT).unwrap();
+    assert!(
+        served == committed,
+        "the served document differs from openapi/openapi.json"
+    );
 
     // The docs UI is served from the binary: no internet needed.
     let r = anon.request(Method::GET, "/docs").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "/docs redirects to the UI");
     let html = r.text().await.unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("https://"), "the page loads nothing from the internet");
-    let js = anon.request(Method::GET, "/docs/swagger-ui-bundle.js").send().await.unwrap();
+    assert!(
+        !html.contains("https://"),
+        "the page loads nothing from the internet"
+    );
+    let js = anon
+        .request(Method::GET, "/docs/swagger-ui-bundle.js")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(js.status(), StatusCode::OK);
     assert!(js.bytes().await.unwrap().len() > 100_000);
 }
@@ -68,9 +102,24 @@ async fn health_ready_metrics(db: Db) {
     let anon = app.anonymous();
     assert_eq!(anon.healthz().await.unwrap().status, "ok");
     assert_eq!(anon.readyz().await.unwrap().status, "ready");
-    anon.request(Method::GET, "/api/v1/needs").send().await.unwrap();
-    let text = anon.request(Method::GET, "/metrics").send().await.unwrap().text().await.unwrap();
-    assert!(text.contains(r#"canglong_http_requests_total{route="/api/v1/needs",method="GET",status="401"} 1"#), "{text}");
+    anon.request(Method::GET, "/api/v1/needs")
+        .send()
+        .await
+        .unwrap();
+    let text = anon
+        .request(Method::GET, "/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            r#"canglong_http_requests_total{route="/api/v1/needs",method="GET",status="401"} 1"#
+        ),
+        "{text}"
+    );
     assert!(text.contains("canglong_http_request_duration_seconds_bucket"));
     assert!(text.contains("canglong_db_pool_connections{state=\"idle\"}"));
 }

@@ -2,7 +2,14 @@ use canglong_openapi::{CompletionRequest, NeedQuery, NeedStatus, RatingRequest};
 use canglong_tests::{Db, both, need, spawn};
 use reqwest::StatusCode;
 
-both!(full_lifecycle, refusals, withdraw_and_cancel, staff_posts_on_behalf, lists_and_visibility, recommended_fit);
+both!(
+    full_lifecycle,
+    refusals,
+    withdraw_and_cancel,
+    staff_posts_on_behalf,
+    lists_and_visibility,
+    recommended_fit
+);
 
 async fn full_lifecycle(db: Db) {
     let app = spawn(db);
@@ -15,10 +22,20 @@ async fn full_lifecycle(db: Db) {
 
     let claim = rider.claim_need(posted.id, None).await.unwrap();
     assert_eq!(claim.status, "active");
-    assert_eq!(rider.get_need(posted.id).await.unwrap().need.status, NeedStatus::Claimed);
+    assert_eq!(
+        rider.get_need(posted.id).await.unwrap().need.status,
+        NeedStatus::Claimed
+    );
 
     let done = rider
-        .complete_need(posted.id, &CompletionRequest { minutes: 20, note: "药已送到".into() }, None)
+        .complete_need(
+            posted.id,
+            &CompletionRequest {
+                minutes: 20,
+                note: "药已送到".into(),
+            },
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(done.need.status, NeedStatus::Done);
@@ -30,14 +47,27 @@ async fn full_lifecycle(db: Db) {
     assert_eq!(confirmed.status, NeedStatus::Confirmed);
 
     let rating = grandma
-        .rate_need(posted.id, &RatingRequest { stars: 2, tags: vec!["迟到".into()], comment: "来晚了".into() })
+        .rate_need(
+            posted.id,
+            &RatingRequest {
+                stars: 2,
+                tags: vec!["迟到".into()],
+                comment: "来晚了".into(),
+            },
+        )
         .await
         .unwrap();
-    assert!(rating.flagged, "a low rating is flagged for a social worker");
+    assert!(
+        rating.flagged,
+        "a low rating is flagged for a social worker"
+    );
 
     let detail = grandma.get_need(posted.id).await.unwrap();
     let actions: Vec<&str> = detail.history.iter().map(|h| h.action.as_str()).collect();
-    assert_eq!(actions, ["posted", "claimed", "completed", "confirmed", "rated"]);
+    assert_eq!(
+        actions,
+        ["posted", "claimed", "completed", "confirmed", "rated"]
+    );
     assert_eq!(detail.claims.len(), 1);
     assert_eq!(detail.claims[0].minutes, Some(20));
     assert_eq!(detail.rating.unwrap().stars, 2);
@@ -52,34 +82,87 @@ async fn refusals(db: Db) {
 
     // A resident who is not a volunteer may not claim.
     let e = neighbour.claim_need(n.id, None).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::FORBIDDEN, "not_a_volunteer"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::FORBIDDEN, "not_a_volunteer")
+    );
 
     // A volunteer may not claim their own need.
     let own = rider.create_need(&need(1)).await.unwrap();
     let e = rider.claim_need(own.id, None).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "own_need"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "own_need")
+    );
 
     // Only a claimant may complete; nothing to confirm or rate before the service is done.
-    let e = rider.complete_need(n.id, &CompletionRequest { minutes: 10, note: String::new() }, None).await.unwrap_err();
+    let e = rider
+        .complete_need(
+            n.id,
+            &CompletionRequest {
+                minutes: 10,
+                note: String::new(),
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(e.status, StatusCode::FORBIDDEN);
     let e = grandma.confirm_need(n.id).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_transition"));
-    let e = grandma.rate_need(n.id, &RatingRequest { stars: 5, tags: vec![], comment: String::new() }).await.unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_transition")
+    );
+    let e = grandma
+        .rate_need(
+            n.id,
+            &RatingRequest {
+                stars: 5,
+                tags: vec![],
+                comment: String::new(),
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A volunteer claims twice → 409; someone else's need may not be cancelled by a resident.
     rider.claim_need(n.id, None).await.unwrap();
     let e = rider.claim_need(n.id, None).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::CONFLICT, "already_claimed"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::CONFLICT, "already_claimed")
+    );
     let e = neighbour.cancel_need(n.id, "not mine").await.unwrap_err();
-    assert_eq!(e.status, StatusCode::NOT_FOUND, "a plain resident does not see others' needs");
+    assert_eq!(
+        e.status,
+        StatusCode::NOT_FOUND,
+        "a plain resident does not see others' needs"
+    );
 
     // The requester rates once; the second time is 409.
-    rider.complete_need(n.id, &CompletionRequest { minutes: 15, note: String::new() }, None).await.unwrap();
-    let r = RatingRequest { stars: 5, tags: vec![], comment: "谢谢".into() };
+    rider
+        .complete_need(
+            n.id,
+            &CompletionRequest {
+                minutes: 15,
+                note: String::new(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let r = RatingRequest {
+        stars: 5,
+        tags: vec![],
+        comment: "谢谢".into(),
+    };
     grandma.rate_need(n.id, &r).await.unwrap();
     let e = grandma.rate_need(n.id, &r).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::CONFLICT, "already_rated"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::CONFLICT, "already_rated")
+    );
     // The volunteer may not rate the need they served.
     let e = rider.rate_need(n.id, &r).await.unwrap_err();
     assert_eq!(e.status, StatusCode::FORBIDDEN);
@@ -88,14 +171,23 @@ async fn refusals(db: Db) {
     let c = grandma.create_need(&need(1)).await.unwrap();
     grandma.cancel_need(c.id, "家人已买").await.unwrap();
     let e = rider.claim_need(c.id, None).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_transition"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_transition")
+    );
 
     // A volunteer of another community does not see the need at all.
     let other = app.other_community();
     let admin_other = app.staff_of("community_admin", other).await;
     let stranger = app.resident_of("stranger", other).await;
-    let profile = stranger.apply_volunteer(&canglong_tests::application()).await.unwrap();
-    admin_other.decide_volunteer(profile.id, true, None).await.unwrap();
+    let profile = stranger
+        .apply_volunteer(&canglong_tests::application())
+        .await
+        .unwrap();
+    admin_other
+        .decide_volunteer(profile.id, true, None)
+        .await
+        .unwrap();
     let e = stranger.get_need(n.id).await.unwrap_err();
     assert_eq!(e.status, StatusCode::NOT_FOUND);
     let e = stranger.claim_need(c.id, None).await.unwrap_err();
@@ -121,7 +213,10 @@ async fn withdraw_and_cancel(db: Db) {
     let e = b.claim_need(n.id, None).await.unwrap_err();
     assert_eq!((e.status, e.code()), (StatusCode::CONFLICT, "need_full"));
     let reopened = a.withdraw_claim(n.id).await.unwrap();
-    assert_eq!((reopened.status, reopened.slots_taken), (NeedStatus::Open, 0));
+    assert_eq!(
+        (reopened.status, reopened.slots_taken),
+        (NeedStatus::Open, 0)
+    );
     let e = a.withdraw_claim(n.id).await.unwrap_err();
     assert_eq!(e.status, StatusCode::NOT_FOUND, "nothing left to withdraw");
     b.claim_need(n.id, None).await.unwrap();
@@ -130,7 +225,10 @@ async fn withdraw_and_cancel(db: Db) {
     assert_eq!(cancelled.status, NeedStatus::Cancelled);
     let detail = grandma.get_need(n.id).await.unwrap();
     assert!(detail.claims.iter().all(|c| c.status != "active"));
-    assert_eq!(detail.history.last().unwrap().note.as_deref(), Some("不需要了"));
+    assert_eq!(
+        detail.history.last().unwrap().note.as_deref(),
+        Some("不需要了")
+    );
     let e = grandma.cancel_need(n.id, "again").await.unwrap_err();
     assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -146,15 +244,27 @@ async fn staff_posts_on_behalf(db: Db) {
     assert_eq!(posted.requester_id, grandma_id);
     assert_ne!(posted.posted_by, grandma_id);
     // The elderly resident sees it as hers.
-    let mine = grandma.list_needs(&NeedQuery { mine: Some(true), ..Default::default() }).await.unwrap();
+    let mine = grandma
+        .list_needs(&NeedQuery {
+            mine: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(mine.items.len(), 1);
 
     // A resident may not post on behalf of someone else; nor may staff for another community.
     let e = app.resident("li").await.create_need(&n).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::FORBIDDEN, "on_behalf_requires_staff"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::FORBIDDEN, "on_behalf_requires_staff")
+    );
     let foreign = app.staff_of("social_worker", app.other_community()).await;
     let e = foreign.create_need(&n).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_resident"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "unknown_resident")
+    );
 }
 
 async fn lists_and_visibility(db: Db) {
@@ -173,23 +283,60 @@ async fn lists_and_visibility(db: Db) {
     parent.create_need(&tutoring).await.unwrap();
 
     // A volunteer sees all six, newest first, in keyset pages.
-    let first = rider.list_needs(&NeedQuery { limit: Some(4), ..Default::default() }).await.unwrap();
+    let first = rider
+        .list_needs(&NeedQuery {
+            limit: Some(4),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(first.items.len(), 4);
-    assert_eq!(first.items[0].category, canglong_openapi::Category::Tutoring, "newest first");
+    assert_eq!(
+        first.items[0].category,
+        canglong_openapi::Category::Tutoring,
+        "newest first"
+    );
     let cursor = first.next_cursor.clone().expect("a second page");
-    let second = rider.list_needs(&NeedQuery { limit: Some(4), cursor: Some(cursor), ..Default::default() }).await.unwrap();
+    let second = rider
+        .list_needs(&NeedQuery {
+            limit: Some(4),
+            cursor: Some(cursor),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(second.items.len(), 2);
     assert!(second.next_cursor.is_none());
-    let ids: std::collections::HashSet<_> = first.items.iter().chain(&second.items).map(|n| n.id).collect();
+    let ids: std::collections::HashSet<_> = first
+        .items
+        .iter()
+        .chain(&second.items)
+        .map(|n| n.id)
+        .collect();
     assert_eq!(ids.len(), 6);
 
     // Filters.
-    let micro = rider.list_needs(&NeedQuery { micro: Some(true), ..Default::default() }).await.unwrap();
+    let micro = rider
+        .list_needs(&NeedQuery {
+            micro: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(micro.items.len(), 5);
-    let near = rider.list_needs(&NeedQuery { place: Some("8栋".into()), ..Default::default() }).await.unwrap();
+    let near = rider
+        .list_needs(&NeedQuery {
+            place: Some("8栋".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(near.items.len(), 1);
     let children = rider
-        .list_needs(&NeedQuery { target_group: Some(canglong_openapi::TargetGroup::Child), ..Default::default() })
+        .list_needs(&NeedQuery {
+            target_group: Some(canglong_openapi::TargetGroup::Child),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(children.items.len(), 1);
@@ -199,8 +346,17 @@ async fn lists_and_visibility(db: Db) {
     assert_eq!(own.items.len(), 1);
 
     // A forged cursor is refused.
-    let e = rider.list_needs(&NeedQuery { cursor: Some("forged".into()), ..Default::default() }).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_cursor"));
+    let e = rider
+        .list_needs(&NeedQuery {
+            cursor: Some("forged".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_cursor")
+    );
 }
 
 async fn recommended_fit(db: Db) {
@@ -214,8 +370,18 @@ async fn recommended_fit(db: Db) {
     other.estimated_minutes = 90;
     let loose = grandma.create_need(&other).await.unwrap();
     let list = rider.recommended_needs().await.unwrap();
-    assert_eq!(list.items[0].need.id, fit.id, "the medicine run near 3栋 fits best");
-    assert!(list.items[0].score > list.items.iter().find(|r| r.need.id == loose.id).map_or(0, |r| r.score));
+    assert_eq!(
+        list.items[0].need.id, fit.id,
+        "the medicine run near 3栋 fits best"
+    );
+    assert!(
+        list.items[0].score
+            > list
+                .items
+                .iter()
+                .find(|r| r.need.id == loose.id)
+                .map_or(0, |r| r.score)
+    );
     let e = grandma.recommended_needs().await.unwrap_err();
     assert_eq!(e.status, StatusCode::FORBIDDEN);
 }

@@ -24,7 +24,12 @@ fn columns(conn: &mut AnyConnection) -> BTreeSet<(String, String)> {
              WHERE table_schema = 'public' AND table_name NOT LIKE '__diesel%'"
         }
     };
-    diesel::sql_query(sql).load::<Column>(conn).unwrap().into_iter().map(|c| (c.table_name, c.column_name)).collect()
+    diesel::sql_query(sql)
+        .load::<Column>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.table_name, c.column_name))
+        .collect()
 }
 
 /// The two migration folders produce the same tables and columns.
@@ -33,7 +38,11 @@ fn both_backends_have_the_same_schema() {
     let sqlite_db = TestDb::new(Db::Sqlite);
     let mut sqlite = connect(&sqlite_db.url).unwrap();
     assert!(migrate(&mut sqlite).unwrap() > 0);
-    assert_eq!(migrate(&mut sqlite).unwrap(), 0, "re-running migrations is a no-op");
+    assert_eq!(
+        migrate(&mut sqlite).unwrap(),
+        0,
+        "re-running migrations is a no-op"
+    );
     let lite = columns(&mut sqlite);
     assert!(lite.contains(&("needs".to_string(), "slots_taken".to_string())));
     let Some(_) = postgres_url() else { return };
@@ -43,7 +52,10 @@ fn both_backends_have_the_same_schema() {
     let pg_cols = columns(&mut pg);
     let only_lite: Vec<_> = lite.difference(&pg_cols).collect();
     let only_pg: Vec<_> = pg_cols.difference(&lite).collect();
-    assert!(only_lite.is_empty() && only_pg.is_empty(), "only in SQLite: {only_lite:?}; only in PostgreSQL: {only_pg:?}");
+    assert!(
+        only_lite.is_empty() && only_pg.is_empty(),
+        "only in SQLite: {only_lite:?}; only in PostgreSQL: {only_pg:?}"
+    );
 }
 
 #[derive(QueryableByName)]
@@ -57,8 +69,12 @@ struct Pragma {
 fn sqlite_connections_are_configured() {
     let db = TestDb::new(Db::Sqlite);
     let mut c = connect(&db.url).unwrap();
-    let mode = diesel::sql_query("SELECT journal_mode AS v FROM pragma_journal_mode").get_result::<Pragma>(&mut c).unwrap();
+    let mode = diesel::sql_query("SELECT journal_mode AS v FROM pragma_journal_mode")
+        .get_result::<Pragma>(&mut c)
+        .unwrap();
     assert_eq!(mode.v, "wal");
-    let fk = diesel::sql_query("SELECT CAST(foreign_keys AS TEXT) AS v FROM pragma_foreign_keys").get_result::<Pragma>(&mut c).unwrap();
+    let fk = diesel::sql_query("SELECT CAST(foreign_keys AS TEXT) AS v FROM pragma_foreign_keys")
+        .get_result::<Pragma>(&mut c)
+        .unwrap();
     assert_eq!(fk.v, "1");
 }

@@ -18,10 +18,23 @@ async fn periodic_jobs(db: Db) {
     let lapsed = grandma.create_need(&need(1)).await.unwrap();
     let served = grandma.create_need(&need(1)).await.unwrap();
     rider.claim_need(served.id, None).await.unwrap();
-    rider.complete_need(served.id, &CompletionRequest { minutes: 15, note: String::new() }, None).await.unwrap();
+    rider
+        .complete_need(
+            served.id,
+            &CompletionRequest {
+                minutes: 15,
+                note: String::new(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
 
     // Nothing is due yet under the default clocks.
-    let slow = Timing { auto_confirm_after: chrono::Duration::hours(72), escalate_after: chrono::Duration::hours(2) };
+    let slow = Timing {
+        auto_confirm_after: chrono::Duration::hours(72),
+        escalate_after: chrono::Duration::hours(2),
+    };
     assert_eq!(sweep(&app.pool, &slow).unwrap(), SweepReport::default());
 
     // The window of `lapsed` closes.
@@ -30,19 +43,48 @@ async fn periodic_jobs(db: Db) {
         .set(needs::window_end.eq(past))
         .execute(&mut *app.pool.get().unwrap())
         .unwrap();
-    let due = Timing { auto_confirm_after: chrono::Duration::zero(), escalate_after: chrono::Duration::zero() };
+    let due = Timing {
+        auto_confirm_after: chrono::Duration::zero(),
+        escalate_after: chrono::Duration::zero(),
+    };
     let report = sweep(&app.pool, &due).unwrap();
-    assert_eq!(report, SweepReport { expired: 1, escalated: 1, auto_confirmed: 1 });
-    assert_eq!(sweep(&app.pool, &due).unwrap(), SweepReport::default(), "a second pass finds nothing to do");
+    assert_eq!(
+        report,
+        SweepReport {
+            expired: 1,
+            escalated: 1,
+            auto_confirmed: 1
+        }
+    );
+    assert_eq!(
+        sweep(&app.pool, &due).unwrap(),
+        SweepReport::default(),
+        "a second pass finds nothing to do"
+    );
 
-    assert_eq!(grandma.get_need(lapsed.id).await.unwrap().need.status, NeedStatus::Expired);
-    assert_eq!(grandma.get_need(served.id).await.unwrap().need.status, NeedStatus::Confirmed);
+    assert_eq!(
+        grandma.get_need(lapsed.id).await.unwrap().need.status,
+        NeedStatus::Expired
+    );
+    assert_eq!(
+        grandma.get_need(served.id).await.unwrap().need.status,
+        NeedStatus::Confirmed
+    );
     let w = grandma.get_need(waiting.id).await.unwrap();
     assert!(w.need.escalated);
     assert_eq!(w.need.status, NeedStatus::Open);
     assert_eq!(w.history.last().unwrap().action, "escalated");
 
     // Staff see the escalated list.
-    let list = worker.list_needs(&NeedQuery { escalated: Some(true), ..Default::default() }).await.unwrap();
-    assert_eq!(list.items.iter().map(|n| n.id).collect::<Vec<_>>(), [waiting.id]);
+    let list = worker
+        .list_needs(&NeedQuery {
+            escalated: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        list.items.iter().map(|n| n.id).collect::<Vec<_>>(),
+        [waiting.id]
+    );
 }
