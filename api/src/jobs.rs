@@ -5,9 +5,11 @@
 use canglong_core::{Uuid, now};
 use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
 use canglong_persistence::needs as store;
+use canglong_ledger::{Transaction, TxKind};
+use canglong_persistence::ledger as ledger_store;
 use canglong_persistence::{AnyConnection, Pool, write_tx};
 
-use crate::ApiError;
+use crate::{ApiError, ledger};
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +17,8 @@ pub struct SweepReport {
     pub expired: usize,
     pub escalated: usize,
     pub auto_confirmed: usize,
+    /// Lots of points that lapsed under the community's expiry policy.
+    pub points_expired: usize,
 }
 
 /// How many needs one pass looks at per status; the next pass takes the rest.
@@ -87,7 +91,39 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
             report.auto_confirmed += 1;
         }
     }
+    for lot in ledger_store::lapsed_lots(&mut conn, at, BATCH)? {
+        report.points_expired += usize::from(expire_lot(&mut conn, &lot)?);
+    }
     Ok(report)
+}
+
+/// Moves what is left of a lapsed lot to the community's expired account: expiry is itself a
+/// ledger transaction, so the resident's history shows it.
+fn expire_lot(conn: &mut AnyConnection, lot: &ledger_store::LotRow) -> Result<bool, ApiError> {
+    let community = lot.community_id.0;
+    write_tx(conn, |c| {
+        ledger_store::lock_accounts(c, &[lot.account_id.0])?;
+        // Re-read under the lock: the points may have been spent since the scan.
+        let Some(current) = ledger_store::open_lots(c, lot.account_id.0)?.into_iter().find(|l| l.id == lot.id) else {
+            return Ok(false);
+        };
+        let expired = ledger::expired_account(c, community)?;
+        let memo = format!("{} 积分到期", current.remaining);
+        ledger::post(
+            c,
+            ledger::Entry {
+                community,
+                tx: Transaction::transfer(TxKind::Expire, lot.account_id.0, expired.id.0, current.remaining)?,
+                key: format!("expire:{}", lot.id.0),
+                actor: None,
+                memo,
+                reverses: None,
+                expires_at: None,
+                lot: Some(lot.id.0),
+            },
+        )?;
+        Ok(true)
+    })
 }
 
 fn status(r: &store::NeedRow) -> NeedStatus {

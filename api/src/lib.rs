@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod jobs;
+pub mod ledger;
 pub mod observe;
 pub mod routes;
 pub mod seed;

@@ -71,6 +71,8 @@ pub fn timing(settings: &Settings) -> Timing {
         (name = "me", description = "The signed-in person"),
         (name = "needs", description = "Needs and micro-services (需求发布)"),
         (name = "volunteers", description = "Volunteers and teams (志愿队)"),
+        (name = "service_records", description = "The service ledger and quality acceptance (社区验收)"),
+        (name = "points", description = "The points ledger (积分)"),
     )
 )]
 struct ApiDoc;

@@ -71,6 +71,7 @@ pub struct Me {
     pub phone_masked: Option<String>,
     pub notification_preferences: BTreeMap<String, bool>,
     pub volunteer: Option<Volunteer>,
+    pub points_balance: i64,
     pub created_at: DateTime<Utc>,
 }
 

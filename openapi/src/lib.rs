@@ -5,11 +5,15 @@
 pub mod auth;
 pub mod common;
 pub mod needs;
+pub mod points;
+pub mod service_records;
 pub mod volunteers;
 
 pub use auth::*;
 pub use common::*;
 pub use needs::*;
+pub use points::*;
+pub use service_records::*;
 pub use volunteers::*;
 
 /// The OpenAPI document as committed (`openapi/openapi.json`); the server must reproduce it.

@@ -4,6 +4,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::ServiceRecord;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -204,27 +206,6 @@ pub struct RatingRequest {
     #[validate(length(max = 1000))]
     #[serde(default)]
     pub comment: String,
-}
-
-/// A record of service done, pending verification by a social worker or admin.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ServiceRecord {
-    pub id: Uuid,
-    pub volunteer_id: Uuid,
-    pub need_id: Option<Uuid>,
-    pub session_id: Option<Uuid>,
-    /// `need`, `session` or `staff`.
-    pub source: String,
-    pub content: String,
-    pub beneficiary_group: TargetGroup,
-    pub minutes_reported: i32,
-    pub minutes_approved: Option<i32>,
-    /// `pending`, `verified` or `rejected`.
-    pub status: String,
-    pub quality: Option<String>,
-    pub verified_by: Option<Uuid>,
-    pub verified_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

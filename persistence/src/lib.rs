@@ -6,6 +6,7 @@
 pub mod db;
 pub mod id;
 pub mod idempotency;
+pub mod ledger;
 pub mod needs;
 pub mod people;
 pub mod schema;

@@ -205,6 +205,11 @@ diesel::table! {
         verified_by -> Nullable<DbUuid>,
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        honor -> Bool,
+        rules_version -> Nullable<Integer>,
+        points -> Nullable<BigInt>,
+        verification_note -> Nullable<Text>,
+        recorded_by -> Nullable<DbUuid>,
     }
 }
 
@@ -221,6 +226,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    accounts (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        kind -> Text,
+        owner_id -> DbUuid,
+        balance -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    ledger_transactions (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        kind -> Text,
+        idempotency_key -> Text,
+        actor_id -> Nullable<DbUuid>,
+        memo -> Text,
+        reverses_id -> Nullable<DbUuid>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    postings (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        transaction_id -> DbUuid,
+        account_id -> DbUuid,
+        kind -> Text,
+        amount -> BigInt,
+        balance_after -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    point_lots (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        account_id -> DbUuid,
+        transaction_id -> DbUuid,
+        amount -> BigInt,
+        remaining -> BigInt,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    points_rules (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        version -> Integer,
+        rules -> Text,
+        created_by -> Nullable<DbUuid>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(postings -> ledger_transactions (transaction_id));
+diesel::joinable!(postings -> accounts (account_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     subdistricts,
     communities,
@@ -236,4 +315,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     need_ratings,
     service_records,
     idempotency_keys,
+    accounts,
+    ledger_transactions,
+    postings,
+    point_lots,
+    points_rules,
 );

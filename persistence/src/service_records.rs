@@ -24,6 +24,13 @@ pub struct ServiceRecordRow {
     pub verified_by: Option<Id>,
     pub verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// Honour hours (e.g. a commendation) are recorded but mint no points.
+    pub honor: bool,
+    /// The version of the points rules the record was valued by.
+    pub rules_version: Option<i32>,
+    pub points: Option<i64>,
+    pub verification_note: Option<String>,
+    pub recorded_by: Option<Id>,
 }
 
 /// A pending record of service done for a need.
@@ -69,4 +76,137 @@ pub fn approved_minutes(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryRe
         .select(diesel::dsl::sum(service_records::minutes_approved))
         .first(conn)?;
     Ok(sum.unwrap_or(0))
+}
+
+/// A record of service done outside a need, entered by staff (e.g. a class taught).
+#[derive(Debug, Clone)]
+pub struct StaffRecord {
+    pub community_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub content: String,
+    pub beneficiary_group: String,
+    pub minutes: i32,
+    pub honor: bool,
+    pub recorded_by: Uuid,
+}
+
+pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult<ServiceRecordRow> {
+    diesel::insert_into(service_records::table)
+        .values((
+            service_records::id.eq(Id(canglong_core::new_id())),
+            service_records::community_id.eq(Id(r.community_id)),
+            service_records::volunteer_id.eq(Id(r.volunteer_id)),
+            service_records::source.eq("staff"),
+            service_records::content.eq(&r.content),
+            service_records::beneficiary_group.eq(&r.beneficiary_group),
+            service_records::minutes_reported.eq(r.minutes),
+            service_records::status.eq("pending"),
+            service_records::created_at.eq(now()),
+            service_records::honor.eq(r.honor),
+            service_records::recorded_by.eq(Some(Id(r.recorded_by))),
+        ))
+        .returning(service_records::all_columns)
+        .get_result(conn)
+}
+
+pub fn get(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<ServiceRecordRow>> {
+    service_records::table
+        .filter(service_records::id.eq(Id(id)))
+        .filter(service_records::community_id.eq(Id(community_id)))
+        .select(ServiceRecordRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Like [`get`] inside a write transaction, locking the row on PostgreSQL so that concurrent
+/// verifications of one record queue up and only the first finds it pending.
+pub fn lock(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<ServiceRecordRow>> {
+    let q = service_records::table
+        .filter(service_records::id.eq(Id(id)))
+        .filter(service_records::community_id.eq(Id(community_id)))
+        .select(service_records::all_columns);
+    match conn {
+        AnyConnection::Postgresql(pg) => q.for_update().first::<ServiceRecordRow>(pg).optional(),
+        AnyConnection::Sqlite(sl) => q.first::<ServiceRecordRow>(sl).optional(),
+    }
+}
+
+/// The outcome of quality acceptance (社区验收).
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub status: &'static str,
+    pub minutes_approved: i32,
+    pub quality: &'static str,
+    pub verified_by: Uuid,
+    pub note: Option<String>,
+    pub rules_version: Option<i32>,
+    pub points: Option<i64>,
+}
+
+/// Records the verification; false if the record was no longer pending.
+pub fn verify(conn: &mut AnyConnection, id: Uuid, v: &Verification) -> QueryResult<bool> {
+    let n = diesel::update(
+        service_records::table.filter(service_records::id.eq(Id(id))).filter(service_records::status.eq("pending")),
+    )
+    .set((
+        service_records::status.eq(v.status),
+        service_records::minutes_approved.eq(Some(v.minutes_approved)),
+        service_records::quality.eq(Some(v.quality)),
+        service_records::verified_by.eq(Some(Id(v.verified_by))),
+        service_records::verified_at.eq(Some(now())),
+        service_records::verification_note.eq(v.note.as_deref()),
+        service_records::rules_version.eq(v.rules_version),
+        service_records::points.eq(v.points),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub volunteer_id: Option<Uuid>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// A page of the community's service ledger, newest first.
+pub fn list(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    f: &Filter,
+    page: &canglong_core::PageRequest,
+) -> QueryResult<Vec<ServiceRecordRow>> {
+    let mut q = service_records::table
+        .filter(service_records::community_id.eq(Id(community_id)))
+        .select(ServiceRecordRow::as_select())
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(s) = &f.status {
+        q = q.filter(service_records::status.eq(s.clone()));
+    }
+    if let Some(v) = f.volunteer_id {
+        q = q.filter(service_records::volunteer_id.eq(Id(v)));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(service_records::created_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(service_records::created_at.lt(to));
+    }
+    if let Some(c) = page.after {
+        q = q.filter(service_records::id.lt(Id(c.0)));
+    }
+    q.order(service_records::id.desc()).limit(i64::from(page.limit) + 1).load(conn)
+}
+
+/// Verified credit-hour records of the community with the points they were valued at (for
+/// reconciliation: each must have exactly one crediting transaction).
+pub fn credited(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Vec<(Id, i64)>> {
+    let rows: Vec<(Id, Option<i64>)> = service_records::table
+        .filter(service_records::community_id.eq(Id(community_id)))
+        .filter(service_records::status.eq("verified"))
+        .filter(service_records::honor.eq(false))
+        .select((service_records::id, service_records::points))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, p)| p.filter(|p| *p > 0).map(|p| (id, p))).collect())
 }

@@ -208,9 +208,15 @@ impl TestApp {
     }
 
     pub async fn staff_of(&self, role: &str, community: Uuid) -> Client {
+        self.staff_with_roles(&[role], community).await
+    }
+
+    /// A staff account holding several roles (e.g. a social worker who is also a resident).
+    pub async fn staff_with_roles(&self, roles: &[&str], community: Uuid) -> Client {
+        let role = roles.join("-");
         let username = format!("{role}-{}", Uuid::new_v4().simple());
         let hash = staff_hash().to_string();
-        let role_name = role.to_string();
+        let role_names: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
         write_tx(&mut self.pool.get().expect("conn"), |c| {
             let u = people::insert_user(
                 c,
@@ -222,7 +228,10 @@ impl TestApp {
                     wechat_openid: None,
                 },
             )?;
-            people::grant_role(c, u.id.0, community, &role_name)
+            for r in &role_names {
+                people::grant_role(c, u.id.0, community, r)?;
+            }
+            Ok::<_, diesel::result::Error>(())
         })
         .expect("staff user");
         let t = self

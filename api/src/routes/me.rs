@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, patch, web};
 use canglong_openapi::{Me, MeUpdate};
-use canglong_persistence::{AnyConnection, people, service_records, volunteers};
+use canglong_persistence::{AnyConnection, ledger, people, service_records, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -33,6 +33,8 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
     };
     let prefs: BTreeMap<String, bool> =
         serde_json::from_str(&user.notification_prefs).unwrap_or_default();
+    let points_balance = ledger::account_of(conn, user.community_id.0, "resident", user_id)?
+        .map_or(0, |a| a.balance);
     Ok(Me {
         id: user.id.0,
         nickname: user.nickname,
@@ -41,6 +43,7 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
         phone_masked: user.phone.as_deref().map(views::mask_phone),
         notification_preferences: prefs,
         volunteer,
+        points_balance,
         created_at: views::utc(user.created_at),
     })
 }

@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod me;
 pub mod needs;
+pub mod points;
+pub mod service_records;
 pub mod system;
 pub mod views;
 pub mod volunteers;
@@ -18,6 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(auth::configure)
         .configure(me::configure)
         .configure(needs::configure)
+        .configure(points::configure)
+        .configure(service_records::configure)
         .configure(volunteers::configure);
 }
 

@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
+use canglong_ledger::{BonusKind, Transaction, TxKind};
 use canglong_needs::{self as domain, ClaimView, NeedDraft, NeedState, NeedStatus};
 use canglong_openapi::{
     CancellationRequest, Claim, CompletionRequest, CompletionResult, Need, NeedDetail, NeedPage,
@@ -16,6 +17,7 @@ use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey};
 use crate::idempotency::{self, Answer};
+use crate::ledger::{self, Entry};
 use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -119,6 +121,33 @@ fn transition(
         done_at,
         ..row.clone()
     })
+}
+
+/// A five-star rating earns each volunteer who served the need the community's bonus, once.
+fn reward_high_rating(conn: &mut AnyConnection, actor: &Actor, row: &NeedRow) -> Result<(), ApiError> {
+    let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
+    let bonus = rules.bonus(BonusKind::HighRating);
+    if bonus <= 0 {
+        return Ok(());
+    }
+    let pool = ledger::community_account(conn, actor.community_id)?;
+    for claim in store::claims(conn, row.id.0)?.iter().filter(|c| c.status == "active" && c.completed_at.is_some()) {
+        let account = ledger::resident_account(conn, actor.community_id, claim.user_id.0)?;
+        ledger::post(
+            conn,
+            Entry {
+                community: actor.community_id,
+                tx: Transaction::transfer(TxKind::Bonus, pool.id.0, account.id.0, bonus)?,
+                key: format!("rating:{}:{}", row.id.0, claim.user_id.0),
+                actor: Some(actor.user_id),
+                memo: format!("五星好评：{}", row.title).chars().take(200).collect(),
+                reverses: None,
+                expires_at: rules.expiry_of(now()),
+                lot: None,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn json<T: serde::Serialize>(status: StatusCode, v: &T) -> Result<Answer, ApiError> {
@@ -603,6 +632,9 @@ pub async fn rate_need(
             &r.comment,
             flagged,
         )?;
+        if r.stars == 5 {
+            reward_high_rating(conn, &actor, &row)?;
+        }
         let note = format!("{} stars", r.stars);
         store::record_event(
             conn,

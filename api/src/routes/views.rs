@@ -106,6 +106,10 @@ pub fn service_record(r: &ServiceRecordRow) -> Result<wire::ServiceRecord, ApiEr
         quality: r.quality.clone(),
         verified_by: r.verified_by.map(|i| i.0),
         verified_at: r.verified_at.map(utc),
+        honor: r.honor,
+        points: r.points,
+        rules_version: r.rules_version,
+        verification_note: r.verification_note.clone(),
         created_at: utc(r.created_at),
     })
 }

@@ -4,6 +4,7 @@ mod auth;
 mod contract;
 mod input;
 mod needs;
+mod points;
 mod races;
 mod storage;
 mod sweep;

@@ -53,7 +53,8 @@ async fn periodic_jobs(db: Db) {
         SweepReport {
             expired: 1,
             escalated: 1,
-            auto_confirmed: 1
+            auto_confirmed: 1,
+            points_expired: 0,
         }
     );
     assert_eq!(

@@ -1,0 +1,309 @@
+//! Points: balance, history, rules, adjustments, reversals, reconciliation.
+
+use std::collections::{BTreeMap, HashSet};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use canglong_core::{PageRequest, Role, Uuid, now};
+use canglong_ledger::{AccountKind, Rules, Transaction, TxKind};
+use canglong_openapi::{
+    AdjustmentRequest, Balance, BalanceMismatch, BalanceQuery, ExpiringPoints, LedgerEntry, LedgerPage,
+    LedgerTransaction, PointsRules, Reconciliation, ReversalRequest, TransactionQuery, VersionedRules,
+};
+use canglong_persistence::ledger::{self as store, AccountRow};
+use canglong_persistence::{AnyConnection, people, service_records};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Problems, views};
+use crate::auth::Auth;
+use crate::extract::{Body, IdempotencyKey};
+use crate::idempotency;
+use crate::ledger::{self, Entry};
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(balance)
+        .service(transactions)
+        .service(get_rules)
+        .service(put_rules)
+        .service(adjust)
+        .service(reverse)
+        .service(reconcile);
+}
+
+fn balance_of(conn: &mut AnyConnection, account: &AccountRow) -> Result<Balance, ApiError> {
+    let mut expiring: BTreeMap<chrono::NaiveDateTime, i64> = BTreeMap::new();
+    for lot in store::open_lots(conn, account.id.0)? {
+        if let Some(at) = lot.expires_at {
+            *expiring.entry(at).or_default() += lot.remaining;
+        }
+    }
+    Ok(Balance {
+        account_id: account.id.0,
+        balance: account.balance,
+        expiring: expiring.into_iter().map(|(at, amount)| ExpiringPoints { amount, expires_at: views::utc(at) }).collect(),
+    })
+}
+
+/// The caller's points (or, for staff, a person's of the community), with what lapses when.
+#[utoipa::path(tag = "points", operation_id = "get_balance", params(BalanceQuery),
+    responses((status = 200, body = Balance), Problems), security(("bearer" = [])))]
+#[get("/points/balance")]
+pub async fn balance(state: web::Data<AppState>, auth: Auth, q: web::Query<BalanceQuery>) -> Result<HttpResponse, ApiError> {
+    let (actor, q) = (auth.0, q.into_inner());
+    let b = db::write(&state.pool, move |conn| {
+        let user = match q.user_id {
+            Some(u) if u != actor.user_id => {
+                actor.require_staff()?;
+                people::find_user(conn, u)?
+                    .filter(|p| p.community_id.0 == actor.community_id)
+                    .ok_or_else(|| ApiError::not_found("person"))?
+                    .id
+                    .0
+            }
+            _ => actor.user_id,
+        };
+        let account = ledger::resident_account(conn, actor.community_id, user)?;
+        balance_of(conn, &account)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(b))
+}
+
+/// Postings of an account, newest first: the caller's own, or for staff any of the community.
+#[utoipa::path(tag = "points", operation_id = "list_transactions", params(TransactionQuery),
+    responses((status = 200, body = LedgerPage), Problems), security(("bearer" = [])))]
+#[get("/points/transactions")]
+pub async fn transactions(state: web::Data<AppState>, auth: Auth, q: web::Query<TransactionQuery>) -> Result<HttpResponse, ApiError> {
+    let (actor, q) = (auth.0, q.into_inner());
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
+    let result = db::read(&state.pool, move |conn| {
+        let own = store::account_of(conn, actor.community_id, AccountKind::Resident.as_str(), actor.user_id)?;
+        let account = match q.account_id {
+            Some(id) if own.as_ref().is_some_and(|o| o.id.0 == id) => own,
+            Some(id) if actor.is_staff() => store::account(conn, actor.community_id, id)?,
+            Some(_) => None,
+            None => own,
+        };
+        let Some(account) = account else {
+            return match q.account_id {
+                Some(_) => Err(ApiError::not_found("account")),
+                None => Ok(LedgerPage { items: vec![], next_cursor: None }),
+            };
+        };
+        let rows = store::history(conn, account.id.0, &page)?;
+        let (rows, next) = page.finish(rows, |(p, _)| p.id.0);
+        let tx_ids: Vec<Uuid> = rows.iter().map(|(_, t)| t.id.0).collect();
+        let legs = store::postings_of(conn, &tx_ids)?;
+        let mut kinds: BTreeMap<Uuid, String> = BTreeMap::new();
+        let mut items = vec![];
+        for (p, t) in &rows {
+            let other = legs.iter().find(|l| l.transaction_id == t.id && l.account_id != p.account_id);
+            let counterparty = match other {
+                Some(o) => match kinds.get(&o.account_id.0) {
+                    Some(k) => k.clone(),
+                    None => {
+                        let k = store::account(conn, actor.community_id, o.account_id.0)?.map(|a| a.kind).unwrap_or_default();
+                        kinds.insert(o.account_id.0, k.clone());
+                        k
+                    }
+                },
+                None => String::new(),
+            };
+            items.push(LedgerEntry {
+                transaction_id: t.id.0,
+                kind: views::enum_of(&t.kind)?,
+                amount: p.amount,
+                balance_after: p.balance_after,
+                counterparty,
+                counterparty_account_id: other.map(|o| o.account_id.0),
+                memo: t.memo.clone(),
+                created_at: views::utc(p.created_at),
+            });
+        }
+        Ok(LedgerPage { items, next_cursor: next.map(|c| c.encode()) })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+fn to_wire(version: i32, r: &Rules, at: Option<chrono::NaiveDateTime>) -> Result<VersionedRules, ApiError> {
+    let rules: PointsRules = serde_json::from_value(serde_json::to_value(r).map_err(|_| ApiError::internal())?)
+        .map_err(|_| ApiError::internal())?;
+    Ok(VersionedRules { version, rules, updated_at: at.map(views::utc) })
+}
+
+/// The community's earning rules in force.
+#[utoipa::path(tag = "points", operation_id = "get_points_rules",
+    responses((status = 200, body = VersionedRules), Problems), security(("bearer" = [])))]
+#[get("/points/rules")]
+pub async fn get_rules(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let community = auth.community_id;
+    let r = db::read(&state.pool, move |conn| {
+        let (v, rules, at) = ledger::rules(conn, community)?;
+        to_wire(v, &rules, at)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// Community admin: set new rules. They take effect as a new version; records already verified
+/// keep the value of the version they were verified under.
+#[utoipa::path(tag = "points", operation_id = "set_points_rules", request_body = PointsRules,
+    responses((status = 200, body = VersionedRules), Problems), security(("bearer" = [])))]
+#[put("/points/rules")]
+pub async fn put_rules(state: web::Data<AppState>, auth: Auth, body: Body<PointsRules>) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let rules: Rules = serde_json::from_value(serde_json::to_value(&body.0).map_err(|_| ApiError::internal())?)
+        .map_err(|_| ApiError::unprocessable("invalid_rules", "the rules are not valid"))?;
+    rules.validate()?;
+    let actor = auth.0;
+    let r = db::write(&state.pool, move |conn| {
+        let (version, _, _) = ledger::rules(conn, actor.community_id)?;
+        let text = canglong_persistence::to_json_text(&rules);
+        let row = store::insert_rules(conn, actor.community_id, version + 1, &text, actor.user_id)?;
+        to_wire(row.version, &rules, Some(row.created_at))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+fn require_key(key: &IdempotencyKey) -> Result<String, ApiError> {
+    key.0.clone().ok_or_else(|| {
+        ApiError::unprocessable("idempotency_key_required", "send an Idempotency-Key header with this request")
+    })
+}
+
+/// Community admin: correct an account with a reason. Positive credits it from the community
+/// pool, negative debits it; a balance is never pushed below zero. Requires `Idempotency-Key`.
+#[utoipa::path(tag = "points", operation_id = "adjust_points", request_body = AdjustmentRequest,
+    params(("Idempotency-Key" = String, Header, description = "Required: retries with it adjust once")),
+    responses((status = 201, body = LedgerTransaction), Problems), security(("bearer" = [])))]
+#[post("/points/adjustments")]
+pub async fn adjust(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    key: IdempotencyKey,
+    body: Body<AdjustmentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let ledger_key = format!("adjust:{}:{}", auth.user_id, require_key(&key)?);
+    let (actor, a) = (auth.0, body.0);
+    if a.amount == 0 {
+        return Err(ApiError::unprocessable("invalid_amount", "the amount cannot be zero"));
+    }
+    let fp = idempotency::fingerprint("POST", req.path(), &a);
+    idempotency::once(&state, actor.user_id, key, fp, move |conn| {
+        let account = store::account(conn, actor.community_id, a.account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
+        if !matches!(AccountKind::parse(&account.kind), Some(AccountKind::Resident | AccountKind::Merchant)) {
+            return Err(ApiError::unprocessable("not_adjustable", "only resident and merchant accounts are adjusted"));
+        }
+        let pool = ledger::community_account(conn, actor.community_id)?;
+        let tx = if a.amount > 0 {
+            Transaction::transfer(TxKind::Adjust, pool.id.0, account.id.0, a.amount)?
+        } else {
+            Transaction::transfer(TxKind::Adjust, account.id.0, pool.id.0, -a.amount)?
+        };
+        let posted = ledger::post(
+            conn,
+            Entry {
+                community: actor.community_id,
+                tx,
+                key: ledger_key,
+                actor: Some(actor.user_id),
+                memo: a.reason,
+                reverses: None,
+                expires_at: None,
+                lot: None,
+            },
+        )?;
+        Ok((StatusCode::CREATED, serde_json::to_value(posted).map_err(|_| ApiError::internal())?))
+    })
+    .await
+}
+
+/// Community admin: undo a transaction with a reversing one that points at it (never an edit).
+#[utoipa::path(tag = "points", operation_id = "reverse_transaction", request_body = ReversalRequest,
+    params(("id" = Uuid, Path)), responses((status = 201, body = LedgerTransaction), Problems), security(("bearer" = [])))]
+#[post("/points/transactions/{id}/reversal")]
+pub async fn reverse(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<ReversalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (actor, id, reason) = (auth.0, id.into_inner(), body.0.reason);
+    let posted = db::write(&state.pool, move |conn| {
+        let original = store::transaction(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("transaction"))?;
+        if original.reverses_id.is_some() {
+            return Err(ApiError::unprocessable("cannot_reverse", "a reversal is not reversed; post an adjustment"));
+        }
+        let key = format!("reverse:{id}");
+        if store::transaction_by_key(conn, actor.community_id, &key)?.is_some() {
+            return Err(ApiError::conflict("already_reversed", "this transaction was already reversed"));
+        }
+        let legs = store::postings_of(conn, &[id])?;
+        let tx = ledger::as_domain(&original, &legs)?.reversal()?;
+        ledger::post(
+            conn,
+            Entry {
+                community: actor.community_id,
+                tx,
+                key,
+                actor: Some(actor.user_id),
+                memo: reason,
+                reverses: Some(id),
+                expires_at: None,
+                lot: None,
+            },
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(posted))
+}
+
+/// Community admin: recompute every balance from the postings and check the books.
+#[utoipa::path(tag = "points", operation_id = "reconcile_points",
+    responses((status = 200, body = Reconciliation), Problems), security(("bearer" = [])))]
+#[get("/points/reconciliation")]
+pub async fn reconcile(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let community = auth.community_id;
+    let r = db::read(&state.pool, move |conn| reconciliation(conn, community)).await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// The checks of reconciliation, for the endpoint and for tests of the books.
+pub fn reconciliation(conn: &mut AnyConnection, community: Uuid) -> Result<Reconciliation, ApiError> {
+    let books = store::books(conn, community)?;
+    let mut mismatches = vec![];
+    for a in &books.accounts {
+        let computed = books.sums.iter().find(|(id, _)| *id == a.id).map_or(0, |(_, s)| *s);
+        if computed != a.balance {
+            mismatches.push(BalanceMismatch { account_id: a.id.0, stored: a.balance, computed, check: "balance".into() });
+        }
+        if a.kind == AccountKind::Resident.as_str() {
+            let lots = books.lot_sums.iter().find(|(id, _)| *id == a.id).map_or(0, |(_, s)| *s);
+            if lots != a.balance {
+                mismatches.push(BalanceMismatch { account_id: a.id.0, stored: a.balance, computed: lots, check: "lots".into() });
+            }
+        }
+    }
+    let keys: HashSet<&str> = books.keys.iter().map(String::as_str).collect();
+    let uncredited_records = service_records::credited(conn, community)?
+        .into_iter()
+        .filter(|(id, _)| !keys.contains(format!("hours:{}", id.0).as_str()))
+        .map(|(id, _)| id.0)
+        .collect();
+    Ok(Reconciliation {
+        transactions: books.transactions,
+        postings_sum: books.postings_sum,
+        accounts_checked: books.accounts.len() as i64,
+        mismatches,
+        unbalanced_transactions: books.unbalanced.iter().map(|(id, _)| id.0).collect(),
+        uncredited_records,
+        checked_at: views::utc(now()),
+    })
+}

@@ -1,0 +1,183 @@
+//! The service ledger (项目服务台账) and quality acceptance (社区验收): verifying a record
+//! credits its points in the same transaction.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use canglong_core::{PageRequest, Role, Uuid, now};
+use canglong_ledger::{Transaction, TxKind};
+use canglong_openapi::{
+    NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery, VerificationRequest, VerificationResult,
+};
+use canglong_persistence::service_records::{self as store, StaffRecord, Verification};
+use canglong_persistence::{ledger as ledger_store, needs, volunteers};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Problems, views};
+use crate::auth::Auth;
+use crate::extract::{Body, IdempotencyKey};
+use crate::idempotency;
+use crate::ledger::{self, Entry};
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_records).service(create_record).service(verify_record);
+}
+
+/// The service ledger: staff see the community's, a volunteer sees their own.
+#[utoipa::path(tag = "service_records", operation_id = "list_service_records", params(ServiceRecordQuery),
+    responses((status = 200, body = ServiceRecordPage), Problems), security(("bearer" = [])))]
+#[get("/service-records")]
+pub async fn list_records(state: web::Data<AppState>, auth: Auth, q: web::Query<ServiceRecordQuery>) -> Result<HttpResponse, ApiError> {
+    let (actor, q) = (auth.0, q.into_inner());
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
+    if q.status.as_deref().is_some_and(|s| !["pending", "verified", "rejected"].contains(&s)) {
+        return Err(ApiError::unprocessable("invalid_value", "status must be pending, verified or rejected"));
+    }
+    let result = db::read(&state.pool, move |conn| {
+        let volunteer_id = if actor.is_staff() {
+            q.volunteer_id
+        } else {
+            let own = volunteers::by_user(conn, actor.user_id)?
+                .ok_or_else(|| ApiError::forbidden("not_a_volunteer", "only volunteers have service records"))?;
+            if q.volunteer_id.is_some_and(|v| v != own.id.0) {
+                return Err(ApiError::not_found("volunteer"));
+            }
+            Some(own.id.0)
+        };
+        let filter = store::Filter {
+            status: q.status,
+            volunteer_id,
+            from: q.from.map(|t| t.naive_utc()),
+            to: q.to.map(|t| t.naive_utc()),
+        };
+        let rows = store::list(conn, actor.community_id, &filter, &page)?;
+        let (rows, next) = page.finish(rows, |r| r.id.0);
+        let items = rows.iter().map(views::service_record).collect::<Result<Vec<_>, _>>()?;
+        Ok(ServiceRecordPage { items, next_cursor: next.map(|c| c.encode()) })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Staff: record service done outside a need (a class taught), or honour hours (`honor`).
+#[utoipa::path(tag = "service_records", operation_id = "create_service_record", request_body = NewServiceRecord,
+    responses((status = 201, body = canglong_openapi::ServiceRecord), Problems), security(("bearer" = [])))]
+#[post("/service-records")]
+pub async fn create_record(state: web::Data<AppState>, auth: Auth, body: Body<NewServiceRecord>) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
+    let (actor, r) = (auth.0, body.0);
+    let record = db::write(&state.pool, move |conn| {
+        let v = volunteers::get(conn, actor.community_id, r.volunteer_id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+        let row = store::insert_by_staff(
+            conn,
+            &StaffRecord {
+                community_id: actor.community_id,
+                volunteer_id: v.id.0,
+                content: r.content,
+                beneficiary_group: views::name_of(&r.beneficiary_group),
+                minutes: r.minutes,
+                honor: r.honor,
+                recorded_by: actor.user_id,
+            },
+        )?;
+        views::service_record(&row)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/service-records/{}", record.id)))
+        .json(record))
+}
+
+/// Quality acceptance by a social worker or community admin. On `pass` the approved minutes are
+/// valued by the rules in force and credited in the same transaction, keyed by the record, so a
+/// record is never credited twice.
+#[utoipa::path(tag = "service_records", operation_id = "verify_service_record", request_body = VerificationRequest,
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    responses((status = 200, body = VerificationResult), Problems), security(("bearer" = [])))]
+#[post("/service-records/{id}/verification")]
+pub async fn verify_record(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: Body<VerificationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
+    let (actor, id, v) = (auth.0, id.into_inner(), body.0);
+    if v.quality == Quality::Fail && v.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(ApiError::unprocessable("reason_required", "a failed verification needs a note saying why"));
+    }
+    let fp = idempotency::fingerprint("POST", req.path(), &v);
+    idempotency::once(&state, actor.user_id, key, fp, move |conn| {
+        let record = store::lock(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("service record"))?;
+        let volunteer = volunteers::get(conn, actor.community_id, record.volunteer_id.0)?.ok_or_else(ApiError::internal)?;
+        if volunteer.user_id.0 == actor.user_id {
+            return Err(ApiError::forbidden("own_record", "no one verifies their own service"));
+        }
+        if record.status != "pending" {
+            return Err(ApiError::conflict("already_verified", "this record has already been verified"));
+        }
+        if v.approved_minutes > record.minutes_reported {
+            return Err(ApiError::unprocessable("minutes_exceed_reported", "approved minutes cannot exceed those reported"));
+        }
+        let mut transaction = None;
+        let outcome = if v.quality == Quality::Pass {
+            let (version, rules, _) = ledger::rules(conn, actor.community_id)?;
+            let category = match record.need_id {
+                Some(n) => needs::get(conn, actor.community_id, n.0)?.map_or("other".to_string(), |n| n.category),
+                None => "other".to_string(),
+            };
+            let mut points = 0;
+            if !record.honor {
+                let account = ledger::resident_account(conn, actor.community_id, volunteer.user_id.0)?;
+                let today = ledger_store::credited_since(conn, account.id.0, TxKind::Earn.as_str(), ledger::local_day_start(now()))?;
+                let full = rules.points_for(i64::from(v.approved_minutes), &category, &record.beneficiary_group);
+                points = rules.capped(full, today);
+                if points > 0 {
+                    let pool = ledger::community_account(conn, actor.community_id)?;
+                    let memo = format!("服务 {} 分钟：{}", v.approved_minutes, record.content);
+                    transaction = Some(ledger::post(
+                        conn,
+                        Entry {
+                            community: actor.community_id,
+                            tx: Transaction::transfer(TxKind::Earn, pool.id.0, account.id.0, points)?,
+                            key: format!("hours:{id}"),
+                            actor: Some(actor.user_id),
+                            memo: memo.chars().take(200).collect(),
+                            reverses: None,
+                            expires_at: rules.expiry_of(now()),
+                            lot: None,
+                        },
+                    )?);
+                }
+            }
+            Verification {
+                status: "verified",
+                minutes_approved: v.approved_minutes,
+                quality: "pass",
+                verified_by: actor.user_id,
+                note: v.note,
+                rules_version: Some(version),
+                points: Some(points),
+            }
+        } else {
+            Verification {
+                status: "rejected",
+                minutes_approved: 0,
+                quality: "fail",
+                verified_by: actor.user_id,
+                note: v.note,
+                rules_version: None,
+                points: None,
+            }
+        };
+        if !store::verify(conn, id, &outcome)? {
+            return Err(ApiError::conflict("already_verified", "this record has already been verified"));
+        }
+        let record = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        let result = VerificationResult { service_record: views::service_record(&record)?, transaction };
+        Ok((StatusCode::OK, serde_json::to_value(result).map_err(|_| ApiError::internal())?))
+    })
+    .await
+}

@@ -1,0 +1,178 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionKind {
+    Earn,
+    Bonus,
+    Redeem,
+    Refund,
+    Adjust,
+    Reverse,
+    Expire,
+}
+
+/// Points that lapse together.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExpiringPoints {
+    pub amount: i64,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Balance {
+    pub account_id: Uuid,
+    pub balance: i64,
+    /// Which points lapse when, soonest first (empty when the community keeps points forever).
+    pub expiring: Vec<ExpiringPoints>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BalanceQuery {
+    /// Staff: the balance of this person instead of the caller's.
+    pub user_id: Option<Uuid>,
+}
+
+/// One posting of an account's history.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LedgerEntry {
+    pub transaction_id: Uuid,
+    pub kind: TransactionKind,
+    /// Positive: points in; negative: points out.
+    pub amount: i64,
+    pub balance_after: i64,
+    /// The kind of account on the other side (`community`, `resident`, `merchant`, `expired`).
+    pub counterparty: String,
+    pub counterparty_account_id: Option<Uuid>,
+    pub memo: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LedgerPage {
+    pub items: Vec<LedgerEntry>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TransactionQuery {
+    /// Staff: any account of the community; others see their own.
+    pub account_id: Option<Uuid>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PostingView {
+    pub account_id: Uuid,
+    pub amount: i64,
+    pub balance_after: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LedgerTransaction {
+    pub id: Uuid,
+    pub kind: TransactionKind,
+    pub memo: String,
+    pub actor_id: Option<Uuid>,
+    pub reverses_id: Option<Uuid>,
+    pub postings: Vec<PostingView>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    Down,
+    Nearest,
+    Up,
+}
+
+/// A community's earning rules. Multipliers are percentages (150 = ×1.5).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"points_per_hour": 10, "unit_minutes": 15, "rounding": "down",
+    "category_multipliers": {"medicine_run": 120}, "target_group_multipliers": {"elderly": 150},
+    "daily_cap": 80, "training_bonus": 5, "parent_child_bonus": 5, "high_rating_bonus": 2, "expiry_years": null}))]
+pub struct PointsRules {
+    pub points_per_hour: i64,
+    /// Minutes are counted in whole units of this size.
+    pub unit_minutes: i64,
+    pub rounding: Rounding,
+    #[serde(default)]
+    pub category_multipliers: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub target_group_multipliers: BTreeMap<String, u32>,
+    /// Most service points a volunteer earns in a day; `null` for no cap.
+    pub daily_cap: Option<i64>,
+    pub training_bonus: i64,
+    pub parent_child_bonus: i64,
+    /// Points for each volunteer of a need rated 5 stars.
+    pub high_rating_bonus: i64,
+    /// Points expire at the end of the Nth year after earning; `null` keeps them.
+    pub expiry_years: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VersionedRules {
+    /// 0 for the built-in defaults, then 1, 2, … as admins change them.
+    pub version: i32,
+    pub rules: PointsRules,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A correction by a community admin: positive credits from the community pool, negative
+/// debits to it. Never pushes a balance below zero.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"account_id": "01939a2e-4b7c-7d3e-9f00-000000000003", "amount": -20, "reason": "重复录入的服务时长"}))]
+pub struct AdjustmentRequest {
+    pub account_id: Uuid,
+    #[validate(range(min = -1_000_000, max = 1_000_000))]
+    pub amount: i64,
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ReversalRequest {
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BalanceMismatch {
+    pub account_id: Uuid,
+    /// The balance stored on the account.
+    pub stored: i64,
+    /// The balance recomputed from its postings.
+    pub computed: i64,
+    /// What was found wrong: `balance` or `lots`.
+    pub check: String,
+}
+
+/// Reconciliation of the community's books.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Reconciliation {
+    pub transactions: i64,
+    /// Σ of every posting: 0 when the books balance.
+    pub postings_sum: i64,
+    pub accounts_checked: i64,
+    pub mismatches: Vec<BalanceMismatch>,
+    /// Transactions whose postings do not sum to zero.
+    pub unbalanced_transactions: Vec<Uuid>,
+    /// Verified service records with no crediting transaction.
+    pub uncredited_records: Vec<Uuid>,
+    pub checked_at: DateTime<Utc>,
+}

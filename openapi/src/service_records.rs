@@ -1,0 +1,100 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::{LedgerTransaction, TargetGroup};
+
+/// A record of service done (项目服务台账), pending until a social worker or admin verifies it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServiceRecord {
+    pub id: Uuid,
+    pub volunteer_id: Uuid,
+    pub need_id: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    /// `need`, `session` or `staff`.
+    pub source: String,
+    pub content: String,
+    pub beneficiary_group: TargetGroup,
+    pub minutes_reported: i32,
+    pub minutes_approved: Option<i32>,
+    /// `pending`, `verified` or `rejected`.
+    pub status: String,
+    /// `pass` or `fail` once verified.
+    pub quality: Option<String>,
+    pub verified_by: Option<Uuid>,
+    pub verified_at: Option<DateTime<Utc>>,
+    /// Honour hours (e.g. a commendation) are kept in the record but mint no points.
+    pub honor: bool,
+    /// Points credited for it, valued by the rules version below.
+    pub points: Option<i64>,
+    pub rules_version: Option<i32>,
+    pub verification_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    Pass,
+    Fail,
+}
+
+/// Quality acceptance (社区验收): approve up to the minutes reported with `pass`, or `fail` with
+/// a reason.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"approved_minutes": 30, "quality": "pass", "note": "老人反馈很好"}))]
+pub struct VerificationRequest {
+    #[validate(range(min = 0, max = 1440))]
+    pub approved_minutes: i32,
+    pub quality: Quality,
+    #[validate(length(max = 500))]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VerificationResult {
+    pub service_record: ServiceRecord,
+    /// The crediting transaction, when points were credited.
+    pub transaction: Option<LedgerTransaction>,
+}
+
+/// Service done outside a need, entered by staff (e.g. a class taught); `honor: true` records
+/// honour hours that mint no points.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"volunteer_id": "01939a2e-4b7c-7d3e-9f00-000000000002", "content": "书法课：楷书入门",
+    "beneficiary_group": "elderly", "minutes": 90, "honor": false}))]
+pub struct NewServiceRecord {
+    pub volunteer_id: Uuid,
+    #[validate(length(min = 1, max = 500))]
+    pub content: String,
+    pub beneficiary_group: TargetGroup,
+    #[validate(range(min = 1, max = 1440))]
+    pub minutes: i32,
+    #[serde(default)]
+    pub honor: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServiceRecordPage {
+    pub items: Vec<ServiceRecord>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ServiceRecordQuery {
+    /// `pending`, `verified` or `rejected`.
+    pub status: Option<String>,
+    pub volunteer_id: Option<Uuid>,
+    /// Created at or after (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}

@@ -1,0 +1,10 @@
+ALTER TABLE service_records DROP COLUMN recorded_by;
+ALTER TABLE service_records DROP COLUMN verification_note;
+ALTER TABLE service_records DROP COLUMN points;
+ALTER TABLE service_records DROP COLUMN rules_version;
+ALTER TABLE service_records DROP COLUMN honor;
+DROP TABLE points_rules;
+DROP TABLE point_lots;
+DROP TABLE postings;
+DROP TABLE ledger_transactions;
+DROP TABLE accounts;
