@@ -3,10 +3,10 @@
 //! runs them on a timer.
 
 use canglong_core::{Uuid, now};
-use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
-use canglong_persistence::needs as store;
 use canglong_ledger::{Transaction, TxKind};
+use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
 use canglong_persistence::ledger as ledger_store;
+use canglong_persistence::needs as store;
 use canglong_persistence::{AnyConnection, Pool, write_tx};
 
 use crate::{ApiError, ledger};
@@ -104,7 +104,10 @@ fn expire_lot(conn: &mut AnyConnection, lot: &ledger_store::LotRow) -> Result<bo
     write_tx(conn, |c| {
         ledger_store::lock_accounts(c, &[lot.account_id.0])?;
         // Re-read under the lock: the points may have been spent since the scan.
-        let Some(current) = ledger_store::open_lots(c, lot.account_id.0)?.into_iter().find(|l| l.id == lot.id) else {
+        let Some(current) = ledger_store::open_lots(c, lot.account_id.0)?
+            .into_iter()
+            .find(|l| l.id == lot.id)
+        else {
             return Ok(false);
         };
         let expired = ledger::expired_account(c, community)?;
@@ -113,7 +116,12 @@ fn expire_lot(conn: &mut AnyConnection, lot: &ledger_store::LotRow) -> Result<bo
             c,
             ledger::Entry {
                 community,
-                tx: Transaction::transfer(TxKind::Expire, lot.account_id.0, expired.id.0, current.remaining)?,
+                tx: Transaction::transfer(
+                    TxKind::Expire,
+                    lot.account_id.0,
+                    expired.id.0,
+                    current.remaining,
+                )?,
                 key: format!("expire:{}", lot.id.0),
                 actor: None,
                 memo,

@@ -7,13 +7,18 @@ use canglong_core::{NaiveDateTime, Uuid};
 use canglong_ledger::{self as domain, AccountKind, Balance, Lot, Rules, Transaction, TxKind};
 use canglong_openapi as wire;
 use canglong_persistence::AnyConnection;
-use canglong_persistence::ledger::{self as store, AccountRow, NewTransaction, PostingRow, TransactionRow};
+use canglong_persistence::ledger::{
+    self as store, AccountRow, NewTransaction, PostingRow, TransactionRow,
+};
 
 use crate::ApiError;
 use crate::routes::views::{enum_of, utc};
 
 /// The rules in force for a community and their version (0: the built-in defaults).
-pub fn rules(conn: &mut AnyConnection, community: Uuid) -> Result<(i32, Rules, Option<NaiveDateTime>), ApiError> {
+pub fn rules(
+    conn: &mut AnyConnection,
+    community: Uuid,
+) -> Result<(i32, Rules, Option<NaiveDateTime>), ApiError> {
     match store::current_rules(conn, community)? {
         Some(row) => {
             let rules = serde_json::from_str(&row.rules).map_err(|_| ApiError::internal())?;
@@ -24,17 +29,39 @@ pub fn rules(conn: &mut AnyConnection, community: Uuid) -> Result<(i32, Rules, O
 }
 
 /// The community's issuing account: where earned points come from.
-pub fn community_account(conn: &mut AnyConnection, community: Uuid) -> Result<AccountRow, ApiError> {
-    Ok(store::ensure_account(conn, community, AccountKind::Community.as_str(), community)?)
+pub fn community_account(
+    conn: &mut AnyConnection,
+    community: Uuid,
+) -> Result<AccountRow, ApiError> {
+    Ok(store::ensure_account(
+        conn,
+        community,
+        AccountKind::Community.as_str(),
+        community,
+    )?)
 }
 
 /// Where lapsed points go.
 pub fn expired_account(conn: &mut AnyConnection, community: Uuid) -> Result<AccountRow, ApiError> {
-    Ok(store::ensure_account(conn, community, AccountKind::Expired.as_str(), community)?)
+    Ok(store::ensure_account(
+        conn,
+        community,
+        AccountKind::Expired.as_str(),
+        community,
+    )?)
 }
 
-pub fn resident_account(conn: &mut AnyConnection, community: Uuid, user: Uuid) -> Result<AccountRow, ApiError> {
-    Ok(store::ensure_account(conn, community, AccountKind::Resident.as_str(), user)?)
+pub fn resident_account(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    user: Uuid,
+) -> Result<AccountRow, ApiError> {
+    Ok(store::ensure_account(
+        conn,
+        community,
+        AccountKind::Resident.as_str(),
+        user,
+    )?)
 }
 
 /// One movement to post.
@@ -61,12 +88,20 @@ pub fn post(conn: &mut AnyConnection, e: Entry) -> Result<wire::LedgerTransactio
     }
     let kinds: Vec<(Uuid, AccountKind)> = rows
         .iter()
-        .map(|r| AccountKind::parse(&r.kind).map(|k| (r.id.0, k)).ok_or_else(ApiError::internal))
+        .map(|r| {
+            AccountKind::parse(&r.kind)
+                .map(|k| (r.id.0, k))
+                .ok_or_else(ApiError::internal)
+        })
         .collect::<Result<_, _>>()?;
     let balances: Vec<Balance> = rows
         .iter()
         .zip(&kinds)
-        .map(|(r, (_, kind))| Balance { account_id: r.id.0, kind: *kind, balance: r.balance })
+        .map(|(r, (_, kind))| Balance {
+            account_id: r.id.0,
+            kind: *kind,
+            balance: r.balance,
+        })
         .collect();
     let after = domain::apply(&e.tx, &balances)?;
 
@@ -85,8 +120,14 @@ pub fn post(conn: &mut AnyConnection, e: Entry) -> Result<wire::LedgerTransactio
     for (p, balance_after) in e.tx.postings.iter().zip(after) {
         store::insert_posting(conn, &tx, p.account_id, p.amount, balance_after)?;
         store::set_balance(conn, p.account_id, balance_after)?;
-        postings.push(wire::PostingView { account_id: p.account_id, amount: p.amount, balance_after });
-        let is_resident = kinds.iter().any(|(id, k)| *id == p.account_id && *k == AccountKind::Resident);
+        postings.push(wire::PostingView {
+            account_id: p.account_id,
+            amount: p.amount,
+            balance_after,
+        });
+        let is_resident = kinds
+            .iter()
+            .any(|(id, k)| *id == p.account_id && *k == AccountKind::Resident);
         if is_resident {
             update_lots(conn, &tx, &e, p.account_id, p.amount)?;
         }
@@ -95,9 +136,19 @@ pub fn post(conn: &mut AnyConnection, e: Entry) -> Result<wire::LedgerTransactio
 }
 
 /// Credits open a lot; debits spend lots first-expiring first (an expiry spends its own lot).
-fn update_lots(conn: &mut AnyConnection, tx: &TransactionRow, e: &Entry, account: Uuid, amount: i64) -> Result<(), ApiError> {
+fn update_lots(
+    conn: &mut AnyConnection,
+    tx: &TransactionRow,
+    e: &Entry,
+    account: Uuid,
+    amount: i64,
+) -> Result<(), ApiError> {
     if amount > 0 {
-        let expires = if matches!(e.tx.kind, TxKind::Earn | TxKind::Bonus) { e.expires_at } else { None };
+        let expires = if matches!(e.tx.kind, TxKind::Earn | TxKind::Bonus) {
+            e.expires_at
+        } else {
+            None
+        };
         store::insert_lot(conn, tx, account, amount, expires)?;
         return Ok(());
     }
@@ -107,7 +158,11 @@ fn update_lots(conn: &mut AnyConnection, tx: &TransactionRow, e: &Entry, account
     }
     let lots: Vec<Lot> = store::open_lots(conn, account)?
         .iter()
-        .map(|l| Lot { id: l.id.0, remaining: l.remaining, expires_at: l.expires_at })
+        .map(|l| Lot {
+            id: l.id.0,
+            remaining: l.remaining,
+            expires_at: l.expires_at,
+        })
         .collect();
     for take in domain::consume(&lots, -amount)? {
         store::take_from_lot(conn, take.lot_id, take.amount)?;
@@ -115,7 +170,10 @@ fn update_lots(conn: &mut AnyConnection, tx: &TransactionRow, e: &Entry, account
     Ok(())
 }
 
-pub fn view(tx: &TransactionRow, postings: Vec<wire::PostingView>) -> Result<wire::LedgerTransaction, ApiError> {
+pub fn view(
+    tx: &TransactionRow,
+    postings: Vec<wire::PostingView>,
+) -> Result<wire::LedgerTransaction, ApiError> {
     Ok(wire::LedgerTransaction {
         id: tx.id.0,
         kind: enum_of(&tx.kind)?,
@@ -132,7 +190,10 @@ pub fn as_domain(tx: &TransactionRow, postings: &[PostingRow]) -> Result<Transac
     let kind = TxKind::parse(&tx.kind).ok_or_else(ApiError::internal)?;
     let legs = postings
         .iter()
-        .map(|p| domain::Posting { account_id: p.account_id.0, amount: p.amount })
+        .map(|p| domain::Posting {
+            account_id: p.account_id.0,
+            amount: p.amount,
+        })
         .collect();
     Ok(Transaction::new(kind, legs)?)
 }
@@ -141,5 +202,8 @@ pub fn as_domain(tx: &TransactionRow, postings: &[PostingRow]) -> Result<Transac
 pub fn local_day_start(now: NaiveDateTime) -> NaiveDateTime {
     let offset = chrono::Duration::hours(8);
     let local = now + offset;
-    local.date().and_hms_opt(0, 0, 0).map_or(now, |d| d - offset)
+    local
+        .date()
+        .and_hms_opt(0, 0, 0)
+        .map_or(now, |d| d - offset)
 }

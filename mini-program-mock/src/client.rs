@@ -284,8 +284,15 @@ impl Client {
 
     // Service records
 
-    pub async fn list_service_records(&self, q: &ServiceRecordQuery) -> ApiResult<ServiceRecordPage> {
-        self.send(self.request(Method::GET, "/api/v1/service-records").query(q)).await
+    pub async fn list_service_records(
+        &self,
+        q: &ServiceRecordQuery,
+    ) -> ApiResult<ServiceRecordPage> {
+        self.send(
+            self.request(Method::GET, "/api/v1/service-records")
+                .query(q),
+        )
+        .await
     }
     pub async fn create_service_record(&self, body: &NewServiceRecord) -> ApiResult<ServiceRecord> {
         self.post("/api/v1/service-records", body, None).await
@@ -296,29 +303,61 @@ impl Client {
         body: &VerificationRequest,
         key: Option<&str>,
     ) -> ApiResult<VerificationResult> {
-        self.post(&format!("/api/v1/service-records/{id}/verification"), body, key).await
+        self.post(
+            &format!("/api/v1/service-records/{id}/verification"),
+            body,
+            key,
+        )
+        .await
     }
 
     // Points
 
     pub async fn balance(&self, user_id: Option<Uuid>) -> ApiResult<Balance> {
-        self.send(self.request(Method::GET, "/api/v1/points/balance").query(&BalanceQuery { user_id })).await
+        self.send(
+            self.request(Method::GET, "/api/v1/points/balance")
+                .query(&BalanceQuery { user_id }),
+        )
+        .await
     }
     pub async fn transactions(&self, q: &TransactionQuery) -> ApiResult<LedgerPage> {
-        self.send(self.request(Method::GET, "/api/v1/points/transactions").query(q)).await
+        self.send(
+            self.request(Method::GET, "/api/v1/points/transactions")
+                .query(q),
+        )
+        .await
     }
     pub async fn points_rules(&self) -> ApiResult<VersionedRules> {
         self.get("/api/v1/points/rules").await
     }
     pub async fn set_points_rules(&self, rules: &PointsRules) -> ApiResult<VersionedRules> {
-        self.send(self.request(Method::PUT, "/api/v1/points/rules").json(rules)).await
+        self.send(
+            self.request(Method::PUT, "/api/v1/points/rules")
+                .json(rules),
+        )
+        .await
     }
-    pub async fn adjust_points(&self, body: &AdjustmentRequest, key: Option<&str>) -> ApiResult<LedgerTransaction> {
+    pub async fn adjust_points(
+        &self,
+        body: &AdjustmentRequest,
+        key: Option<&str>,
+    ) -> ApiResult<LedgerTransaction> {
         self.post("/api/v1/points/adjustments", body, key).await
     }
-    pub async fn reverse_transaction(&self, id: Uuid, reason: &str) -> ApiResult<LedgerTransaction> {
-        let body = ReversalRequest { reason: reason.into() };
-        self.post(&format!("/api/v1/points/transactions/{id}/reversal"), &body, None).await
+    pub async fn reverse_transaction(
+        &self,
+        id: Uuid,
+        reason: &str,
+    ) -> ApiResult<LedgerTransaction> {
+        let body = ReversalRequest {
+            reason: reason.into(),
+        };
+        self.post(
+            &format!("/api/v1/points/transactions/{id}/reversal"),
+            &body,
+            None,
+        )
+        .await
     }
     pub async fn reconciliation(&self) -> ApiResult<Reconciliation> {
         self.get("/api/v1/points/reconciliation").await

@@ -28,7 +28,12 @@ pub struct AccountRow {
 
 /// The account of (`kind`, `owner`) in the community, created on first use. Concurrent first
 /// uses do not conflict: PostgreSQL's `ON CONFLICT DO NOTHING` waits for the other insert.
-pub fn ensure_account(conn: &mut AnyConnection, community_id: Uuid, kind: &str, owner_id: Uuid) -> QueryResult<AccountRow> {
+pub fn ensure_account(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    kind: &str,
+    owner_id: Uuid,
+) -> QueryResult<AccountRow> {
     let find = |conn: &mut AnyConnection| {
         accounts::table
             .filter(accounts::community_id.eq(Id(community_id)))
@@ -51,16 +56,25 @@ pub fn ensure_account(conn: &mut AnyConnection, community_id: Uuid, kind: &str, 
     );
     match conn {
         AnyConnection::Postgresql(pg) => {
-            diesel::insert_into(accounts::table).values(values).on_conflict_do_nothing().execute(pg)?;
+            diesel::insert_into(accounts::table)
+                .values(values)
+                .on_conflict_do_nothing()
+                .execute(pg)?;
         }
         AnyConnection::Sqlite(sl) => {
-            diesel::insert_into(accounts::table).values(values).execute(sl)?;
+            diesel::insert_into(accounts::table)
+                .values(values)
+                .execute(sl)?;
         }
     }
     find(conn)?.ok_or(diesel::result::Error::NotFound)
 }
 
-pub fn account(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<AccountRow>> {
+pub fn account(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<AccountRow>> {
     accounts::table
         .filter(accounts::id.eq(Id(id)))
         .filter(accounts::community_id.eq(Id(community_id)))
@@ -69,7 +83,12 @@ pub fn account(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryR
         .optional()
 }
 
-pub fn account_of(conn: &mut AnyConnection, community_id: Uuid, kind: &str, owner_id: Uuid) -> QueryResult<Option<AccountRow>> {
+pub fn account_of(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    kind: &str,
+    owner_id: Uuid,
+) -> QueryResult<Option<AccountRow>> {
     accounts::table
         .filter(accounts::community_id.eq(Id(community_id)))
         .filter(accounts::kind.eq(kind))
@@ -83,7 +102,10 @@ pub fn account_of(conn: &mut AnyConnection, community_id: Uuid, kind: &str, owne
 /// each other in a cycle): `FOR UPDATE` on PostgreSQL; SQLite's write lock is already held.
 pub fn lock_accounts(conn: &mut AnyConnection, ids: &[Uuid]) -> QueryResult<Vec<AccountRow>> {
     let ids: Vec<Id> = ids.iter().copied().map(Id).collect();
-    let q = accounts::table.filter(accounts::id.eq_any(ids)).order(accounts::id.asc()).select(accounts::all_columns);
+    let q = accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .order(accounts::id.asc())
+        .select(accounts::all_columns);
     match conn {
         AnyConnection::Postgresql(pg) => q.for_update().load::<AccountRow>(pg),
         AnyConnection::Sqlite(sl) => q.load::<AccountRow>(sl),
@@ -91,7 +113,10 @@ pub fn lock_accounts(conn: &mut AnyConnection, ids: &[Uuid]) -> QueryResult<Vec<
 }
 
 pub fn set_balance(conn: &mut AnyConnection, id: Uuid, balance: i64) -> QueryResult<()> {
-    diesel::update(accounts::table.find(Id(id))).set(accounts::balance.eq(balance)).execute(conn).map(|_| ())
+    diesel::update(accounts::table.find(Id(id)))
+        .set(accounts::balance.eq(balance))
+        .execute(conn)
+        .map(|_| ())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -117,7 +142,10 @@ pub struct NewTransaction<'a> {
     pub reverses_id: Option<Uuid>,
 }
 
-pub fn insert_transaction(conn: &mut AnyConnection, t: &NewTransaction<'_>) -> QueryResult<TransactionRow> {
+pub fn insert_transaction(
+    conn: &mut AnyConnection,
+    t: &NewTransaction<'_>,
+) -> QueryResult<TransactionRow> {
     diesel::insert_into(ledger_transactions::table)
         .values((
             ledger_transactions::id.eq(Id(canglong_core::new_id())),
@@ -133,7 +161,11 @@ pub fn insert_transaction(conn: &mut AnyConnection, t: &NewTransaction<'_>) -> Q
         .get_result(conn)
 }
 
-pub fn transaction(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<TransactionRow>> {
+pub fn transaction(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<TransactionRow>> {
     ledger_transactions::table
         .filter(ledger_transactions::id.eq(Id(id)))
         .filter(ledger_transactions::community_id.eq(Id(community_id)))
@@ -142,7 +174,11 @@ pub fn transaction(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> Qu
         .optional()
 }
 
-pub fn transaction_by_key(conn: &mut AnyConnection, community_id: Uuid, key: &str) -> QueryResult<Option<TransactionRow>> {
+pub fn transaction_by_key(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    key: &str,
+) -> QueryResult<Option<TransactionRow>> {
     ledger_transactions::table
         .filter(ledger_transactions::community_id.eq(Id(community_id)))
         .filter(ledger_transactions::idempotency_key.eq(key))
@@ -186,7 +222,10 @@ pub fn insert_posting(
         .map(|_| ())
 }
 
-pub fn postings_of(conn: &mut AnyConnection, transaction_ids: &[Uuid]) -> QueryResult<Vec<PostingRow>> {
+pub fn postings_of(
+    conn: &mut AnyConnection,
+    transaction_ids: &[Uuid],
+) -> QueryResult<Vec<PostingRow>> {
     let ids: Vec<Id> = transaction_ids.iter().copied().map(Id).collect();
     postings::table
         .filter(postings::transaction_id.eq_any(ids))
@@ -196,7 +235,11 @@ pub fn postings_of(conn: &mut AnyConnection, transaction_ids: &[Uuid]) -> QueryR
 }
 
 /// A page of an account's postings with their transactions, newest first.
-pub fn history(conn: &mut AnyConnection, account_id: Uuid, page: &PageRequest) -> QueryResult<Vec<(PostingRow, TransactionRow)>> {
+pub fn history(
+    conn: &mut AnyConnection,
+    account_id: Uuid,
+    page: &PageRequest,
+) -> QueryResult<Vec<(PostingRow, TransactionRow)>> {
     let mut q = postings::table
         .inner_join(ledger_transactions::table)
         .filter(postings::account_id.eq(Id(account_id)))
@@ -205,11 +248,18 @@ pub fn history(conn: &mut AnyConnection, account_id: Uuid, page: &PageRequest) -
     if let Some(c) = page.after {
         q = q.filter(postings::id.lt(Id(c.0)));
     }
-    q.order(postings::id.desc()).limit(i64::from(page.limit) + 1).load(conn)
+    q.order(postings::id.desc())
+        .limit(i64::from(page.limit) + 1)
+        .load(conn)
 }
 
 /// Points of `kind` credited to the account since `since` (for the daily cap).
-pub fn credited_since(conn: &mut AnyConnection, account_id: Uuid, kind: &str, since: NaiveDateTime) -> QueryResult<i64> {
+pub fn credited_since(
+    conn: &mut AnyConnection,
+    account_id: Uuid,
+    kind: &str,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
     let sum: Option<i64> = postings::table
         .filter(postings::account_id.eq(Id(account_id)))
         .filter(postings::kind.eq(kind))
@@ -273,7 +323,11 @@ pub fn take_from_lot(conn: &mut AnyConnection, lot_id: Uuid, amount: i64) -> Que
 }
 
 /// Lots whose points lapsed by `at` and still hold some, across communities.
-pub fn lapsed_lots(conn: &mut AnyConnection, at: NaiveDateTime, at_most: i64) -> QueryResult<Vec<LotRow>> {
+pub fn lapsed_lots(
+    conn: &mut AnyConnection,
+    at: NaiveDateTime,
+    at_most: i64,
+) -> QueryResult<Vec<LotRow>> {
     point_lots::table
         .filter(point_lots::expires_at.le(at))
         .filter(point_lots::remaining.gt(0))
@@ -295,7 +349,10 @@ pub struct RulesRow {
 }
 
 /// The rules in force: the highest version.
-pub fn current_rules(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Option<RulesRow>> {
+pub fn current_rules(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+) -> QueryResult<Option<RulesRow>> {
     points_rules::table
         .filter(points_rules::community_id.eq(Id(community_id)))
         .order(points_rules::version.desc())
@@ -304,7 +361,13 @@ pub fn current_rules(conn: &mut AnyConnection, community_id: Uuid) -> QueryResul
         .optional()
 }
 
-pub fn insert_rules(conn: &mut AnyConnection, community_id: Uuid, version: i32, rules: &str, by: Uuid) -> QueryResult<RulesRow> {
+pub fn insert_rules(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    version: i32,
+    rules: &str,
+    by: Uuid,
+) -> QueryResult<RulesRow> {
     diesel::insert_into(points_rules::table)
         .values((
             points_rules::id.eq(Id(canglong_core::new_id())),
@@ -359,10 +422,25 @@ pub fn books(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Books>
         .filter(ledger_transactions::community_id.eq(c))
         .select(ledger_transactions::idempotency_key)
         .load(conn)?;
-    let transactions = ledger_transactions::table.filter(ledger_transactions::community_id.eq(c)).count().get_result(conn)?;
-    let flat = |v: Vec<(Id, Option<i64>)>| v.into_iter().map(|(i, s)| (i, s.unwrap_or(0))).collect::<Vec<_>>();
+    let transactions = ledger_transactions::table
+        .filter(ledger_transactions::community_id.eq(c))
+        .count()
+        .get_result(conn)?;
+    let flat = |v: Vec<(Id, Option<i64>)>| {
+        v.into_iter()
+            .map(|(i, s)| (i, s.unwrap_or(0)))
+            .collect::<Vec<_>>()
+    };
     let sums = flat(sums);
     let postings_sum = sums.iter().map(|(_, s)| *s).sum();
     let unbalanced = flat(per_tx).into_iter().filter(|(_, s)| *s != 0).collect();
-    Ok(Books { accounts, sums, unbalanced, transactions, postings_sum, lot_sums: flat(lot_sums), keys })
+    Ok(Books {
+        accounts,
+        sums,
+        unbalanced,
+        transactions,
+        postings_sum,
+        lot_sums: flat(lot_sums),
+        keys,
+    })
 }

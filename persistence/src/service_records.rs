@@ -109,7 +109,11 @@ pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult
         .get_result(conn)
 }
 
-pub fn get(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<ServiceRecordRow>> {
+pub fn get(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<ServiceRecordRow>> {
     service_records::table
         .filter(service_records::id.eq(Id(id)))
         .filter(service_records::community_id.eq(Id(community_id)))
@@ -120,7 +124,11 @@ pub fn get(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResul
 
 /// Like [`get`] inside a write transaction, locking the row on PostgreSQL so that concurrent
 /// verifications of one record queue up and only the first finds it pending.
-pub fn lock(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<ServiceRecordRow>> {
+pub fn lock(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<ServiceRecordRow>> {
     let q = service_records::table
         .filter(service_records::id.eq(Id(id)))
         .filter(service_records::community_id.eq(Id(community_id)))
@@ -146,7 +154,9 @@ pub struct Verification {
 /// Records the verification; false if the record was no longer pending.
 pub fn verify(conn: &mut AnyConnection, id: Uuid, v: &Verification) -> QueryResult<bool> {
     let n = diesel::update(
-        service_records::table.filter(service_records::id.eq(Id(id))).filter(service_records::status.eq("pending")),
+        service_records::table
+            .filter(service_records::id.eq(Id(id)))
+            .filter(service_records::status.eq("pending")),
     )
     .set((
         service_records::status.eq(v.status),
@@ -196,7 +206,9 @@ pub fn list(
     if let Some(c) = page.after {
         q = q.filter(service_records::id.lt(Id(c.0)));
     }
-    q.order(service_records::id.desc()).limit(i64::from(page.limit) + 1).load(conn)
+    q.order(service_records::id.desc())
+        .limit(i64::from(page.limit) + 1)
+        .load(conn)
 }
 
 /// Verified credit-hour records of the community with the points they were valued at (for
@@ -208,5 +220,8 @@ pub fn credited(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Vec
         .filter(service_records::honor.eq(false))
         .select((service_records::id, service_records::points))
         .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(id, p)| p.filter(|p| *p > 0).map(|p| (id, p))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, p)| p.filter(|p| *p > 0).map(|p| (id, p)))
+        .collect())
 }

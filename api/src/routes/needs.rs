@@ -124,14 +124,21 @@ fn transition(
 }
 
 /// A five-star rating earns each volunteer who served the need the community's bonus, once.
-fn reward_high_rating(conn: &mut AnyConnection, actor: &Actor, row: &NeedRow) -> Result<(), ApiError> {
+fn reward_high_rating(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    row: &NeedRow,
+) -> Result<(), ApiError> {
     let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
     let bonus = rules.bonus(BonusKind::HighRating);
     if bonus <= 0 {
         return Ok(());
     }
     let pool = ledger::community_account(conn, actor.community_id)?;
-    for claim in store::claims(conn, row.id.0)?.iter().filter(|c| c.status == "active" && c.completed_at.is_some()) {
+    for claim in store::claims(conn, row.id.0)?
+        .iter()
+        .filter(|c| c.status == "active" && c.completed_at.is_some())
+    {
         let account = ledger::resident_account(conn, actor.community_id, claim.user_id.0)?;
         ledger::post(
             conn,
@@ -140,7 +147,10 @@ fn reward_high_rating(conn: &mut AnyConnection, actor: &Actor, row: &NeedRow) ->
                 tx: Transaction::transfer(TxKind::Bonus, pool.id.0, account.id.0, bonus)?,
                 key: format!("rating:{}:{}", row.id.0, claim.user_id.0),
                 actor: Some(actor.user_id),
-                memo: format!("五星好评：{}", row.title).chars().take(200).collect(),
+                memo: format!("五星好评：{}", row.title)
+                    .chars()
+                    .take(200)
+                    .collect(),
                 reverses: None,
                 expires_at: rules.expiry_of(now()),
                 lot: None,

@@ -7,8 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use canglong_core::{PageRequest, Role, Uuid, now};
 use canglong_ledger::{AccountKind, Rules, Transaction, TxKind};
 use canglong_openapi::{
-    AdjustmentRequest, Balance, BalanceMismatch, BalanceQuery, ExpiringPoints, LedgerEntry, LedgerPage,
-    LedgerTransaction, PointsRules, Reconciliation, ReversalRequest, TransactionQuery, VersionedRules,
+    AdjustmentRequest, Balance, BalanceMismatch, BalanceQuery, ExpiringPoints, LedgerEntry,
+    LedgerPage, LedgerTransaction, PointsRules, Reconciliation, ReversalRequest, TransactionQuery,
+    VersionedRules,
 };
 use canglong_persistence::ledger::{self as store, AccountRow};
 use canglong_persistence::{AnyConnection, people, service_records};
@@ -41,7 +42,13 @@ fn balance_of(conn: &mut AnyConnection, account: &AccountRow) -> Result<Balance,
     Ok(Balance {
         account_id: account.id.0,
         balance: account.balance,
-        expiring: expiring.into_iter().map(|(at, amount)| ExpiringPoints { amount, expires_at: views::utc(at) }).collect(),
+        expiring: expiring
+            .into_iter()
+            .map(|(at, amount)| ExpiringPoints {
+                amount,
+                expires_at: views::utc(at),
+            })
+            .collect(),
     })
 }
 
@@ -49,7 +56,11 @@ fn balance_of(conn: &mut AnyConnection, account: &AccountRow) -> Result<Balance,
 #[utoipa::path(tag = "points", operation_id = "get_balance", params(BalanceQuery),
     responses((status = 200, body = Balance), Problems), security(("bearer" = [])))]
 #[get("/points/balance")]
-pub async fn balance(state: web::Data<AppState>, auth: Auth, q: web::Query<BalanceQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn balance(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<BalanceQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
     let b = db::write(&state.pool, move |conn| {
         let user = match q.user_id {
@@ -74,11 +85,20 @@ pub async fn balance(state: web::Data<AppState>, auth: Auth, q: web::Query<Balan
 #[utoipa::path(tag = "points", operation_id = "list_transactions", params(TransactionQuery),
     responses((status = 200, body = LedgerPage), Problems), security(("bearer" = [])))]
 #[get("/points/transactions")]
-pub async fn transactions(state: web::Data<AppState>, auth: Auth, q: web::Query<TransactionQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn transactions(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<TransactionQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let result = db::read(&state.pool, move |conn| {
-        let own = store::account_of(conn, actor.community_id, AccountKind::Resident.as_str(), actor.user_id)?;
+        let own = store::account_of(
+            conn,
+            actor.community_id,
+            AccountKind::Resident.as_str(),
+            actor.user_id,
+        )?;
         let account = match q.account_id {
             Some(id) if own.as_ref().is_some_and(|o| o.id.0 == id) => own,
             Some(id) if actor.is_staff() => store::account(conn, actor.community_id, id)?,
@@ -88,7 +108,10 @@ pub async fn transactions(state: web::Data<AppState>, auth: Auth, q: web::Query<
         let Some(account) = account else {
             return match q.account_id {
                 Some(_) => Err(ApiError::not_found("account")),
-                None => Ok(LedgerPage { items: vec![], next_cursor: None }),
+                None => Ok(LedgerPage {
+                    items: vec![],
+                    next_cursor: None,
+                }),
             };
         };
         let rows = store::history(conn, account.id.0, &page)?;
@@ -98,12 +121,16 @@ pub async fn transactions(state: web::Data<AppState>, auth: Auth, q: web::Query<
         let mut kinds: BTreeMap<Uuid, String> = BTreeMap::new();
         let mut items = vec![];
         for (p, t) in &rows {
-            let other = legs.iter().find(|l| l.transaction_id == t.id && l.account_id != p.account_id);
+            let other = legs
+                .iter()
+                .find(|l| l.transaction_id == t.id && l.account_id != p.account_id);
             let counterparty = match other {
                 Some(o) => match kinds.get(&o.account_id.0) {
                     Some(k) => k.clone(),
                     None => {
-                        let k = store::account(conn, actor.community_id, o.account_id.0)?.map(|a| a.kind).unwrap_or_default();
+                        let k = store::account(conn, actor.community_id, o.account_id.0)?
+                            .map(|a| a.kind)
+                            .unwrap_or_default();
                         kinds.insert(o.account_id.0, k.clone());
                         k
                     }
@@ -121,16 +148,28 @@ pub async fn transactions(state: web::Data<AppState>, auth: Auth, q: web::Query<
                 created_at: views::utc(p.created_at),
             });
         }
-        Ok(LedgerPage { items, next_cursor: next.map(|c| c.encode()) })
+        Ok(LedgerPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
-fn to_wire(version: i32, r: &Rules, at: Option<chrono::NaiveDateTime>) -> Result<VersionedRules, ApiError> {
-    let rules: PointsRules = serde_json::from_value(serde_json::to_value(r).map_err(|_| ApiError::internal())?)
-        .map_err(|_| ApiError::internal())?;
-    Ok(VersionedRules { version, rules, updated_at: at.map(views::utc) })
+fn to_wire(
+    version: i32,
+    r: &Rules,
+    at: Option<chrono::NaiveDateTime>,
+) -> Result<VersionedRules, ApiError> {
+    let rules: PointsRules =
+        serde_json::from_value(serde_json::to_value(r).map_err(|_| ApiError::internal())?)
+            .map_err(|_| ApiError::internal())?;
+    Ok(VersionedRules {
+        version,
+        rules,
+        updated_at: at.map(views::utc),
+    })
 }
 
 /// The community's earning rules in force.
@@ -152,10 +191,15 @@ pub async fn get_rules(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
 #[utoipa::path(tag = "points", operation_id = "set_points_rules", request_body = PointsRules,
     responses((status = 200, body = VersionedRules), Problems), security(("bearer" = [])))]
 #[put("/points/rules")]
-pub async fn put_rules(state: web::Data<AppState>, auth: Auth, body: Body<PointsRules>) -> Result<HttpResponse, ApiError> {
+pub async fn put_rules(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<PointsRules>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
-    let rules: Rules = serde_json::from_value(serde_json::to_value(&body.0).map_err(|_| ApiError::internal())?)
-        .map_err(|_| ApiError::unprocessable("invalid_rules", "the rules are not valid"))?;
+    let rules: Rules =
+        serde_json::from_value(serde_json::to_value(&body.0).map_err(|_| ApiError::internal())?)
+            .map_err(|_| ApiError::unprocessable("invalid_rules", "the rules are not valid"))?;
     rules.validate()?;
     let actor = auth.0;
     let r = db::write(&state.pool, move |conn| {
@@ -170,7 +214,10 @@ pub async fn put_rules(state: web::Data<AppState>, auth: Auth, body: Body<Points
 
 fn require_key(key: &IdempotencyKey) -> Result<String, ApiError> {
     key.0.clone().ok_or_else(|| {
-        ApiError::unprocessable("idempotency_key_required", "send an Idempotency-Key header with this request")
+        ApiError::unprocessable(
+            "idempotency_key_required",
+            "send an Idempotency-Key header with this request",
+        )
     })
 }
 
@@ -191,13 +238,23 @@ pub async fn adjust(
     let ledger_key = format!("adjust:{}:{}", auth.user_id, require_key(&key)?);
     let (actor, a) = (auth.0, body.0);
     if a.amount == 0 {
-        return Err(ApiError::unprocessable("invalid_amount", "the amount cannot be zero"));
+        return Err(ApiError::unprocessable(
+            "invalid_amount",
+            "the amount cannot be zero",
+        ));
     }
     let fp = idempotency::fingerprint("POST", req.path(), &a);
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
-        let account = store::account(conn, actor.community_id, a.account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
-        if !matches!(AccountKind::parse(&account.kind), Some(AccountKind::Resident | AccountKind::Merchant)) {
-            return Err(ApiError::unprocessable("not_adjustable", "only resident and merchant accounts are adjusted"));
+        let account = store::account(conn, actor.community_id, a.account_id)?
+            .ok_or_else(|| ApiError::not_found("account"))?;
+        if !matches!(
+            AccountKind::parse(&account.kind),
+            Some(AccountKind::Resident | AccountKind::Merchant)
+        ) {
+            return Err(ApiError::unprocessable(
+                "not_adjustable",
+                "only resident and merchant accounts are adjusted",
+            ));
         }
         let pool = ledger::community_account(conn, actor.community_id)?;
         let tx = if a.amount > 0 {
@@ -218,7 +275,10 @@ pub async fn adjust(
                 lot: None,
             },
         )?;
-        Ok((StatusCode::CREATED, serde_json::to_value(posted).map_err(|_| ApiError::internal())?))
+        Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(posted).map_err(|_| ApiError::internal())?,
+        ))
     })
     .await
 }
@@ -236,13 +296,20 @@ pub async fn reverse(
     auth.require(&[Role::CommunityAdmin])?;
     let (actor, id, reason) = (auth.0, id.into_inner(), body.0.reason);
     let posted = db::write(&state.pool, move |conn| {
-        let original = store::transaction(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("transaction"))?;
+        let original = store::transaction(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("transaction"))?;
         if original.reverses_id.is_some() {
-            return Err(ApiError::unprocessable("cannot_reverse", "a reversal is not reversed; post an adjustment"));
+            return Err(ApiError::unprocessable(
+                "cannot_reverse",
+                "a reversal is not reversed; post an adjustment",
+            ));
         }
         let key = format!("reverse:{id}");
         if store::transaction_by_key(conn, actor.community_id, &key)?.is_some() {
-            return Err(ApiError::conflict("already_reversed", "this transaction was already reversed"));
+            return Err(ApiError::conflict(
+                "already_reversed",
+                "this transaction was already reversed",
+            ));
         }
         let legs = store::postings_of(conn, &[id])?;
         let tx = ledger::as_domain(&original, &legs)?.reversal()?;
@@ -276,18 +343,39 @@ pub async fn reconcile(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
 }
 
 /// The checks of reconciliation, for the endpoint and for tests of the books.
-pub fn reconciliation(conn: &mut AnyConnection, community: Uuid) -> Result<Reconciliation, ApiError> {
+pub fn reconciliation(
+    conn: &mut AnyConnection,
+    community: Uuid,
+) -> Result<Reconciliation, ApiError> {
     let books = store::books(conn, community)?;
     let mut mismatches = vec![];
     for a in &books.accounts {
-        let computed = books.sums.iter().find(|(id, _)| *id == a.id).map_or(0, |(_, s)| *s);
+        let computed = books
+            .sums
+            .iter()
+            .find(|(id, _)| *id == a.id)
+            .map_or(0, |(_, s)| *s);
         if computed != a.balance {
-            mismatches.push(BalanceMismatch { account_id: a.id.0, stored: a.balance, computed, check: "balance".into() });
+            mismatches.push(BalanceMismatch {
+                account_id: a.id.0,
+                stored: a.balance,
+                computed,
+                check: "balance".into(),
+            });
         }
         if a.kind == AccountKind::Resident.as_str() {
-            let lots = books.lot_sums.iter().find(|(id, _)| *id == a.id).map_or(0, |(_, s)| *s);
+            let lots = books
+                .lot_sums
+                .iter()
+                .find(|(id, _)| *id == a.id)
+                .map_or(0, |(_, s)| *s);
             if lots != a.balance {
-                mismatches.push(BalanceMismatch { account_id: a.id.0, stored: a.balance, computed: lots, check: "lots".into() });
+                mismatches.push(BalanceMismatch {
+                    account_id: a.id.0,
+                    stored: a.balance,
+                    computed: lots,
+                    check: "lots".into(),
+                });
             }
         }
     }

@@ -6,7 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use canglong_core::{PageRequest, Role, Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
 use canglong_openapi::{
-    NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery, VerificationRequest, VerificationResult,
+    NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery, VerificationRequest,
+    VerificationResult,
 };
 use canglong_persistence::service_records::{self as store, StaffRecord, Verification};
 use canglong_persistence::{ledger as ledger_store, needs, volunteers};
@@ -20,25 +21,38 @@ use crate::ledger::{self, Entry};
 use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_records).service(create_record).service(verify_record);
+    cfg.service(list_records)
+        .service(create_record)
+        .service(verify_record);
 }
 
 /// The service ledger: staff see the community's, a volunteer sees their own.
 #[utoipa::path(tag = "service_records", operation_id = "list_service_records", params(ServiceRecordQuery),
     responses((status = 200, body = ServiceRecordPage), Problems), security(("bearer" = [])))]
 #[get("/service-records")]
-pub async fn list_records(state: web::Data<AppState>, auth: Auth, q: web::Query<ServiceRecordQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_records(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<ServiceRecordQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
-    if q.status.as_deref().is_some_and(|s| !["pending", "verified", "rejected"].contains(&s)) {
-        return Err(ApiError::unprocessable("invalid_value", "status must be pending, verified or rejected"));
+    if q.status
+        .as_deref()
+        .is_some_and(|s| !["pending", "verified", "rejected"].contains(&s))
+    {
+        return Err(ApiError::unprocessable(
+            "invalid_value",
+            "status must be pending, verified or rejected",
+        ));
     }
     let result = db::read(&state.pool, move |conn| {
         let volunteer_id = if actor.is_staff() {
             q.volunteer_id
         } else {
-            let own = volunteers::by_user(conn, actor.user_id)?
-                .ok_or_else(|| ApiError::forbidden("not_a_volunteer", "only volunteers have service records"))?;
+            let own = volunteers::by_user(conn, actor.user_id)?.ok_or_else(|| {
+                ApiError::forbidden("not_a_volunteer", "only volunteers have service records")
+            })?;
             if q.volunteer_id.is_some_and(|v| v != own.id.0) {
                 return Err(ApiError::not_found("volunteer"));
             }
@@ -52,8 +66,14 @@ pub async fn list_records(state: web::Data<AppState>, auth: Auth, q: web::Query<
         };
         let rows = store::list(conn, actor.community_id, &filter, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);
-        let items = rows.iter().map(views::service_record).collect::<Result<Vec<_>, _>>()?;
-        Ok(ServiceRecordPage { items, next_cursor: next.map(|c| c.encode()) })
+        let items = rows
+            .iter()
+            .map(views::service_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ServiceRecordPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(result))
@@ -63,11 +83,16 @@ pub async fn list_records(state: web::Data<AppState>, auth: Auth, q: web::Query<
 #[utoipa::path(tag = "service_records", operation_id = "create_service_record", request_body = NewServiceRecord,
     responses((status = 201, body = canglong_openapi::ServiceRecord), Problems), security(("bearer" = [])))]
 #[post("/service-records")]
-pub async fn create_record(state: web::Data<AppState>, auth: Auth, body: Body<NewServiceRecord>) -> Result<HttpResponse, ApiError> {
+pub async fn create_record(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewServiceRecord>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
     let (actor, r) = (auth.0, body.0);
     let record = db::write(&state.pool, move |conn| {
-        let v = volunteers::get(conn, actor.community_id, r.volunteer_id)?.ok_or_else(|| ApiError::not_found("volunteer"))?;
+        let v = volunteers::get(conn, actor.community_id, r.volunteer_id)?
+            .ok_or_else(|| ApiError::not_found("volunteer"))?;
         let row = store::insert_by_staff(
             conn,
             &StaffRecord {
@@ -106,33 +131,61 @@ pub async fn verify_record(
     auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
     let (actor, id, v) = (auth.0, id.into_inner(), body.0);
     if v.quality == Quality::Fail && v.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        return Err(ApiError::unprocessable("reason_required", "a failed verification needs a note saying why"));
+        return Err(ApiError::unprocessable(
+            "reason_required",
+            "a failed verification needs a note saying why",
+        ));
     }
     let fp = idempotency::fingerprint("POST", req.path(), &v);
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
-        let record = store::lock(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("service record"))?;
-        let volunteer = volunteers::get(conn, actor.community_id, record.volunteer_id.0)?.ok_or_else(ApiError::internal)?;
+        let record = store::lock(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("service record"))?;
+        let volunteer = volunteers::get(conn, actor.community_id, record.volunteer_id.0)?
+            .ok_or_else(ApiError::internal)?;
         if volunteer.user_id.0 == actor.user_id {
-            return Err(ApiError::forbidden("own_record", "no one verifies their own service"));
+            return Err(ApiError::forbidden(
+                "own_record",
+                "no one verifies their own service",
+            ));
         }
         if record.status != "pending" {
-            return Err(ApiError::conflict("already_verified", "this record has already been verified"));
+            return Err(ApiError::conflict(
+                "already_verified",
+                "this record has already been verified",
+            ));
         }
         if v.approved_minutes > record.minutes_reported {
-            return Err(ApiError::unprocessable("minutes_exceed_reported", "approved minutes cannot exceed those reported"));
+            return Err(ApiError::unprocessable(
+                "minutes_exceed_reported",
+                "approved minutes cannot exceed those reported",
+            ));
         }
         let mut transaction = None;
         let outcome = if v.quality == Quality::Pass {
             let (version, rules, _) = ledger::rules(conn, actor.community_id)?;
             let category = match record.need_id {
-                Some(n) => needs::get(conn, actor.community_id, n.0)?.map_or("other".to_string(), |n| n.category),
+                Some(n) => needs::get(conn, actor.community_id, n.0)?
+                    .map_or("other".to_string(), |n| n.category),
                 None => "other".to_string(),
             };
             let mut points = 0;
             if !record.honor {
-                let account = ledger::resident_account(conn, actor.community_id, volunteer.user_id.0)?;
-                let today = ledger_store::credited_since(conn, account.id.0, TxKind::Earn.as_str(), ledger::local_day_start(now()))?;
-                let full = rules.points_for(i64::from(v.approved_minutes), &category, &record.beneficiary_group);
+                let account =
+                    ledger::resident_account(conn, actor.community_id, volunteer.user_id.0)?;
+                // Lock the account before reading today's earnings: concurrent verifications
+                // for one volunteer must see each other's credits, or the daily cap leaks.
+                ledger_store::lock_accounts(conn, &[account.id.0])?;
+                let today = ledger_store::credited_since(
+                    conn,
+                    account.id.0,
+                    TxKind::Earn.as_str(),
+                    ledger::local_day_start(now()),
+                )?;
+                let full = rules.points_for(
+                    i64::from(v.approved_minutes),
+                    &category,
+                    &record.beneficiary_group,
+                );
                 points = rules.capped(full, today);
                 if points > 0 {
                     let pool = ledger::community_account(conn, actor.community_id)?;
@@ -141,7 +194,12 @@ pub async fn verify_record(
                         conn,
                         Entry {
                             community: actor.community_id,
-                            tx: Transaction::transfer(TxKind::Earn, pool.id.0, account.id.0, points)?,
+                            tx: Transaction::transfer(
+                                TxKind::Earn,
+                                pool.id.0,
+                                account.id.0,
+                                points,
+                            )?,
                             key: format!("hours:{id}"),
                             actor: Some(actor.user_id),
                             memo: memo.chars().take(200).collect(),
@@ -173,11 +231,20 @@ pub async fn verify_record(
             }
         };
         if !store::verify(conn, id, &outcome)? {
-            return Err(ApiError::conflict("already_verified", "this record has already been verified"));
+            return Err(ApiError::conflict(
+                "already_verified",
+                "this record has already been verified",
+            ));
         }
         let record = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
-        let result = VerificationResult { service_record: views::service_record(&record)?, transaction };
-        Ok((StatusCode::OK, serde_json::to_value(result).map_err(|_| ApiError::internal())?))
+        let result = VerificationResult {
+            service_record: views::service_record(&record)?,
+            transaction,
+        };
+        Ok((
+            StatusCode::OK,
+            serde_json::to_value(result).map_err(|_| ApiError::internal())?,
+        ))
     })
     .await
 }

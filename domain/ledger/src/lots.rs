@@ -27,11 +27,17 @@ pub fn consume(lots: &[Lot], amount: i64) -> Result<Vec<Take>, DomainError> {
             break;
         }
         let take = lot.remaining.min(left);
-        takes.push(Take { lot_id: lot.id, amount: take });
+        takes.push(Take {
+            lot_id: lot.id,
+            amount: take,
+        });
         left -= take;
     }
     if left > 0 {
-        return Err(DomainError::invalid("insufficient_points", "not enough points"));
+        return Err(DomainError::invalid(
+            "insufficient_points",
+            "not enough points",
+        ));
     }
     Ok(takes)
 }
@@ -48,17 +54,38 @@ mod tests {
     #[test]
     fn first_expiring_points_are_spent_first() {
         let lots = [
-            Lot { id: Uuid::from_u128(1), remaining: 10, expires_at: None },
-            Lot { id: Uuid::from_u128(2), remaining: 5, expires_at: at(2029) },
-            Lot { id: Uuid::from_u128(3), remaining: 5, expires_at: at(2028) },
+            Lot {
+                id: Uuid::from_u128(1),
+                remaining: 10,
+                expires_at: None,
+            },
+            Lot {
+                id: Uuid::from_u128(2),
+                remaining: 5,
+                expires_at: at(2029),
+            },
+            Lot {
+                id: Uuid::from_u128(3),
+                remaining: 5,
+                expires_at: at(2028),
+            },
         ];
         let takes = consume(&lots, 12).unwrap();
         assert_eq!(
             takes,
             vec![
-                Take { lot_id: Uuid::from_u128(3), amount: 5 },
-                Take { lot_id: Uuid::from_u128(2), amount: 5 },
-                Take { lot_id: Uuid::from_u128(1), amount: 2 },
+                Take {
+                    lot_id: Uuid::from_u128(3),
+                    amount: 5
+                },
+                Take {
+                    lot_id: Uuid::from_u128(2),
+                    amount: 5
+                },
+                Take {
+                    lot_id: Uuid::from_u128(1),
+                    amount: 2
+                },
             ]
         );
         assert_eq!(consume(&lots, 21).unwrap_err().code, "insufficient_points");

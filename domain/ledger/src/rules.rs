@@ -74,14 +74,24 @@ impl Rules {
         if !(1..=240).contains(&self.unit_minutes) {
             return bad("unit_minutes must be 1 to 240");
         }
-        let mults = self.category_multipliers.values().chain(self.target_group_multipliers.values());
+        let mults = self
+            .category_multipliers
+            .values()
+            .chain(self.target_group_multipliers.values());
         if mults.clone().any(|m| !(1..=1000).contains(m)) {
             return bad("multipliers are percentages from 1 to 1000");
         }
         if self.daily_cap.is_some_and(|c| !(1..=100_000).contains(&c)) {
             return bad("daily_cap must be 1 to 100000");
         }
-        if [self.training_bonus, self.parent_child_bonus, self.high_rating_bonus].iter().any(|b| !(0..=1000).contains(b)) {
+        if [
+            self.training_bonus,
+            self.parent_child_bonus,
+            self.high_rating_bonus,
+        ]
+        .iter()
+        .any(|b| !(0..=1000).contains(b))
+        {
             return bad("bonuses must be 0 to 1000");
         }
         if self.expiry_years.is_some_and(|y| !(1..=10).contains(&y)) {
@@ -107,7 +117,12 @@ impl Rules {
     pub fn points_for(&self, minutes: i64, category: &str, target_group: &str) -> i64 {
         let counted = i128::from(self.counted_minutes(minutes));
         let cat = i128::from(*self.category_multipliers.get(category).unwrap_or(&100));
-        let grp = i128::from(*self.target_group_multipliers.get(target_group).unwrap_or(&100));
+        let grp = i128::from(
+            *self
+                .target_group_multipliers
+                .get(target_group)
+                .unwrap_or(&100),
+        );
         let points = counted * i128::from(self.points_per_hour) * cat * grp / (60 * 100 * 100);
         i64::try_from(points).unwrap_or(i64::MAX)
     }
@@ -145,8 +160,13 @@ mod tests {
     #[test]
     fn thirty_hours_of_riding_earn_three_hundred_points() {
         // 小吴 served 30 hours, an hour at a time, at the default 10 points an hour.
-        let r = Rules { daily_cap: None, ..Rules::default() };
-        let total: i64 = (0..30).map(|_| r.points_for(60, "medicine_run", "elderly")).sum();
+        let r = Rules {
+            daily_cap: None,
+            ..Rules::default()
+        };
+        let total: i64 = (0..30)
+            .map(|_| r.points_for(60, "medicine_run", "elderly"))
+            .sum();
         assert_eq!(total, 300);
         // A single record never counts more than a day.
         assert_eq!(r.points_for(30 * 60, "medicine_run", "elderly"), 240);
@@ -174,15 +194,40 @@ mod tests {
         assert_eq!(r.capped(30, 60), 20);
         assert_eq!(r.capped(30, 90), 0);
         assert_eq!(r.expiry_of(NaiveDateTime::default()), None);
-        let r = Rules { expiry_years: Some(2), ..Rules::default() };
-        let earned = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
-        assert_eq!(r.expiry_of(earned), NaiveDate::from_ymd_opt(2029, 1, 1).unwrap().and_hms_opt(0, 0, 0));
+        let r = Rules {
+            expiry_years: Some(2),
+            ..Rules::default()
+        };
+        let earned = NaiveDate::from_ymd_opt(2026, 3, 1)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap();
+        assert_eq!(
+            r.expiry_of(earned),
+            NaiveDate::from_ymd_opt(2029, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+        );
     }
 
     #[test]
     fn invalid_rules_are_refused() {
-        assert!(Rules { unit_minutes: 0, ..Rules::default() }.validate().is_err());
-        assert!(Rules { daily_cap: Some(0), ..Rules::default() }.validate().is_err());
+        assert!(
+            Rules {
+                unit_minutes: 0,
+                ..Rules::default()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            Rules {
+                daily_cap: Some(0),
+                ..Rules::default()
+            }
+            .validate()
+            .is_err()
+        );
         assert!(Rules::default().validate().is_ok());
     }
 

@@ -86,14 +86,36 @@ impl Transaction {
     /// A movement of `amount` (> 0) from one account to another.
     pub fn transfer(kind: TxKind, from: Uuid, to: Uuid, amount: i64) -> Result<Self, DomainError> {
         if amount <= 0 {
-            return Err(DomainError::invalid("invalid_amount", "the amount must be positive"));
+            return Err(DomainError::invalid(
+                "invalid_amount",
+                "the amount must be positive",
+            ));
         }
-        Self::new(kind, vec![Posting { account_id: from, amount: -amount }, Posting { account_id: to, amount }])
+        Self::new(
+            kind,
+            vec![
+                Posting {
+                    account_id: from,
+                    amount: -amount,
+                },
+                Posting {
+                    account_id: to,
+                    amount,
+                },
+            ],
+        )
     }
 
     /// The transaction that undoes this one.
     pub fn reversal(&self) -> Result<Self, DomainError> {
-        let postings = self.postings.iter().map(|p| Posting { amount: -p.amount, ..*p }).collect();
+        let postings = self
+            .postings
+            .iter()
+            .map(|p| Posting {
+                amount: -p.amount,
+                ..*p
+            })
+            .collect();
         Self::new(TxKind::Reverse, postings)
     }
 }
@@ -116,12 +138,14 @@ pub fn apply(tx: &Transaction, balances: &[Balance]) -> Result<Vec<i64>, DomainE
                 .iter()
                 .find(|b| b.account_id == p.account_id)
                 .ok_or_else(|| DomainError::not_found("account"))?;
-            let after = b
-                .balance
-                .checked_add(p.amount)
-                .ok_or_else(|| DomainError::invalid("amount_too_large", "the amount is too large"))?;
+            let after = b.balance.checked_add(p.amount).ok_or_else(|| {
+                DomainError::invalid("amount_too_large", "the amount is too large")
+            })?;
             if after < 0 && !b.kind.may_go_negative() {
-                return Err(DomainError::invalid("insufficient_points", "not enough points"));
+                return Err(DomainError::invalid(
+                    "insufficient_points",
+                    "not enough points",
+                ));
             }
             Ok(after)
         })
@@ -139,7 +163,10 @@ mod tests {
 
     #[test]
     fn unbalanced_or_degenerate_transactions_are_refused() {
-        let p = |a, amount| Posting { account_id: id(a), amount };
+        let p = |a, amount| Posting {
+            account_id: id(a),
+            amount,
+        };
         assert!(Transaction::new(TxKind::Earn, vec![p(1, -5)]).is_err());
         assert!(Transaction::new(TxKind::Earn, vec![p(1, -5), p(2, 4)]).is_err());
         assert!(Transaction::new(TxKind::Earn, vec![p(1, 0), p(2, 0)]).is_err());
@@ -151,12 +178,27 @@ mod tests {
     #[test]
     fn residents_cannot_be_overdrawn_but_the_community_pool_can() {
         let tx = Transaction::transfer(TxKind::Redeem, id(1), id(2), 10).unwrap();
-        let resident = |bal| Balance { account_id: id(1), kind: AccountKind::Resident, balance: bal };
-        let merchant = Balance { account_id: id(2), kind: AccountKind::Merchant, balance: 0 };
-        assert_eq!(apply(&tx, &[resident(9), merchant]).unwrap_err().code, "insufficient_points");
+        let resident = |bal| Balance {
+            account_id: id(1),
+            kind: AccountKind::Resident,
+            balance: bal,
+        };
+        let merchant = Balance {
+            account_id: id(2),
+            kind: AccountKind::Merchant,
+            balance: 0,
+        };
+        assert_eq!(
+            apply(&tx, &[resident(9), merchant]).unwrap_err().code,
+            "insufficient_points"
+        );
         assert_eq!(apply(&tx, &[resident(10), merchant]).unwrap(), vec![0, 10]);
         let mint = Transaction::transfer(TxKind::Earn, id(3), id(1), 10).unwrap();
-        let pool = Balance { account_id: id(3), kind: AccountKind::Community, balance: 0 };
+        let pool = Balance {
+            account_id: id(3),
+            kind: AccountKind::Community,
+            balance: 0,
+        };
         assert_eq!(apply(&mint, &[pool, resident(0)]).unwrap(), vec![-10, 10]);
     }
 
