@@ -38,11 +38,16 @@ trap cleanup EXIT INT TERM
 
 "${run_as[@]}" "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
-"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+# Tests do not need durability; benchmarks ask for it with CANGLONG_PG_DURABLE=1.
+opts="-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c max_connections=400"
+if [ "${CANGLONG_PG_DURABLE:-0}" != "1" ]; then
+  opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" \
   start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 
 export TEST_DATABASE_URL="postgres://postgres@/postgres?host=$dir&port=$port"
+export PGHOST="$dir" PGPORT="$port" PGUSER=postgres
 echo "test-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') at $dir port $port"
 set +e
 "$@"

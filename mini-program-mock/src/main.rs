@@ -1,12 +1,12 @@
-//! `mini-program-mock`: run the fake WeChat server for a local demo.
+//! `mini-program-mock`: the mini-program's side for demos and benchmarks.
 
+use std::time::Duration;
+
+use canglong_mini_program_mock::{FakeWechat, bench};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "mini-program-mock",
-    about = "The mini-program's side of 藏龙智汇, for demos and tests"
-)]
+#[command(name = "mini-program-mock", about = "The mini-program's side of 藏龙智汇, for demos and benchmarks")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,16 +16,49 @@ struct Cli {
 enum Command {
     /// Serve the fake WeChat API on loopback until interrupted; prints its base URL.
     FakeWechat,
+    /// Credits per second through the HTTP API, at each concurrency given.
+    BenchLedger {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
+        /// A community admin of the server's community.
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, env = "CANGLONG_PASSWORD", default_value = "canglong-demo-2026")]
+        password: String,
+        /// Concurrent clients, comma-separated.
+        #[arg(long, default_value = "1,8,32", value_delimiter = ',')]
+        clients: Vec<usize>,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
-fn main() -> std::io::Result<()> {
+#[tokio::main]
+async fn main() -> Result<(), String> {
     match Cli::parse().command {
         Command::FakeWechat => {
-            let fake = canglong_mini_program_mock::FakeWechat::start()?;
+            let fake = FakeWechat::start().map_err(|e| e.to_string())?;
             println!("CANGLONG_WECHAT_API_BASE={}", fake.base_url());
-            loop {
-                std::thread::park();
+            std::future::pending::<()>().await;
+            Ok(())
+        }
+        Command::BenchLedger { base, username, password, clients, seconds } => {
+            let (admin, account) = bench::ledger_target(&base, &username, &password).await?;
+            println!("clients  credits/s   ok  failed  p50_ms  p95_ms  p99_ms");
+            for c in clients {
+                let r = bench::credits(&admin, account, c, Duration::from_secs(seconds)).await;
+                println!(
+                    "{:>7} {:>10.1} {:>5} {:>7} {:>7.2} {:>7.2} {:>7.2}",
+                    r.clients,
+                    r.per_second(),
+                    r.ok,
+                    r.failed,
+                    r.p50_ms,
+                    r.p95_ms,
+                    r.p99_ms
+                );
             }
+            Ok(())
         }
     }
 }

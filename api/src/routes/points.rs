@@ -62,7 +62,8 @@ pub async fn balance(
     q: web::Query<BalanceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
-    let b = db::write(&state.pool, move |conn| {
+    let community = actor.community_id;
+    let b = db::read(&state.pool, move |conn| {
         let user = match q.user_id {
             Some(u) if u != actor.user_id => {
                 actor.require_staff()?;
@@ -74,10 +75,23 @@ pub async fn balance(
             }
             _ => actor.user_id,
         };
-        let account = ledger::resident_account(conn, actor.community_id, user)?;
-        balance_of(conn, &account)
+        match store::account_of(conn, actor.community_id, AccountKind::Resident.as_str(), user)? {
+            Some(account) => balance_of(conn, &account).map(Ok),
+            None => Ok(Err(user)),
+        }
     })
     .await?;
+    // The account is opened on first sight, so that staff can adjust it before any earning.
+    let b = match b {
+        Ok(b) => b,
+        Err(user) => {
+            db::write(&state.pool, move |conn| {
+                let account = ledger::resident_account(conn, community, user)?;
+                balance_of(conn, &account)
+            })
+            .await?
+        }
+    };
     Ok(HttpResponse::Ok().json(b))
 }
 
