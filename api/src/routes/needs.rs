@@ -70,6 +70,10 @@ fn may_act_for_requester(actor: &Actor, row: &NeedRow) -> bool {
 fn active_volunteer(conn: &mut AnyConnection, actor: &Actor) -> Result<Uuid, ApiError> {
     match volunteers::by_user(conn, actor.user_id)? {
         Some(v) if v.status == "active" && v.community_id.0 == actor.community_id => Ok(v.id.0),
+        Some(v) if v.status == "suspended" => Err(ApiError::forbidden(
+            "volunteer_suspended",
+            "your volunteer profile is suspended",
+        )),
         Some(_) => Err(ApiError::forbidden(
             "volunteer_not_active",
             "your volunteer profile is not active",

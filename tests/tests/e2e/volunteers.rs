@@ -73,10 +73,8 @@ async fn application_and_decisions(db: Db) {
         .create_need(&need(1))
         .await
         .unwrap();
-    assert_eq!(
-        teacher.claim_need(n2.id, None).await.unwrap_err().status,
-        StatusCode::FORBIDDEN
-    );
+    let e = teacher.claim_need(n2.id, None).await.unwrap_err();
+    assert_eq!((e.status, e.code()), (StatusCode::FORBIDDEN, "volunteer_suspended"));
     admin
         .decide_volunteer(applied.id, true, None)
         .await
