@@ -34,13 +34,31 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Signs in as a community admin and finds the account to credit: the first volunteer's.
-pub async fn ledger_target(base: &str, username: &str, password: &str) -> Result<(Client, Uuid), String> {
+pub async fn ledger_target(
+    base: &str,
+    username: &str,
+    password: &str,
+) -> Result<(Client, Uuid), String> {
     let anon = Client::new(base);
-    let t = anon.sign_in_password(username, password).await.map_err(|e| e.to_string())?;
+    let t = anon
+        .sign_in_password(username, password)
+        .await
+        .map_err(|e| e.to_string())?;
     let admin = anon.with_token(&t.access_token);
-    let volunteers = admin.list_volunteers(&VolunteerQuery::default()).await.map_err(|e| e.to_string())?;
-    let user = volunteers.items.first().ok_or("the community has no volunteer to credit")?.user_id;
-    let account = admin.balance(Some(user)).await.map_err(|e| e.to_string())?.account_id;
+    let volunteers = admin
+        .list_volunteers(&VolunteerQuery::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let user = volunteers
+        .items
+        .first()
+        .ok_or("the community has no volunteer to credit")?
+        .user_id;
+    let account = admin
+        .balance(Some(user))
+        .await
+        .map_err(|e| e.to_string())?
+        .account_id;
     Ok((admin, account))
 }
 
@@ -56,7 +74,11 @@ pub async fn credits(admin: &Client, account: Uuid, clients: usize, duration: Du
         tasks.push(tokio::spawn(async move {
             let mut latencies = vec![];
             let mut failed = 0usize;
-            let body = AdjustmentRequest { account_id: account, amount: 1, reason: "bench".into() };
+            let body = AdjustmentRequest {
+                account_id: account,
+                amount: 1,
+                reason: "bench".into(),
+            };
             while Instant::now() < deadline {
                 let key = Uuid::new_v4().to_string();
                 let t = Instant::now();

@@ -6,7 +6,10 @@ use canglong_mini_program_mock::{FakeWechat, bench};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "mini-program-mock", about = "The mini-program's side of 藏龙智汇, for demos and benchmarks")]
+#[command(
+    name = "mini-program-mock",
+    about = "The mini-program's side of 藏龙智汇, for demos and benchmarks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,7 +45,13 @@ async fn main() -> Result<(), String> {
             std::future::pending::<()>().await;
             Ok(())
         }
-        Command::BenchLedger { base, username, password, clients, seconds } => {
+        Command::BenchLedger {
+            base,
+            username,
+            password,
+            clients,
+            seconds,
+        } => {
             let (admin, account) = bench::ledger_target(&base, &username, &password).await?;
             println!("clients  credits/s   ok  failed  p50_ms  p95_ms  p99_ms");
             for c in clients {

@@ -75,7 +75,12 @@ pub async fn balance(
             }
             _ => actor.user_id,
         };
-        match store::account_of(conn, actor.community_id, AccountKind::Resident.as_str(), user)? {
+        match store::account_of(
+            conn,
+            actor.community_id,
+            AccountKind::Resident.as_str(),
+            user,
+        )? {
             Some(account) => balance_of(conn, &account).map(Ok),
             None => Ok(Err(user)),
         }

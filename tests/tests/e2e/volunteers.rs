@@ -74,7 +74,10 @@ async fn application_and_decisions(db: Db) {
         .await
         .unwrap();
     let e = teacher.claim_need(n2.id, None).await.unwrap_err();
-    assert_eq!((e.status, e.code()), (StatusCode::FORBIDDEN, "volunteer_suspended"));
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::FORBIDDEN, "volunteer_suspended")
+    );
     admin
         .decide_volunteer(applied.id, true, None)
         .await
