@@ -5,6 +5,7 @@
 use canglong_core::{Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
 use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
+use canglong_persistence::alliance as alliance_store;
 use canglong_persistence::ledger as ledger_store;
 use canglong_persistence::needs as store;
 use canglong_persistence::{AnyConnection, Pool, write_tx};
@@ -19,6 +20,8 @@ pub struct SweepReport {
     pub auto_confirmed: usize,
     /// Lots of points that lapsed under the community's expiry policy.
     pub points_expired: usize,
+    /// Vouchers that expired unused (refunded by the community's rule).
+    pub vouchers_expired: usize,
 }
 
 /// How many needs one pass looks at per status; the next pass takes the rest.
@@ -94,7 +97,33 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
     for lot in ledger_store::lapsed_lots(&mut conn, at, BATCH)? {
         report.points_expired += usize::from(expire_lot(&mut conn, &lot)?);
     }
+    for v in alliance_store::lapsed_vouchers(&mut conn, at, BATCH)? {
+        report.vouchers_expired += usize::from(expire_voucher(&mut conn, &v)?);
+    }
     Ok(report)
+}
+
+/// An issued voucher past its expiry: closed as expired, refunded by the community's rule.
+fn expire_voucher(
+    conn: &mut AnyConnection,
+    v: &alliance_store::VoucherRow,
+) -> Result<bool, ApiError> {
+    write_tx(conn, |c| {
+        let Some(current) = alliance_store::voucher(c, v.community_id.0, v.id.0)? else {
+            return Ok(false);
+        };
+        if current.status != "issued" {
+            return Ok(false);
+        }
+        let (_, rules, _) = ledger::rules(c, v.community_id.0)?;
+        crate::routes::alliance::close_with_refund(
+            c,
+            &current,
+            "expired",
+            rules.refund_percent,
+            None,
+        )
+    })
 }
 
 /// Moves what is left of a lapsed lot to the community's expired account: expiry is itself a

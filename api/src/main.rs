@@ -186,8 +186,8 @@ fn run(cli: Cli) -> Res {
             let pool = migrated_pool(&s, 2)?;
             let r = jobs::sweep(&pool, &server::timing(&s))?;
             println!(
-                "expired {} escalated {} auto_confirmed {}",
-                r.expired, r.escalated, r.auto_confirmed
+                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {}",
+                r.expired, r.escalated, r.auto_confirmed, r.points_expired, r.vouchers_expired
             );
             Ok(())
         }

@@ -119,6 +119,8 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
             volunteers::join_teams(conn, community, v, &[team_ids[team]])?;
         }
         seed_needs(conn, community, wang, liu)?;
+        let merchant_staff = people::find_user_by_username(conn, "merchant")?.map(|u| u.id.0);
+        seed_alliance(conn, community, merchant_staff)?;
         Ok(Seeded {
             community_id: community,
             logins,
@@ -191,5 +193,142 @@ fn seed_needs(
         store::insert(conn, &row)?;
         store::record_event(conn, &row, Some(requester), "posted", None, "open", None)?;
     }
+    Ok(())
+}
+
+/// The eight alliance merchants of the case study, filed and active, each with an offer, and the
+/// community's own seat in the 童心筑梦 class.
+const MERCHANTS: [(&str, &str, &str, &str, &str, i64); 8] = [
+    (
+        "藏龙惠民超市",
+        "supermarket",
+        "生活超市",
+        "满50减10元券",
+        "coupon",
+        30,
+    ),
+    (
+        "鲜果园水果店",
+        "fruit",
+        "新鲜水果",
+        "10元水果券",
+        "coupon",
+        20,
+    ),
+    (
+        "藏龙物业服务中心",
+        "property",
+        "物业服务",
+        "物业费抵扣50元",
+        "discount",
+        100,
+    ),
+    (
+        "仁心大药房",
+        "pharmacy",
+        "社区药房",
+        "常用药8折券",
+        "discount",
+        25,
+    ),
+    (
+        "麦香面包坊",
+        "bakery",
+        "面包糕点",
+        "面包兑换券",
+        "coupon",
+        15,
+    ),
+    (
+        "靓丽理发店",
+        "barber",
+        "理发",
+        "免费理发一次",
+        "service",
+        40,
+    ),
+    ("江夏茶社", "tea", "茶饮", "茶饮买一送一", "coupon", 15),
+    (
+        "书香文具店",
+        "stationery",
+        "文具图书",
+        "文具10元券",
+        "coupon",
+        20,
+    ),
+];
+
+fn seed_alliance(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    staff: Option<Uuid>,
+) -> Result<(), ApiError> {
+    use canglong_persistence::Id;
+    use canglong_persistence::alliance::{self as store, MerchantRow, OfferRow};
+    let at = canglong_core::now();
+    let offer = |merchant: Option<Uuid>, kind: &str, title: &str, cost: i64, stock: i32| OfferRow {
+        id: Id(canglong_core::new_id()),
+        community_id: Id(community),
+        merchant_id: merchant.map(Id),
+        kind: kind.into(),
+        title: title.into(),
+        description: String::new(),
+        points_cost: cost,
+        stock,
+        stock_left: stock,
+        per_user_limit: 2,
+        valid_from: at,
+        valid_to: at + chrono::Duration::days(365),
+        voucher_valid_days: 30,
+        session_id: None,
+        status: "active".into(),
+        created_by: None,
+        reviewed_by: None,
+        review_reason: None,
+        created_at: at,
+        updated_at: at,
+    };
+    for (i, (name, category, description, title, kind, cost)) in MERCHANTS.into_iter().enumerate() {
+        let m = MerchantRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(community),
+            name: name.into(),
+            licence_no: format!("914201150000{i:04}"),
+            contact_name: format!("{name}店长"),
+            contact_phone: format!("1390000{i:04}"),
+            address: format!("藏龙大道 {} 号", 10 + i),
+            category: category.into(),
+            description: description.into(),
+            status: "active".into(),
+            applicant_id: None,
+            created_at: at,
+            updated_at: at,
+        };
+        store::insert_merchant(conn, &m)?;
+        for (step, from) in [
+            ("applied", ""),
+            ("reviewed", "applied"),
+            ("filed", "community_approved"),
+        ] {
+            let before = MerchantRow {
+                status: from.into(),
+                ..m.clone()
+            };
+            let to = match step {
+                "applied" => "applied",
+                "reviewed" => "community_approved",
+                _ => "active",
+            };
+            store::record_merchant_event(conn, &before, None, step, to, Some("demo"))?;
+        }
+        store::insert_offer(conn, &offer(Some(m.id.0), kind, title, cost, 100))?;
+        if let (0, Some(user)) = (i, staff) {
+            store::bind_staff(conn, user, m.id.0, community)?;
+        }
+    }
+    store::insert_offer(
+        conn,
+        &offer(None, "course_seat", "童心筑梦班 一个学位", 200, 10),
+    )?;
     Ok(())
 }

@@ -73,6 +73,7 @@ pub fn timing(settings: &Settings) -> Timing {
         (name = "volunteers", description = "Volunteers and teams (志愿队)"),
         (name = "service_records", description = "The service ledger and quality acceptance (社区验收)"),
         (name = "points", description = "The points ledger (积分)"),
+        (name = "alliance", description = "Merchants, offers and vouchers (藏龙共创联盟)"),
     )
 )]
 struct ApiDoc;

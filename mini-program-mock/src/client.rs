@@ -362,4 +362,124 @@ impl Client {
     pub async fn reconciliation(&self) -> ApiResult<Reconciliation> {
         self.get("/api/v1/points/reconciliation").await
     }
+
+    // Merchant alliance
+
+    pub async fn apply_merchant(&self, body: &MerchantApplication) -> ApiResult<Merchant> {
+        self.post("/api/v1/merchants", body, None).await
+    }
+    pub async fn list_merchants(&self, q: &MerchantQuery) -> ApiResult<MerchantPage> {
+        self.send(self.request(Method::GET, "/api/v1/merchants").query(q))
+            .await
+    }
+    pub async fn get_merchant(&self, id: Uuid) -> ApiResult<MerchantDetail> {
+        self.get(&format!("/api/v1/merchants/{id}")).await
+    }
+    pub async fn review_merchant(
+        &self,
+        id: Uuid,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> ApiResult<MerchantDetail> {
+        let body = Decision {
+            approve,
+            reason: reason.map(str::to_string),
+        };
+        self.post(&format!("/api/v1/merchants/{id}/review"), &body, None)
+            .await
+    }
+    pub async fn file_merchant(
+        &self,
+        id: Uuid,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> ApiResult<MerchantDetail> {
+        let body = Decision {
+            approve,
+            reason: reason.map(str::to_string),
+        };
+        self.post(&format!("/api/v1/merchants/{id}/filing"), &body, None)
+            .await
+    }
+    pub async fn bind_merchant_staff(&self, id: Uuid, user_id: Uuid) -> ApiResult<()> {
+        self.post(
+            &format!("/api/v1/merchants/{id}/staff"),
+            &StaffBinding { user_id },
+            None,
+        )
+        .await
+    }
+    pub async fn evaluate_merchant(
+        &self,
+        id: Uuid,
+        body: &EvaluationRequest,
+    ) -> ApiResult<Evaluation> {
+        self.post(&format!("/api/v1/merchants/{id}/evaluations"), body, None)
+            .await
+    }
+    pub async fn exit_merchant(&self, id: Uuid, reason: &str) -> ApiResult<MerchantDetail> {
+        self.post(
+            &format!("/api/v1/merchants/{id}/exit"),
+            &ExitRequest {
+                reason: reason.into(),
+            },
+            None,
+        )
+        .await
+    }
+    pub async fn create_offer(&self, body: &NewOffer) -> ApiResult<Offer> {
+        self.post("/api/v1/offers", body, None).await
+    }
+    pub async fn list_offers(&self, q: &OfferQuery) -> ApiResult<OfferPage> {
+        self.send(self.request(Method::GET, "/api/v1/offers").query(q))
+            .await
+    }
+    pub async fn get_offer(&self, id: Uuid) -> ApiResult<Offer> {
+        self.get(&format!("/api/v1/offers/{id}")).await
+    }
+    pub async fn review_offer(
+        &self,
+        id: Uuid,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> ApiResult<Offer> {
+        let body = Decision {
+            approve,
+            reason: reason.map(str::to_string),
+        };
+        self.post(&format!("/api/v1/offers/{id}/review"), &body, None)
+            .await
+    }
+    pub async fn change_offer_status(
+        &self,
+        id: Uuid,
+        body: &OfferStatusChange,
+    ) -> ApiResult<Offer> {
+        self.post(&format!("/api/v1/offers/{id}/status"), body, None)
+            .await
+    }
+    pub async fn redeem_offer(&self, id: Uuid, key: Option<&str>) -> ApiResult<Voucher> {
+        self.post_empty(&format!("/api/v1/offers/{id}/redemptions"), key)
+            .await
+    }
+    pub async fn list_vouchers(&self, q: &VoucherQuery) -> ApiResult<VoucherPage> {
+        self.send(self.request(Method::GET, "/api/v1/vouchers").query(q))
+            .await
+    }
+    pub async fn cancel_voucher(&self, id: Uuid) -> ApiResult<Voucher> {
+        self.post_empty(&format!("/api/v1/vouchers/{id}/cancellation"), None)
+            .await
+    }
+    pub async fn use_voucher(&self, code: &str, key: Option<&str>) -> ApiResult<Voucher> {
+        self.post(
+            "/api/v1/vouchers/use",
+            &VoucherUse { code: code.into() },
+            key,
+        )
+        .await
+    }
+    pub async fn rate_voucher(&self, id: Uuid, body: &VoucherRating) -> ApiResult<()> {
+        self.post(&format!("/api/v1/vouchers/{id}/rating"), body, None)
+            .await
+    }
 }

@@ -103,7 +103,8 @@ pub enum Rounding {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"points_per_hour": 10, "unit_minutes": 15, "rounding": "down",
     "category_multipliers": {"medicine_run": 120}, "target_group_multipliers": {"elderly": 150},
-    "daily_cap": 80, "training_bonus": 5, "parent_child_bonus": 5, "high_rating_bonus": 2, "expiry_years": null}))]
+    "daily_cap": 80, "training_bonus": 5, "parent_child_bonus": 5, "high_rating_bonus": 2, "expiry_years": null,
+    "refund_percent": 100}))]
 pub struct PointsRules {
     pub points_per_hour: i64,
     /// Minutes are counted in whole units of this size.
@@ -121,6 +122,13 @@ pub struct PointsRules {
     pub high_rating_bonus: i64,
     /// Points expire at the end of the Nth year after earning; `null` keeps them.
     pub expiry_years: Option<u32>,
+    /// Percent of a voucher's price refunded when it is cancelled or expires unused (default 100).
+    #[serde(default = "full_refund")]
+    pub refund_percent: u32,
+}
+
+fn full_refund() -> u32 {
+    100
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -3,6 +3,7 @@
 //! decisions live in the domain crates and the transactions are opened by the caller with
 //! [`write_tx`].
 
+pub mod alliance;
 pub mod db;
 pub mod id;
 pub mod idempotency;

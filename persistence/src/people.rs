@@ -284,3 +284,16 @@ pub fn revoke_all_of_user(conn: &mut AnyConnection, user_id: Uuid) -> QueryResul
     .set(refresh_tokens::revoked_at.eq(now()))
     .execute(conn)
 }
+
+/// Whether two communities belong to the same subdistrict (a subdistrict admin's reach).
+pub fn same_subdistrict(conn: &mut AnyConnection, a: Uuid, b: Uuid) -> QueryResult<bool> {
+    let subs: Vec<Id> = communities::table
+        .filter(communities::id.eq_any([Id(a), Id(b)]))
+        .select(communities::subdistrict_id)
+        .load(conn)?;
+    Ok(match subs.as_slice() {
+        [_] => a == b,
+        [x, y] => x == y,
+        _ => false,
+    })
+}

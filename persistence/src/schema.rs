@@ -297,6 +297,147 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    merchants (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        licence_no -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        address -> Text,
+        category -> Text,
+        description -> Text,
+        status -> Text,
+        applicant_id -> Nullable<DbUuid>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    merchant_events (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        merchant_id -> DbUuid,
+        actor_id -> Nullable<DbUuid>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    merchant_staff (user_id) {
+        user_id -> DbUuid,
+        merchant_id -> DbUuid,
+        community_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    offers (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        merchant_id -> Nullable<DbUuid>,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        points_cost -> BigInt,
+        stock -> Integer,
+        stock_left -> Integer,
+        per_user_limit -> Integer,
+        valid_from -> Timestamp,
+        valid_to -> Timestamp,
+        voucher_valid_days -> Integer,
+        session_id -> Nullable<DbUuid>,
+        status -> Text,
+        created_by -> Nullable<DbUuid>,
+        reviewed_by -> Nullable<DbUuid>,
+        review_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    vouchers (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        offer_id -> DbUuid,
+        merchant_id -> Nullable<DbUuid>,
+        holder_id -> DbUuid,
+        code -> Text,
+        status -> Text,
+        points_cost -> BigInt,
+        redeem_transaction_id -> DbUuid,
+        refund_transaction_id -> Nullable<DbUuid>,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        used_by -> Nullable<DbUuid>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    voucher_attempts (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        merchant_id -> Nullable<DbUuid>,
+        staff_id -> DbUuid,
+        voucher_id -> Nullable<DbUuid>,
+        outcome -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    voucher_ratings (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        voucher_id -> DbUuid,
+        merchant_id -> Nullable<DbUuid>,
+        rater_id -> DbUuid,
+        stars -> Integer,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    merchant_evaluations (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        merchant_id -> DbUuid,
+        year -> Integer,
+        decision -> Text,
+        note -> Text,
+        figures -> Text,
+        decided_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -320,4 +461,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     postings,
     point_lots,
     points_rules,
+    merchants,
+    merchant_events,
+    merchant_staff,
+    offers,
+    vouchers,
+    voucher_attempts,
+    voucher_ratings,
+    merchant_evaluations,
 );

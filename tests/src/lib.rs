@@ -268,6 +268,88 @@ impl TestApp {
     }
 }
 
+/// A merchant admitted through all three levels (applied, reviewed by the community admin,
+/// filed by the subdistrict admin), with one staff member bound: (merchant id, its staff).
+pub async fn admitted_merchant(app: &TestApp, admin: &Client, name: &str) -> (Uuid, Client) {
+    let applicant = app.resident(&format!("owner-{name}")).await;
+    let m = applicant
+        .apply_merchant(&merchant_application(name))
+        .await
+        .expect("apply");
+    admin
+        .review_merchant(m.id, true, None)
+        .await
+        .expect("review");
+    let street = app.staff("subdistrict_admin").await;
+    street.file_merchant(m.id, true, None).await.expect("file");
+    let staff = app.staff("merchant_staff").await;
+    let staff_id = staff.me().await.expect("me").id;
+    admin
+        .bind_merchant_staff(m.id, staff_id)
+        .await
+        .expect("bind");
+    (m.id, staff)
+}
+
+pub fn merchant_application(name: &str) -> canglong_openapi::MerchantApplication {
+    canglong_openapi::MerchantApplication {
+        name: name.into(),
+        licence_no: "91420115MA4K0000X1".into(),
+        contact_name: "陈老板".into(),
+        contact_phone: "13900001111".into(),
+        address: "藏龙大道 18 号".into(),
+        category: "fruit".into(),
+        description: "新鲜水果".into(),
+    }
+}
+
+/// An offer of the given provider, approved by the admin.
+pub async fn active_offer(
+    admin: &Client,
+    creator: &Client,
+    provider: Option<String>,
+    cost: i64,
+    stock: i32,
+    limit: i32,
+) -> Uuid {
+    let o = creator
+        .create_offer(&canglong_openapi::NewOffer {
+            provider,
+            kind: canglong_openapi::OfferKind::Coupon,
+            title: "10元水果券".into(),
+            description: String::new(),
+            points_cost: cost,
+            stock,
+            per_user_limit: limit,
+            valid_from: Utc::now() - Duration::hours(1),
+            valid_to: Utc::now() + Duration::days(30),
+            voucher_valid_days: 7,
+            session_id: None,
+        })
+        .await
+        .expect("offer");
+    admin
+        .review_offer(o.id, true, None)
+        .await
+        .expect("approve offer");
+    o.id
+}
+
+/// Gives a signed-in person `points` by an admin's adjustment.
+pub async fn fund(admin: &Client, person: &Client, points: i64) {
+    let user = person.me().await.expect("me").id;
+    let account = admin.balance(Some(user)).await.expect("balance").account_id;
+    let body = canglong_openapi::AdjustmentRequest {
+        account_id: account,
+        amount: points,
+        reason: "测试充值".into(),
+    };
+    admin
+        .adjust_points(&body, Some(&Uuid::new_v4().to_string()))
+        .await
+        .expect("fund");
+}
+
 pub fn application() -> VolunteerApplication {
     VolunteerApplication {
         skills: vec!["medicine_run".into()],

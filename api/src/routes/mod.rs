@@ -1,6 +1,7 @@
 //! Routes by area. Each handler is a use case: check the caller, then one transaction that
 //! loads, decides (domain) and stores.
 
+pub mod alliance;
 pub mod auth;
 pub mod me;
 pub mod needs;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(me::configure)
         .configure(needs::configure)
         .configure(points::configure)
+        .configure(alliance::configure)
         .configure(service_records::configure)
         .configure(volunteers::configure);
 }

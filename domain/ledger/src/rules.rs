@@ -44,6 +44,13 @@ pub struct Rules {
     /// Points expire at the end of the Nth year after the year they were earned; `None` keeps
     /// them.
     pub expiry_years: Option<u32>,
+    /// How much of a voucher's price comes back when it is cancelled or expires unused (percent).
+    #[serde(default = "full_refund")]
+    pub refund_percent: u32,
+}
+
+fn full_refund() -> u32 {
+    100
 }
 
 impl Default for Rules {
@@ -59,6 +66,7 @@ impl Default for Rules {
             parent_child_bonus: 5,
             high_rating_bonus: 2,
             expiry_years: None,
+            refund_percent: 100,
         }
     }
 }
@@ -93,6 +101,9 @@ impl Rules {
         .any(|b| !(0..=1000).contains(b))
         {
             return bad("bonuses must be 0 to 1000");
+        }
+        if self.refund_percent > 100 {
+            return bad("refund_percent must be 0 to 100");
         }
         if self.expiry_years.is_some_and(|y| !(1..=10).contains(&y)) {
             return bad("expiry_years must be 1 to 10");

@@ -55,6 +55,7 @@ async fn periodic_jobs(db: Db) {
             escalated: 1,
             auto_confirmed: 1,
             points_expired: 0,
+            vouchers_expired: 0,
         }
     );
     assert_eq!(

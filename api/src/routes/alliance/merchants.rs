@@ -1,0 +1,478 @@
+//! Merchants: apply, review (community), file (subdistrict), staff, evaluation, exit.
+
+use actix_web::{HttpResponse, get, post, web};
+use canglong_alliance::{Figures, MerchantStatus, VoucherStatus};
+use canglong_core::{Actor, PageRequest, Role, Uuid, now};
+use canglong_openapi::{
+    Decision, Evaluation, EvaluationDecision, EvaluationFigures, EvaluationRequest, ExitRequest,
+    Merchant, MerchantApplication, MerchantDetail, MerchantEvent, MerchantPage, MerchantQuery,
+    StaffBinding,
+};
+use canglong_persistence::alliance::{self as store, EvaluationRow, MerchantRow};
+use canglong_persistence::{AnyConnection, Id, people};
+use chrono::NaiveDate;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{close_with_refund, merchant_view};
+use crate::auth::Auth;
+use crate::extract::Body;
+use crate::routes::Problems;
+use crate::routes::views::{enum_of, name_of, utc};
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(apply)
+        .service(list_merchants)
+        .service(get_merchant)
+        .service(review)
+        .service(file)
+        .service(bind_staff)
+        .service(evaluate)
+        .service(exit);
+}
+
+/// Apply to join the alliance: the merchant waits for the community's review.
+#[utoipa::path(tag = "alliance", operation_id = "apply_merchant", request_body = MerchantApplication,
+    responses((status = 201, body = Merchant), Problems), security(("bearer" = [])))]
+#[post("/merchants")]
+pub async fn apply(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<MerchantApplication>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, a) = (auth.0, body.0);
+    if !a.contact_phone.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ApiError::unprocessable(
+            "invalid_phone",
+            "contact_phone must be 11 digits",
+        ));
+    }
+    let m = db::write(&state.pool, move |conn| {
+        let at = now();
+        let row = MerchantRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(actor.community_id),
+            name: a.name,
+            licence_no: a.licence_no,
+            contact_name: a.contact_name,
+            contact_phone: a.contact_phone,
+            address: a.address,
+            category: a.category,
+            description: a.description,
+            status: MerchantStatus::Applied.as_str().into(),
+            applicant_id: Some(Id(actor.user_id)),
+            created_at: at,
+            updated_at: at,
+        };
+        store::insert_merchant(conn, &row)?;
+        let before = MerchantRow {
+            status: String::new(),
+            ..row.clone()
+        };
+        store::record_merchant_event(
+            conn,
+            &before,
+            Some(actor.user_id),
+            "applied",
+            "applied",
+            None,
+        )?;
+        merchant_view(&row)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/merchants/{}", m.id)))
+        .json(m))
+}
+
+/// The alliance: residents see active merchants; staff see every status.
+#[utoipa::path(tag = "alliance", operation_id = "list_merchants", params(MerchantQuery),
+    responses((status = 200, body = MerchantPage), Problems), security(("bearer" = [])))]
+#[get("/merchants")]
+pub async fn list_merchants(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<MerchantQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, q) = (auth.0, q.into_inner());
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
+    let status = if actor.is_staff() {
+        q.status.as_ref().map(name_of)
+    } else {
+        Some("active".to_string())
+    };
+    let result = db::read(&state.pool, move |conn| {
+        let rows = store::list_merchants(conn, actor.community_id, status.as_deref(), &page)?;
+        let (rows, next) = page.finish(rows, |r| r.id.0);
+        let items = rows
+            .iter()
+            .map(merchant_view)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(MerchantPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Staff, and the merchant's own staff, see its full history and evaluations.
+fn sees_books(conn: &mut AnyConnection, actor: &Actor, m: &MerchantRow) -> Result<bool, ApiError> {
+    Ok(actor.is_staff() || store::staff_merchant(conn, actor.user_id)? == Some(m.id.0))
+}
+
+fn evaluation_view(e: &EvaluationRow) -> Result<Evaluation, ApiError> {
+    Ok(Evaluation {
+        id: e.id.0,
+        merchant_id: e.merchant_id.0,
+        year: e.year,
+        decision: enum_of(&e.decision)?,
+        note: e.note.clone(),
+        figures: serde_json::from_str(&e.figures).map_err(|_| ApiError::internal())?,
+        decided_by: e.decided_by.0,
+        created_at: utc(e.created_at),
+    })
+}
+
+fn detail(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    m: &MerchantRow,
+) -> Result<MerchantDetail, ApiError> {
+    let (history, evaluations) = if sees_books(conn, actor, m)? {
+        let history = store::merchant_events(conn, m.id.0)?
+            .iter()
+            .map(|e| {
+                Ok(MerchantEvent {
+                    action: e.action.clone(),
+                    from_status: e
+                        .from_status
+                        .as_deref()
+                        .filter(|s| !s.is_empty())
+                        .map(enum_of)
+                        .transpose()?,
+                    to_status: enum_of(&e.to_status)?,
+                    actor_id: e.actor_id.map(|a| a.0),
+                    reason: e.reason.clone(),
+                    at: utc(e.created_at),
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let evaluations = store::evaluations(conn, m.id.0)?
+            .iter()
+            .map(evaluation_view)
+            .collect::<Result<_, _>>()?;
+        (history, evaluations)
+    } else {
+        (vec![], vec![])
+    };
+    Ok(MerchantDetail {
+        merchant: merchant_view(m)?,
+        history,
+        evaluations,
+    })
+}
+
+#[utoipa::path(tag = "alliance", operation_id = "get_merchant", params(("id" = Uuid, Path)),
+    responses((status = 200, body = MerchantDetail), Problems), security(("bearer" = [])))]
+#[get("/merchants/{id}")]
+pub async fn get_merchant(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, id.into_inner());
+    let d = db::read(&state.pool, move |conn| {
+        let m = store::merchant(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("merchant"))?;
+        if m.status != "active" && !sees_books(conn, &actor, &m)? {
+            return Err(ApiError::not_found("merchant"));
+        }
+        detail(conn, &actor, &m)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(d))
+}
+
+fn reason_for(d: &Decision) -> Result<Option<String>, ApiError> {
+    let reason = d.reason.clone().filter(|r| !r.trim().is_empty());
+    if !d.approve && reason.is_none() {
+        return Err(ApiError::unprocessable(
+            "reason_required",
+            "say why when refusing",
+        ));
+    }
+    Ok(reason)
+}
+
+/// Community admin: approve or reject an application (or one the subdistrict returned).
+#[utoipa::path(tag = "alliance", operation_id = "review_merchant", request_body = Decision,
+    params(("id" = Uuid, Path)), responses((status = 200, body = MerchantDetail), Problems), security(("bearer" = [])))]
+#[post("/merchants/{id}/review")]
+pub async fn review(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<Decision>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let reason = reason_for(&body.0)?;
+    let (actor, id, approve) = (auth.0, id.into_inner(), body.0.approve);
+    let d = db::write(&state.pool, move |conn| {
+        let m = store::lock_merchant(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("merchant"))?;
+        let to = MerchantStatus::parse(&m.status)
+            .ok_or_else(ApiError::internal)?
+            .review(approve)?;
+        store::set_merchant_status(conn, id, to.as_str())?;
+        store::record_merchant_event(
+            conn,
+            &m,
+            Some(actor.user_id),
+            "reviewed",
+            to.as_str(),
+            reason.as_deref(),
+        )?;
+        let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        detail(conn, &actor, &m)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(d))
+}
+
+/// Subdistrict admin: file (备案) a community-approved merchant, making it active, or return it
+/// to the community.
+#[utoipa::path(tag = "alliance", operation_id = "file_merchant", request_body = Decision,
+    params(("id" = Uuid, Path)), responses((status = 200, body = MerchantDetail), Problems), security(("bearer" = [])))]
+#[post("/merchants/{id}/filing")]
+pub async fn file(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<Decision>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::SubdistrictAdmin])?;
+    let reason = reason_for(&body.0)?;
+    let (actor, id, approve) = (auth.0, id.into_inner(), body.0.approve);
+    let d = db::write(&state.pool, move |conn| {
+        let found =
+            store::merchant_anywhere(conn, id)?.ok_or_else(|| ApiError::not_found("merchant"))?;
+        if !people::same_subdistrict(conn, actor.community_id, found.community_id.0)? {
+            return Err(ApiError::not_found("merchant"));
+        }
+        let community = found.community_id.0;
+        let m = store::lock_merchant(conn, community, id)?.ok_or_else(ApiError::internal)?;
+        let to = MerchantStatus::parse(&m.status)
+            .ok_or_else(ApiError::internal)?
+            .file(approve)?;
+        store::set_merchant_status(conn, id, to.as_str())?;
+        store::record_merchant_event(
+            conn,
+            &m,
+            Some(actor.user_id),
+            "filed",
+            to.as_str(),
+            reason.as_deref(),
+        )?;
+        let m = store::merchant(conn, community, id)?.ok_or_else(ApiError::internal)?;
+        detail(conn, &actor, &m)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(d))
+}
+
+/// Community admin: bind a person of the community as the merchant's staff (they may then
+/// manage its offers and verify its vouchers).
+#[utoipa::path(tag = "alliance", operation_id = "bind_merchant_staff", request_body = StaffBinding,
+    params(("id" = Uuid, Path)), responses((status = 204, description = "bound"), Problems), security(("bearer" = [])))]
+#[post("/merchants/{id}/staff")]
+pub async fn bind_staff(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<StaffBinding>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (actor, id, user) = (auth.0, id.into_inner(), body.0.user_id);
+    db::write(&state.pool, move |conn| {
+        store::merchant(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("merchant"))?;
+        let person = people::find_user(conn, user)?
+            .filter(|u| u.community_id.0 == actor.community_id)
+            .ok_or_else(|| {
+                ApiError::unprocessable("unknown_user", "no such person in this community")
+            })?;
+        match store::staff_merchant(conn, user)? {
+            Some(m) if m == id => return Ok(()),
+            Some(_) => {
+                return Err(ApiError::conflict(
+                    "already_bound",
+                    "this person already serves another merchant",
+                ));
+            }
+            None => {}
+        }
+        store::bind_staff(conn, person.id.0, id, actor.community_id)?;
+        people::grant_role(
+            conn,
+            person.id.0,
+            actor.community_id,
+            Role::MerchantStaff.as_str(),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Withdraws every open offer and refunds every unused voucher in full: one operation, safe to
+/// retry (an exited merchant exits again as a no-op, refunding anything left).
+fn leave(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    m: &MerchantRow,
+    action: &str,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let to = MerchantStatus::parse(&m.status)
+        .ok_or_else(ApiError::internal)?
+        .exit()?;
+    if m.status != to.as_str() {
+        store::set_merchant_status(conn, m.id.0, to.as_str())?;
+        store::record_merchant_event(
+            conn,
+            m,
+            Some(actor.user_id),
+            action,
+            to.as_str(),
+            Some(reason),
+        )?;
+    }
+    store::withdraw_offers(conn, m.id.0)?;
+    for v in store::issued_vouchers_of_merchant(conn, m.id.0)? {
+        close_with_refund(
+            conn,
+            &v,
+            VoucherStatus::Refunded.as_str(),
+            100,
+            Some(actor.user_id),
+        )?;
+    }
+    Ok(())
+}
+
+/// Leave the alliance (community admin, or the merchant's own staff): offers withdrawn, every
+/// unused voucher refunded.
+#[utoipa::path(tag = "alliance", operation_id = "exit_merchant", request_body = ExitRequest,
+    params(("id" = Uuid, Path)), responses((status = 200, body = MerchantDetail), Problems), security(("bearer" = [])))]
+#[post("/merchants/{id}/exit")]
+pub async fn exit(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<ExitRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id, reason) = (auth.0, id.into_inner(), body.0.reason);
+    let d = db::write(&state.pool, move |conn| {
+        let m = store::lock_merchant(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("merchant"))?;
+        let own = store::staff_merchant(conn, actor.user_id)? == Some(id);
+        if !(actor.has(Role::CommunityAdmin) || own) {
+            return Err(ApiError::forbidden(
+                "forbidden_role",
+                "requires a community admin or the merchant's staff",
+            ));
+        }
+        leave(conn, &actor, &m, "exited", &reason)?;
+        let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        detail(conn, &actor, &m)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(d))
+}
+
+fn figures(conn: &mut AnyConnection, merchant: Uuid, year: i32) -> Result<Figures, ApiError> {
+    let start = |y| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .ok_or_else(ApiError::internal)
+    };
+    let c = store::year_counts(conn, merchant, start(year)?, start(year + 1)?)?;
+    let ratings = c.ratings.len() as i64;
+    let average_rating = (ratings > 0)
+        .then(|| c.ratings.iter().map(|s| f64::from(*s)).sum::<f64>() / ratings as f64);
+    Ok(Figures {
+        vouchers_issued: c.issued,
+        vouchers_used: c.used,
+        vouchers_expired_unused: c.expired_unused,
+        refused_attempts: c.refused_attempts,
+        ratings,
+        average_rating,
+        complaints: 0,
+    })
+}
+
+/// Community admin: the annual evaluation (年度评估). The year's figures are computed from the
+/// records and stored with the decision; a merchant that fails exits the alliance.
+#[utoipa::path(tag = "alliance", operation_id = "evaluate_merchant", request_body = EvaluationRequest,
+    params(("id" = Uuid, Path)), responses((status = 201, body = Evaluation), Problems), security(("bearer" = [])))]
+#[post("/merchants/{id}/evaluations")]
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<EvaluationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (actor, id, e) = (auth.0, id.into_inner(), body.0);
+    let evaluation = db::write(&state.pool, move |conn| {
+        let m = store::lock_merchant(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("merchant"))?;
+        if !matches!(
+            MerchantStatus::parse(&m.status),
+            Some(MerchantStatus::Active | MerchantStatus::Suspended)
+        ) {
+            return Err(ApiError::unprocessable(
+                "invalid_transition",
+                "only a merchant in the alliance is evaluated",
+            ));
+        }
+        if store::evaluations(conn, id)?
+            .iter()
+            .any(|x| x.year == e.year)
+        {
+            return Err(ApiError::conflict(
+                "already_evaluated",
+                "this year was already evaluated",
+            ));
+        }
+        let f = figures(conn, id, e.year)?;
+        let wire_figures = EvaluationFigures {
+            vouchers_issued: f.vouchers_issued,
+            vouchers_used: f.vouchers_used,
+            vouchers_expired_unused: f.vouchers_expired_unused,
+            refused_attempts: f.refused_attempts,
+            ratings: f.ratings,
+            average_rating: f.average_rating,
+            complaints: f.complaints,
+        };
+        let text = canglong_persistence::to_json_text(&wire_figures);
+        let row = store::insert_evaluation(
+            conn,
+            &m,
+            e.year,
+            &name_of(&e.decision),
+            &e.note,
+            &text,
+            actor.user_id,
+        )?;
+        if e.decision == EvaluationDecision::Fail {
+            let reason = format!("{} 年度评估未通过: {}", e.year, e.note);
+            leave(conn, &actor, &m, "evaluation_failed", &reason)?;
+        }
+        evaluation_view(&row)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(evaluation))
+}

@@ -1,0 +1,395 @@
+//! Offers: created by a merchant's staff or the community, reviewed by the community, redeemed
+//! by residents for vouchers.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use canglong_alliance::{MerchantStatus, OfferState, OfferStatus, RedemptionCheck, voucher_code};
+use canglong_core::{Actor, PageRequest, Role, Uuid, now};
+use canglong_ledger::{Transaction, TxKind};
+use canglong_openapi::{
+    Decision, NewOffer, Offer, OfferPage, OfferQuery, OfferStatusChange, Voucher,
+};
+use canglong_persistence::alliance::{self as store, OfferFilter, OfferRow, VoucherRow};
+use canglong_persistence::{AnyConnection, Id};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{offer_view, own_merchant, provider_account, voucher_view};
+use crate::auth::Auth;
+use crate::extract::{Body, IdempotencyKey};
+use crate::idempotency;
+use crate::ledger::{self, Entry};
+use crate::routes::Problems;
+use crate::routes::views::name_of;
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_offer)
+        .service(list_offers)
+        .service(get_offer)
+        .service(review_offer)
+        .service(change_status)
+        .service(redeem);
+}
+
+/// Who provides an offer created by this caller: their own merchant, or (for an admin) the
+/// community or an active merchant of it.
+fn provider_of(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    provider: Option<&str>,
+) -> Result<Option<Uuid>, ApiError> {
+    if actor.has(Role::CommunityAdmin) {
+        return match provider {
+            None | Some("community") => Ok(None),
+            Some(p) => {
+                let id = Uuid::try_parse(p).map_err(|_| {
+                    ApiError::unprocessable(
+                        "unknown_provider",
+                        "provider is `community` or a merchant id",
+                    )
+                })?;
+                let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(|| {
+                    ApiError::unprocessable("unknown_provider", "no such merchant")
+                })?;
+                if !MerchantStatus::parse(&m.status).is_some_and(|s| s.trades()) {
+                    return Err(ApiError::unprocessable(
+                        "merchant_inactive",
+                        "the merchant is not active",
+                    ));
+                }
+                Ok(Some(id))
+            }
+        };
+    }
+    let mine = own_merchant(conn, actor)?;
+    if provider.is_some_and(|p| p != mine.to_string()) {
+        return Err(ApiError::forbidden(
+            "not_your_merchant",
+            "merchant staff create offers of their own merchant",
+        ));
+    }
+    let m = store::merchant(conn, actor.community_id, mine)?
+        .ok_or_else(|| ApiError::not_found("merchant"))?;
+    if !MerchantStatus::parse(&m.status).is_some_and(|s| s.trades()) {
+        return Err(ApiError::unprocessable(
+            "merchant_inactive",
+            "the merchant is not active",
+        ));
+    }
+    Ok(Some(mine))
+}
+
+/// Create an offer; it waits for the community's review before residents see it.
+#[utoipa::path(tag = "alliance", operation_id = "create_offer", request_body = NewOffer,
+    responses((status = 201, body = Offer), Problems), security(("bearer" = [])))]
+#[post("/offers")]
+pub async fn create_offer(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewOffer>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::MerchantStaff, Role::CommunityAdmin])?;
+    let (actor, o) = (auth.0, body.0);
+    if o.valid_to <= o.valid_from {
+        return Err(ApiError::unprocessable(
+            "invalid_window",
+            "valid_to must be after valid_from",
+        ));
+    }
+    if o.per_user_limit > o.stock {
+        return Err(ApiError::unprocessable(
+            "invalid_limit",
+            "per_user_limit cannot exceed the stock",
+        ));
+    }
+    let offer = db::write(&state.pool, move |conn| {
+        let merchant = provider_of(conn, &actor, o.provider.as_deref())?;
+        let at = now();
+        let row = OfferRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(actor.community_id),
+            merchant_id: merchant.map(Id),
+            kind: name_of(&o.kind),
+            title: o.title,
+            description: o.description,
+            points_cost: o.points_cost,
+            stock: o.stock,
+            stock_left: o.stock,
+            per_user_limit: o.per_user_limit,
+            valid_from: o.valid_from.naive_utc(),
+            valid_to: o.valid_to.naive_utc(),
+            voucher_valid_days: o.voucher_valid_days,
+            session_id: o.session_id.map(Id),
+            status: OfferStatus::PendingReview.as_str().into(),
+            created_by: Some(Id(actor.user_id)),
+            reviewed_by: None,
+            review_reason: None,
+            created_at: at,
+            updated_at: at,
+        };
+        store::insert_offer(conn, &row)?;
+        offer_view(&row)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/offers/{}", offer.id)))
+        .json(offer))
+}
+
+/// Whether the caller manages the offer (community admin, or its merchant's staff).
+fn manages(conn: &mut AnyConnection, actor: &Actor, o: &OfferRow) -> Result<bool, ApiError> {
+    if actor.has(Role::CommunityAdmin) {
+        return Ok(true);
+    }
+    Ok(o.merchant_id.is_some()
+        && store::staff_merchant(conn, actor.user_id)? == o.merchant_id.map(|m| m.0))
+}
+
+/// Offers: residents see what they can redeem now (active, in stock, of an active merchant or
+/// the community); staff and merchant staff may ask by status.
+#[utoipa::path(tag = "alliance", operation_id = "list_offers", params(OfferQuery),
+    responses((status = 200, body = OfferPage), Problems), security(("bearer" = [])))]
+#[get("/offers")]
+pub async fn list_offers(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<OfferQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, q) = (auth.0, q.into_inner());
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
+    let result = db::read(&state.pool, move |conn| {
+        let mut f = OfferFilter {
+            kind: q.kind.as_ref().map(name_of),
+            ..Default::default()
+        };
+        match q.provider.as_deref() {
+            Some("community") => f.community_only = true,
+            Some(p) => {
+                f.merchant_id = Some(Uuid::try_parse(p).map_err(|_| {
+                    ApiError::unprocessable(
+                        "unknown_provider",
+                        "provider is `community` or a merchant id",
+                    )
+                })?)
+            }
+            None => {}
+        }
+        let own = store::staff_merchant(conn, actor.user_id)?;
+        let sees_all = actor.is_staff()
+            || actor.has(Role::CommunityAdmin)
+            || (own.is_some() && own == f.merchant_id);
+        if sees_all {
+            f.status = q.status.as_ref().map(name_of);
+        } else {
+            f.redeemable_only = true;
+        }
+        let rows = store::list_offers(conn, actor.community_id, &f, &page)?;
+        let (rows, next) = page.finish(rows, |r| r.id.0);
+        let items = rows.iter().map(offer_view).collect::<Result<Vec<_>, _>>()?;
+        Ok(OfferPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[utoipa::path(tag = "alliance", operation_id = "get_offer", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Offer), Problems), security(("bearer" = [])))]
+#[get("/offers/{id}")]
+pub async fn get_offer(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, id.into_inner());
+    let o = db::read(&state.pool, move |conn| {
+        let o = store::offer(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("offer"))?;
+        if o.status != "active" && !actor.is_staff() && !manages(conn, &actor, &o)? {
+            return Err(ApiError::not_found("offer"));
+        }
+        offer_view(&o)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(o))
+}
+
+/// Community admin: approve (→ active) or reject an offer.
+#[utoipa::path(tag = "alliance", operation_id = "review_offer", request_body = Decision,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Offer), Problems), security(("bearer" = [])))]
+#[post("/offers/{id}/review")]
+pub async fn review_offer(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<Decision>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (actor, id, d) = (auth.0, id.into_inner(), body.0);
+    if !d.approve && d.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(ApiError::unprocessable(
+            "reason_required",
+            "say why when refusing",
+        ));
+    }
+    let o = db::write(&state.pool, move |conn| {
+        let o = store::lock_offer(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("offer"))?;
+        let to = OfferStatus::parse(&o.status)
+            .ok_or_else(ApiError::internal)?
+            .review(d.approve)?;
+        store::set_offer_status(
+            conn,
+            id,
+            to.as_str(),
+            Some(actor.user_id),
+            d.reason.as_deref(),
+        )?;
+        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(o))
+}
+
+/// Pause, resume or withdraw an offer (its merchant's staff or a community admin). Vouchers
+/// already issued stay valid.
+#[utoipa::path(tag = "alliance", operation_id = "change_offer_status", request_body = OfferStatusChange,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Offer), Problems), security(("bearer" = [])))]
+#[post("/offers/{id}/status")]
+pub async fn change_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<OfferStatusChange>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id, c) = (auth.0, id.into_inner(), body.0);
+    let o = db::write(&state.pool, move |conn| {
+        let o = store::lock_offer(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("offer"))?;
+        if !manages(conn, &actor, &o)? {
+            return Err(ApiError::forbidden(
+                "forbidden_role",
+                "only the offer's merchant or a community admin",
+            ));
+        }
+        let to = OfferStatus::parse(&name_of(&c.status)).ok_or_else(ApiError::internal)?;
+        let to = OfferStatus::parse(&o.status)
+            .ok_or_else(ApiError::internal)?
+            .set(to)?;
+        store::set_offer_status(
+            conn,
+            id,
+            to.as_str(),
+            o.reviewed_by.map(|r| r.0),
+            c.reason.as_deref().or(o.review_reason.as_deref()),
+        )?;
+        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(o))
+}
+
+fn random_code() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| ApiError::internal())?;
+    Ok(voucher_code(bytes))
+}
+
+/// Redeem points for a voucher. In one transaction: the offer and its provider are active, stock
+/// is left, the person is under the per-person limit and has the points; the resident is
+/// debited, the provider credited, the stock decremented and the voucher issued. Requires
+/// `Idempotency-Key`: a retry returns the same voucher.
+#[utoipa::path(tag = "alliance", operation_id = "redeem_offer", params(("id" = Uuid, Path),
+    ("Idempotency-Key" = String, Header, description = "Required: retries with it redeem once")),
+    responses((status = 201, body = Voucher), Problems), security(("bearer" = [])))]
+#[post("/offers/{id}/redemptions")]
+pub async fn redeem(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::Resident])?;
+    if key.0.is_none() {
+        return Err(ApiError::unprocessable(
+            "idempotency_key_required",
+            "send an Idempotency-Key header with this request",
+        ));
+    }
+    let (actor, id) = (auth.0, id.into_inner());
+    let fp = idempotency::fingerprint("POST", req.path(), &());
+    idempotency::once(&state, actor.user_id, key, fp, move |conn| {
+        let o = store::lock_offer(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("offer"))?;
+        let merchant = o.merchant_id.map(|m| m.0);
+        let provider_trades = match merchant {
+            Some(m) => store::merchant(conn, actor.community_id, m)?
+                .and_then(|m| MerchantStatus::parse(&m.status))
+                .is_some_and(|s| s.trades()),
+            None => true,
+        };
+        let account = ledger::resident_account(conn, actor.community_id, actor.user_id)?;
+        let state = OfferState {
+            status: OfferStatus::parse(&o.status).ok_or_else(ApiError::internal)?,
+            provider_trades,
+            valid_from: o.valid_from,
+            valid_to: o.valid_to,
+            stock_left: o.stock_left,
+            per_user_limit: o.per_user_limit,
+            points_cost: o.points_cost,
+        };
+        let at = now();
+        state.check(&RedemptionCheck {
+            held: store::held(conn, id, actor.user_id)?,
+            balance: account.balance,
+            now: at,
+        })?;
+        let to = provider_account(conn, actor.community_id, merchant)?;
+        let voucher_id = canglong_core::new_id();
+        let posted = ledger::post(
+            conn,
+            Entry {
+                community: actor.community_id,
+                tx: Transaction::transfer(TxKind::Redeem, account.id.0, to, o.points_cost)?,
+                key: format!("redeem:{voucher_id}"),
+                actor: Some(actor.user_id),
+                memo: format!("兑换：{}", o.title).chars().take(200).collect(),
+                reverses: None,
+                expires_at: None,
+                lot: None,
+            },
+        )?;
+        if !store::move_stock(conn, id, -1)? {
+            return Err(ApiError::conflict(
+                "out_of_stock",
+                "this offer is out of stock",
+            ));
+        }
+        let row = VoucherRow {
+            id: Id(voucher_id),
+            community_id: Id(actor.community_id),
+            offer_id: o.id,
+            merchant_id: o.merchant_id,
+            holder_id: Id(actor.user_id),
+            code: random_code()?,
+            status: "issued".into(),
+            points_cost: o.points_cost,
+            redeem_transaction_id: Id(posted.id),
+            refund_transaction_id: None,
+            issued_at: at,
+            expires_at: at + chrono::Duration::days(i64::from(o.voucher_valid_days)),
+            used_at: None,
+            used_by: None,
+            closed_at: None,
+        };
+        store::insert_voucher(conn, &row)?;
+        Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(voucher_view(&row)?).map_err(|_| ApiError::internal())?,
+        ))
+    })
+    .await
+}

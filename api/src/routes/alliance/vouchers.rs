@@ -1,0 +1,233 @@
+//! Vouchers: the holder's list, cancellation with refund, 核销 at the merchant, rating.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use canglong_alliance::{VoucherStatus, normalize_code};
+use canglong_core::{Actor, PageRequest, Role, Uuid, now};
+use canglong_openapi::{Voucher, VoucherPage, VoucherQuery, VoucherRating, VoucherUse};
+use canglong_persistence::AnyConnection;
+use canglong_persistence::alliance::{self as store, VoucherRow};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{close_with_refund, voucher_view};
+use crate::auth::Auth;
+use crate::extract::{Body, IdempotencyKey};
+use crate::idempotency;
+use crate::routes::Problems;
+use crate::routes::views::name_of;
+use crate::{ApiError, AppState, db, ledger};
+
+/// Refused 核销 attempts one staff member may make in [`GUESS_WINDOW_MINUTES`] before being
+/// told to wait: codes cannot be guessed by trying.
+const MAX_REFUSED_ATTEMPTS: i64 = 10;
+const GUESS_WINDOW_MINUTES: i64 = 10;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(my_vouchers)
+        .service(cancel)
+        .service(use_voucher)
+        .service(rate);
+}
+
+/// The caller's vouchers, newest first.
+#[utoipa::path(tag = "alliance", operation_id = "list_vouchers", params(VoucherQuery),
+    responses((status = 200, body = VoucherPage), Problems), security(("bearer" = [])))]
+#[get("/vouchers")]
+pub async fn my_vouchers(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<VoucherQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, q) = (auth.0, q.into_inner());
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
+    let result = db::read(&state.pool, move |conn| {
+        let status = q.status.as_ref().map(name_of);
+        let rows = store::vouchers_of_holder(
+            conn,
+            actor.community_id,
+            actor.user_id,
+            status.as_deref(),
+            &page,
+        )?;
+        let (rows, next) = page.finish(rows, |r| r.id.0);
+        let items = rows
+            .iter()
+            .map(voucher_view)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(VoucherPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+fn own_voucher(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<VoucherRow, ApiError> {
+    store::voucher(conn, actor.community_id, id)?
+        .filter(|v| v.holder_id.0 == actor.user_id)
+        .ok_or_else(|| ApiError::not_found("voucher"))
+}
+
+/// The holder cancels an unused voucher; points come back by the community's refund rule.
+#[utoipa::path(tag = "alliance", operation_id = "cancel_voucher", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Voucher), Problems), security(("bearer" = [])))]
+#[post("/vouchers/{id}/cancellation")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, id.into_inner());
+    let v = db::write(&state.pool, move |conn| {
+        let v = own_voucher(conn, &actor, id)?;
+        VoucherStatus::parse(&v.status)
+            .ok_or_else(ApiError::internal)?
+            .cancel()?;
+        let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
+        close_with_refund(
+            conn,
+            &v,
+            VoucherStatus::Cancelled.as_str(),
+            rules.refund_percent,
+            Some(actor.user_id),
+        )?;
+        voucher_view(&own_voucher(conn, &actor, id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// 核销: staff of the voucher's merchant (community staff for the community's own vouchers)
+/// enter or scan the code. A voucher is used once, only at its own merchant, only while valid;
+/// every attempt is logged, and too many refused attempts make the caller wait.
+#[utoipa::path(tag = "alliance", operation_id = "use_voucher", request_body = VoucherUse,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    responses((status = 200, body = Voucher), Problems), security(("bearer" = [])))]
+#[post("/vouchers/use")]
+pub async fn use_voucher(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+    key: IdempotencyKey,
+    body: Body<VoucherUse>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::MerchantStaff, Role::CommunityAdmin])?;
+    let (actor, code) = (auth.0, normalize_code(&body.0.code));
+    let fp = idempotency::fingerprint("POST", req.path(), &code);
+    let pool = state.pool.clone();
+    // Checked and logged outside the using transaction: a refused attempt is recorded even
+    // though the request fails.
+    let merchant = db::read(&pool, {
+        let actor = actor.clone();
+        move |conn| {
+            let since = now() - chrono::Duration::minutes(GUESS_WINDOW_MINUTES);
+            if store::refused_attempts_since(conn, actor.user_id, since)? >= MAX_REFUSED_ATTEMPTS {
+                let mut e = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    "too many refused codes; wait a few minutes",
+                );
+                e.retry_after = Some((GUESS_WINDOW_MINUTES * 60) as u64);
+                return Err(e);
+            }
+            if actor.has(Role::MerchantStaff) {
+                super::own_merchant(conn, &actor).map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    })
+    .await?;
+    let outcome = idempotency::once(&state, actor.user_id, key, fp, {
+        let actor = actor.clone();
+        move |conn| {
+            let v = store::voucher_by_code(conn, &code)?
+                .filter(|v| {
+                    v.community_id.0 == actor.community_id && v.merchant_id.map(|m| m.0) == merchant
+                })
+                .ok_or_else(|| ApiError::not_found("voucher"))?;
+            let at = now();
+            let status = VoucherStatus::parse(&v.status).ok_or_else(ApiError::internal)?;
+            if let Err(e) = status.use_at(v.expires_at, at) {
+                let mut e = ApiError::from(e);
+                if let Some(used) = v.used_at {
+                    e.detail = format!(
+                        "this voucher was already used at {}",
+                        used.and_utc().to_rfc3339()
+                    );
+                }
+                return Err(e);
+            }
+            if !store::use_voucher(conn, v.id.0, actor.user_id, at)? {
+                return Err(ApiError::conflict(
+                    "voucher_already_used",
+                    "this voucher was just used",
+                ));
+            }
+            store::record_attempt(
+                conn,
+                actor.community_id,
+                merchant,
+                actor.user_id,
+                Some(v.id.0),
+                "used",
+            )?;
+            let v =
+                store::voucher(conn, actor.community_id, v.id.0)?.ok_or_else(ApiError::internal)?;
+            Ok((
+                StatusCode::OK,
+                serde_json::to_value(voucher_view(&v)?).map_err(|_| ApiError::internal())?,
+            ))
+        }
+    })
+    .await;
+    if let Err(e) = &outcome {
+        let (community, staff, code) = (actor.community_id, actor.user_id, e.code);
+        db::write(&pool, move |conn| {
+            Ok(store::record_attempt(
+                conn, community, merchant, staff, None, code,
+            )?)
+        })
+        .await?;
+    }
+    outcome
+}
+
+/// The holder rates the merchant after using a voucher, once; the ratings feed its annual
+/// evaluation.
+#[utoipa::path(tag = "alliance", operation_id = "rate_voucher", request_body = VoucherRating,
+    params(("id" = Uuid, Path)), responses((status = 204, description = "rated"), Problems), security(("bearer" = [])))]
+#[post("/vouchers/{id}/rating")]
+pub async fn rate(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<VoucherRating>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id, r) = (auth.0, id.into_inner(), body.0);
+    db::write(&state.pool, move |conn| {
+        let v = own_voucher(conn, &actor, id)?;
+        if v.status != VoucherStatus::Used.as_str() {
+            return Err(ApiError::unprocessable(
+                "not_used",
+                "rate a voucher once you have used it",
+            ));
+        }
+        if store::voucher_rated(conn, id)? {
+            return Err(ApiError::conflict(
+                "already_rated",
+                "this voucher was already rated",
+            ));
+        }
+        Ok(store::insert_voucher_rating(
+            conn,
+            &v,
+            actor.user_id,
+            r.stars,
+            &r.comment,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,11 @@
+//! The merchant alliance (藏龙共创联盟): a merchant's admission (applied → community_approved →
+//! active, filed by the subdistrict), offers and their review, the checks of a redemption,
+//! vouchers and their codes, and the annual evaluation.
+
+mod merchant;
+mod offer;
+mod voucher;
+
+pub use merchant::{Figures, MerchantStatus};
+pub use offer::{OfferState, OfferStatus, RedemptionCheck, refund_amount};
+pub use voucher::{CODE_ALPHABET, VoucherStatus, normalize_code, voucher_code};
