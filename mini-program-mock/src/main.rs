@@ -33,6 +33,9 @@ enum Command {
         clients: Vec<usize>,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// `credit` (admin adjustments) or `redeem` (residents redeeming a community offer).
+        #[arg(long, default_value = "credit")]
+        op: String,
     },
 }
 
@@ -51,11 +54,20 @@ async fn main() -> Result<(), String> {
             password,
             clients,
             seconds,
+            op,
         } => {
             let (admin, account) = bench::ledger_target(&base, &username, &password).await?;
-            println!("clients  credits/s   ok  failed  p50_ms  p95_ms  p99_ms");
+            let op = match op.as_str() {
+                "credit" => bench::Op::Credit { admin, account },
+                "redeem" => {
+                    let (residents, offer) = bench::redeem_target(&base, &admin, &password).await?;
+                    bench::Op::Redeem { residents, offer }
+                }
+                other => return Err(format!("unknown op `{other}`: credit or redeem")),
+            };
+            println!("clients      ops/s   ok  failed  p50_ms  p95_ms  p99_ms");
             for c in clients {
-                let r = bench::credits(&admin, account, c, Duration::from_secs(seconds)).await;
+                let r = bench::run(&op, c, Duration::from_secs(seconds)).await;
                 println!(
                     "{:>7} {:>10.1} {:>5} {:>7} {:>7.2} {:>7.2} {:>7.2}",
                     r.clients,
