@@ -9,5 +9,5 @@ UPDATE accounts SET balance = balance - 1 WHERE id = :pool RETURNING balance AS 
 UPDATE accounts SET balance = balance + 1 WHERE id = :acct RETURNING balance AS ab \gset
 INSERT INTO postings VALUES (gen_random_uuid(), :community, :tid, :pool, 'adjust', -1, :pb, now());
 INSERT INTO postings VALUES (gen_random_uuid(), :community, :tid, :acct, 'adjust', 1, :ab, now());
-INSERT INTO point_lots VALUES (gen_random_uuid(), :community, :acct, :tid, 1, 1, NULL, now());
+UPDATE point_lots SET amount = amount + 1, remaining = remaining + 1 WHERE account_id = :acct AND expires_at IS NULL;
 COMMIT;

@@ -21,7 +21,7 @@ def credit(now):
     ab = c.execute("UPDATE accounts SET balance = balance + 1 WHERE id = ? RETURNING balance", (acct,)).fetchone()[0]
     c.execute("INSERT INTO postings VALUES (?, ?, ?, ?, 'adjust', -1, ?, ?)", (u(), community, tid, pool, pb, now))
     c.execute("INSERT INTO postings VALUES (?, ?, ?, ?, 'adjust', 1, ?, ?)", (u(), community, tid, acct, ab, now))
-    c.execute("INSERT INTO point_lots VALUES (?, ?, ?, ?, 1, 1, NULL, ?)", (u(), community, acct, tid, now))
+    c.execute("UPDATE point_lots SET amount = amount + 1, remaining = remaining + 1 WHERE account_id = ? AND expires_at IS NULL", (acct,))
 
 def redeem(now):
     c.execute("SELECT stock_left, per_user_limit, points_cost FROM offers WHERE id = ?", (offer[0],)).fetchone()
@@ -33,7 +33,7 @@ def redeem(now):
     pb = c.execute("UPDATE accounts SET balance = balance + 1 WHERE id = ? RETURNING balance", (pool,)).fetchone()[0]
     c.execute("INSERT INTO postings VALUES (?, ?, ?, ?, 'redeem', -1, ?, ?)", (u(), community, tid, acct, ab, now))
     c.execute("INSERT INTO postings VALUES (?, ?, ?, ?, 'redeem', 1, ?, ?)", (u(), community, tid, pool, pb, now))
-    c.execute("UPDATE point_lots SET remaining = remaining - 1 WHERE id = (SELECT id FROM point_lots WHERE account_id = ? AND remaining > 0 ORDER BY id LIMIT 1)", (acct,))
+    c.execute("UPDATE point_lots SET remaining = remaining - 1 WHERE id = (SELECT id FROM point_lots WHERE account_id = ? AND remaining > 0 ORDER BY expires_at IS NULL, expires_at, id LIMIT 1)", (acct,))
     c.execute("UPDATE offers SET stock_left = stock_left - 1 WHERE id = ? AND stock_left > 0", (offer[0],))
     c.execute("INSERT INTO vouchers (id, community_id, offer_id, merchant_id, holder_id, code, status, points_cost, redeem_transaction_id, issued_at, expires_at) "
               "VALUES (?, ?, ?, NULL, ?, ?, 'issued', 1, ?, ?, ?)", (u(), community, offer[0], holder, u(), tid, now, now))

@@ -12,7 +12,8 @@ UPDATE accounts SET balance = balance + 1 WHERE id = :pool RETURNING balance AS 
 INSERT INTO postings VALUES (gen_random_uuid(), :community, :tid, :acct, 'redeem', -1, :ab, now());
 INSERT INTO postings VALUES (gen_random_uuid(), :community, :tid, :pool, 'redeem', 1, :pb, now());
 UPDATE point_lots SET remaining = remaining - 1
-  WHERE id = (SELECT id FROM point_lots WHERE account_id = :acct AND remaining > 0 ORDER BY id LIMIT 1);
+  WHERE id = (SELECT id FROM point_lots WHERE account_id = :acct AND remaining > 0
+              ORDER BY expires_at IS NULL, expires_at, id LIMIT 1);
 UPDATE offers SET stock_left = stock_left - 1 WHERE id = :offer AND stock_left > 0;
 INSERT INTO vouchers (id, community_id, offer_id, merchant_id, holder_id, code, status, points_cost, redeem_transaction_id, issued_at, expires_at)
   VALUES (gen_random_uuid(), :community, :offer, NULL, :holder, md5(random()::text || clock_timestamp()::text), 'issued', 1, :tid, now(), now() + interval '1 day');

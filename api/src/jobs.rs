@@ -133,10 +133,7 @@ fn expire_lot(conn: &mut AnyConnection, lot: &ledger_store::LotRow) -> Result<bo
     write_tx(conn, |c| {
         ledger_store::lock_accounts(c, &[lot.account_id.0])?;
         // Re-read under the lock: the points may have been spent since the scan.
-        let Some(current) = ledger_store::open_lots(c, lot.account_id.0)?
-            .into_iter()
-            .find(|l| l.id == lot.id)
-        else {
+        let Some(current) = ledger_store::lot(c, lot.id.0)?.filter(|l| l.remaining > 0) else {
             return Ok(false);
         };
         let expired = ledger::expired_account(c, community)?;

@@ -149,23 +149,37 @@ fn update_lots(
         } else {
             None
         };
-        store::insert_lot(conn, tx, account, amount, expires)?;
+        store::add_to_lot(conn, tx, account, amount, expires)?;
         return Ok(());
     }
     if let Some(lot) = e.lot {
         store::take_from_lot(conn, lot, -amount)?;
         return Ok(());
     }
-    let lots: Vec<Lot> = store::open_lots(conn, account)?
-        .iter()
-        .map(|l| Lot {
-            id: l.id.0,
-            remaining: l.remaining,
-            expires_at: l.expires_at,
-        })
-        .collect();
-    for take in domain::consume(&lots, -amount)? {
-        store::take_from_lot(conn, take.lot_id, take.amount)?;
+    // First-expiring lots in batches: an account with many small credits is not read whole.
+    let mut left = -amount;
+    while left > 0 {
+        let lots: Vec<Lot> = store::spendable_lots(conn, account, 64)?
+            .iter()
+            .map(|l| Lot {
+                id: l.id.0,
+                remaining: l.remaining,
+                expires_at: l.expires_at,
+            })
+            .collect();
+        let available: i64 = lots.iter().map(|l| l.remaining).sum();
+        if available == 0 {
+            return Err(canglong_core::DomainError::invalid(
+                "insufficient_points",
+                "not enough points",
+            )
+            .into());
+        }
+        let take = left.min(available);
+        for t in domain::consume(&lots, take)? {
+            store::take_from_lot(conn, t.lot_id, t.amount)?;
+        }
+        left -= take;
     }
     Ok(())
 }

@@ -22,6 +22,21 @@ const TEAMS: [(&str, &str); 3] = [
     ),
 ];
 
+/// The community's skill list: the need categories, then what the teams teach.
+const SKILLS: [&str; 11] = [
+    "medicine_run",
+    "phone_help",
+    "repair",
+    "companionship",
+    "tutoring",
+    "errand",
+    "书法",
+    "葫芦丝",
+    "科学实验",
+    "心理健康",
+    "急救",
+];
+
 const STAFF: [(&str, &str, &str); 4] = [
     ("admin", "社区管理员", "community_admin"),
     ("sw_li", "李社工", "social_worker"),
@@ -52,6 +67,9 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
         }
         let sd = people::ensure_subdistrict(conn, DEMO_SUBDISTRICT)?;
         let community = people::create_community(conn, sd, DEMO_COMMUNITY)?;
+        for skill in SKILLS {
+            volunteers::add_skill(conn, community, skill)?;
+        }
         let mut team_ids = vec![];
         for (name, description) in TEAMS {
             team_ids.push(

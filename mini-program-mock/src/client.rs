@@ -482,4 +482,125 @@ impl Client {
         self.post(&format!("/api/v1/vouchers/{id}/rating"), body, None)
             .await
     }
+
+    // Volunteer organisation
+
+    pub async fn list_skills(&self) -> ApiResult<SkillList> {
+        self.get("/api/v1/skills").await
+    }
+    pub async fn add_skill(&self, name: &str) -> ApiResult<SkillList> {
+        self.post("/api/v1/skills", &NewSkill { name: name.into() }, None)
+            .await
+    }
+    pub async fn create_team(&self, body: &NewTeam) -> ApiResult<TeamDetail> {
+        self.post("/api/v1/teams", body, None).await
+    }
+    pub async fn get_team(&self, id: Uuid) -> ApiResult<TeamDetail> {
+        self.get(&format!("/api/v1/teams/{id}")).await
+    }
+    pub async fn set_team_member(&self, team: Uuid, body: &Membership) -> ApiResult<TeamDetail> {
+        self.post(&format!("/api/v1/teams/{team}/members"), body, None)
+            .await
+    }
+    pub async fn create_pairings(&self, body: &PairingRequest) -> ApiResult<PairingList> {
+        self.post("/api/v1/pairings", body, None).await
+    }
+    pub async fn list_pairings(&self, q: &PairingQuery) -> ApiResult<PairingList> {
+        self.send(self.request(Method::GET, "/api/v1/pairings").query(q))
+            .await
+    }
+    pub async fn create_plan(&self, volunteer: Uuid, body: &NewPlan) -> ApiResult<PlanList> {
+        self.post(&format!("/api/v1/volunteers/{volunteer}/plans"), body, None)
+            .await
+    }
+    pub async fn list_plans(&self, volunteer: Uuid) -> ApiResult<PlanList> {
+        self.get(&format!("/api/v1/volunteers/{volunteer}/plans"))
+            .await
+    }
+    pub async fn add_plan_note(
+        &self,
+        volunteer: Uuid,
+        plan: Uuid,
+        body: &PlanNoteRequest,
+    ) -> ApiResult<PlanList> {
+        self.post(
+            &format!("/api/v1/volunteers/{volunteer}/plans/{plan}/notes"),
+            body,
+            None,
+        )
+        .await
+    }
+    pub async fn create_training(&self, body: &NewTraining) -> ApiResult<Training> {
+        self.post("/api/v1/trainings", body, None).await
+    }
+    pub async fn list_trainings(&self, q: &TrainingQuery) -> ApiResult<TrainingPage> {
+        self.send(self.request(Method::GET, "/api/v1/trainings").query(q))
+            .await
+    }
+    pub async fn get_training(&self, id: Uuid) -> ApiResult<Training> {
+        self.get(&format!("/api/v1/trainings/{id}")).await
+    }
+    pub async fn record_attendance(
+        &self,
+        id: Uuid,
+        volunteer_ids: Vec<Uuid>,
+    ) -> ApiResult<AttendanceResult> {
+        self.post(
+            &format!("/api/v1/trainings/{id}/attendance"),
+            &AttendanceRequest { volunteer_ids },
+            None,
+        )
+        .await
+    }
+    pub async fn training_feedback(
+        &self,
+        id: Uuid,
+        body: &TrainingFeedback,
+    ) -> ApiResult<Training> {
+        self.post(&format!("/api/v1/trainings/{id}/feedback"), body, None)
+            .await
+    }
+    pub async fn issue_certificate(
+        &self,
+        volunteer: Uuid,
+        q: &CertificateQuery,
+    ) -> ApiResult<Certificate> {
+        self.send(
+            self.request(
+                Method::GET,
+                &format!("/api/v1/volunteers/{volunteer}/certificate"),
+            )
+            .query(q),
+        )
+        .await
+    }
+    pub async fn check_certificate(&self, code: &str) -> ApiResult<Certificate> {
+        self.get(&format!("/api/v1/certificates/{code}")).await
+    }
+    /// The service ledger as CSV bytes (UTF-8 with BOM).
+    pub async fn export_service_records(&self, q: &ServiceRecordQuery) -> ApiResult<Vec<u8>> {
+        let r = self
+            .request(Method::GET, "/api/v1/service-records/export")
+            .query(q)
+            .query(&[("format", "csv")])
+            .send()
+            .await
+            .map_err(|_| ApiFailure {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                problem: None,
+                headers: Default::default(),
+            })?;
+        let status = r.status();
+        let headers = r.headers().clone();
+        let bytes = r.bytes().await.unwrap_or_default();
+        if status.is_success() {
+            Ok(bytes.to_vec())
+        } else {
+            Err(ApiFailure {
+                status,
+                problem: serde_json::from_slice(&bytes).ok(),
+                headers,
+            })
+        }
+    }
 }

@@ -181,6 +181,9 @@ pub struct NeedQuery {
 pub struct CompletionRequest {
     #[validate(range(min = 1, max = 1440))]
     pub minutes: i32,
+    /// When the service began (default: `minutes` before now).
+    #[serde(default)]
+    pub started_at: Option<DateTime<Utc>>,
     #[validate(length(max = 1000))]
     #[serde(default)]
     pub note: String,

@@ -31,6 +31,8 @@ pub struct ServiceRecord {
     pub points: Option<i64>,
     pub rules_version: Option<i32>,
     pub verification_note: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -76,6 +78,9 @@ pub struct NewServiceRecord {
     pub minutes: i32,
     #[serde(default)]
     pub honor: bool,
+    /// When the service began (default: `minutes` before now). The same minutes of one volunteer
+    /// cannot be recorded twice.
+    pub started_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -91,6 +96,8 @@ pub struct ServiceRecordQuery {
     /// `pending`, `verified` or `rejected`.
     pub status: Option<String>,
     pub volunteer_id: Option<Uuid>,
+    /// Records of the members of this team.
+    pub team_id: Option<Uuid>,
     /// Created at or after (RFC 3339).
     pub from: Option<DateTime<Utc>>,
     /// Created before (RFC 3339).

@@ -90,7 +90,7 @@ pub fn record_merchant_event(
             merchant_events::merchant_id.eq(m.id),
             merchant_events::actor_id.eq(actor_id.map(Id)),
             merchant_events::action.eq(action),
-            merchant_events::from_status.eq(Some(&m.status)),
+            merchant_events::from_status.eq(Some(&m.status).filter(|s| !s.is_empty())),
             merchant_events::to_status.eq(to_status),
             merchant_events::reason.eq(reason),
             merchant_events::created_at.eq(now()),

@@ -283,13 +283,33 @@ pub struct LotRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_lot(
+/// Credits `amount` to the account's lot of that expiry, opening it if needed: points that lapse
+/// together are kept together, so an account holds one lot per expiry date, however many
+/// credits it receives.
+pub fn add_to_lot(
     conn: &mut AnyConnection,
     tx: &TransactionRow,
     account_id: Uuid,
     amount: i64,
     expires_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
+    let same = point_lots::table
+        .filter(point_lots::account_id.eq(Id(account_id)))
+        .into_boxed::<crate::db::MultiBackend>();
+    let same = match expires_at {
+        Some(at) => same.filter(point_lots::expires_at.eq(at)),
+        None => same.filter(point_lots::expires_at.is_null()),
+    };
+    let existing: Option<Id> = same.select(point_lots::id).first(conn).optional()?;
+    if let Some(id) = existing {
+        diesel::update(point_lots::table.find(id))
+            .set((
+                point_lots::amount.eq(point_lots::amount + amount),
+                point_lots::remaining.eq(point_lots::remaining + amount),
+            ))
+            .execute(conn)?;
+        return Ok(());
+    }
     diesel::insert_into(point_lots::table)
         .values((
             point_lots::id.eq(Id(canglong_core::new_id())),
@@ -305,14 +325,49 @@ pub fn insert_lot(
         .map(|_| ())
 }
 
-/// The account's lots that still hold points, oldest first.
-pub fn open_lots(conn: &mut AnyConnection, account_id: Uuid) -> QueryResult<Vec<LotRow>> {
+pub fn lot(conn: &mut AnyConnection, id: Uuid) -> QueryResult<Option<LotRow>> {
+    point_lots::table
+        .find(Id(id))
+        .select(LotRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The account's lots that still hold points, first-expiring first (never-expiring last), at
+/// most `limit` of them: spending reads only as many lots as it needs.
+pub fn spendable_lots(
+    conn: &mut AnyConnection,
+    account_id: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<LotRow>> {
     point_lots::table
         .filter(point_lots::account_id.eq(Id(account_id)))
         .filter(point_lots::remaining.gt(0))
-        .order(point_lots::id.asc())
+        .order_by(sql::<diesel::sql_types::Bool>("expires_at IS NULL"))
+        .then_order_by(point_lots::expires_at.asc())
+        .then_order_by(point_lots::id.asc())
+        .limit(limit)
         .select(LotRow::as_select())
         .load(conn)
+}
+
+/// Points still held per expiry time (lots that never expire left out).
+pub fn expiring(
+    conn: &mut AnyConnection,
+    account_id: Uuid,
+) -> QueryResult<Vec<(NaiveDateTime, i64)>> {
+    let rows: Vec<(Option<NaiveDateTime>, Option<i64>)> = point_lots::table
+        .filter(point_lots::account_id.eq(Id(account_id)))
+        .filter(point_lots::remaining.gt(0))
+        .filter(point_lots::expires_at.is_not_null())
+        .group_by(point_lots::expires_at)
+        .select((point_lots::expires_at, sum_of("remaining")))
+        .order_by(point_lots::expires_at.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(at, n)| at.map(|a| (a, n.unwrap_or(0))))
+        .collect())
 }
 
 pub fn take_from_lot(conn: &mut AnyConnection, lot_id: Uuid, amount: i64) -> QueryResult<()> {
@@ -443,4 +498,15 @@ pub fn books(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Books>
         lot_sums: flat(lot_sums),
         keys,
     })
+}
+
+/// Points the account ever earned by service and bonuses.
+pub fn earned_total(conn: &mut AnyConnection, account_id: Uuid) -> QueryResult<i64> {
+    let sum: Option<i64> = postings::table
+        .filter(postings::account_id.eq(Id(account_id)))
+        .filter(postings::kind.eq_any(["earn", "bonus"]))
+        .filter(postings::amount.gt(0))
+        .select(sum_of("amount"))
+        .first(conn)?;
+    Ok(sum.unwrap_or(0))
 }

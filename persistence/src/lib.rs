@@ -9,9 +9,11 @@ pub mod id;
 pub mod idempotency;
 pub mod ledger;
 pub mod needs;
+pub mod pairings;
 pub mod people;
 pub mod schema;
 pub mod service_records;
+pub mod trainings;
 pub mod volunteers;
 
 pub use db::{

@@ -106,6 +106,7 @@ diesel::table! {
         volunteer_id -> DbUuid,
         community_id -> DbUuid,
         created_at -> Timestamp,
+        leader -> Bool,
     }
 }
 
@@ -210,6 +211,8 @@ diesel::table! {
         points -> Nullable<BigInt>,
         verification_note -> Nullable<Text>,
         recorded_by -> Nullable<DbUuid>,
+        started_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
     }
 }
 
@@ -438,6 +441,138 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    skills (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    volunteer_events (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        actor_id -> Nullable<DbUuid>,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    pairings (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        social_worker_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        status -> Text,
+        created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    plans (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        author_id -> DbUuid,
+        goals -> Text,
+        trainings -> Text,
+        target_date -> Timestamp,
+        progress -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    plan_notes (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        plan_id -> DbUuid,
+        author_id -> DbUuid,
+        note -> Text,
+        progress -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    trainings (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        topic -> Text,
+        trainer -> Text,
+        trainer_kind -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        place -> Text,
+        capacity -> Integer,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    training_attendance (training_id, volunteer_id) {
+        training_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        community_id -> DbUuid,
+        recorded_by -> DbUuid,
+        transaction_id -> Nullable<DbUuid>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    training_feedback (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        training_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        stars -> Integer,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    certificates (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        volunteer_id -> DbUuid,
+        code -> Text,
+        period_from -> Timestamp,
+        period_to -> Timestamp,
+        total_minutes -> BigInt,
+        body -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -469,4 +604,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     voucher_attempts,
     voucher_ratings,
     merchant_evaluations,
+    skills,
+    volunteer_events,
+    pairings,
+    plans,
+    plan_notes,
+    trainings,
+    training_attendance,
+    training_feedback,
+    certificates,
 );

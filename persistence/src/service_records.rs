@@ -31,30 +31,43 @@ pub struct ServiceRecordRow {
     pub points: Option<i64>,
     pub verification_note: Option<String>,
     pub recorded_by: Option<Id>,
+    /// When the service took place (older records may not say).
+    pub started_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
+}
+
+/// Service done for a need, as its volunteer reported it.
+#[derive(Debug, Clone)]
+pub struct NeedRecord<'a> {
+    pub community_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub need_id: Uuid,
+    pub content: &'a str,
+    pub beneficiary_group: &'a str,
+    pub minutes: i32,
+    /// When the service began and ended.
+    pub span: (NaiveDateTime, NaiveDateTime),
 }
 
 /// A pending record of service done for a need.
 pub fn insert_for_need(
     conn: &mut AnyConnection,
-    community_id: Uuid,
-    volunteer_id: Uuid,
-    need_id: Uuid,
-    content: &str,
-    beneficiary_group: &str,
-    minutes: i32,
+    r: &NeedRecord<'_>,
 ) -> QueryResult<ServiceRecordRow> {
     diesel::insert_into(service_records::table)
         .values((
             service_records::id.eq(Id(canglong_core::new_id())),
-            service_records::community_id.eq(Id(community_id)),
-            service_records::volunteer_id.eq(Id(volunteer_id)),
-            service_records::need_id.eq(Some(Id(need_id))),
+            service_records::community_id.eq(Id(r.community_id)),
+            service_records::volunteer_id.eq(Id(r.volunteer_id)),
+            service_records::need_id.eq(Some(Id(r.need_id))),
             service_records::source.eq("need"),
-            service_records::content.eq(content),
-            service_records::beneficiary_group.eq(beneficiary_group),
-            service_records::minutes_reported.eq(minutes),
+            service_records::content.eq(r.content),
+            service_records::beneficiary_group.eq(r.beneficiary_group),
+            service_records::minutes_reported.eq(r.minutes),
             service_records::status.eq("pending"),
             service_records::created_at.eq(now()),
+            service_records::started_at.eq(Some(r.span.0)),
+            service_records::ended_at.eq(Some(r.span.1)),
         ))
         .returning(service_records::all_columns)
         .get_result(conn)
@@ -88,6 +101,7 @@ pub struct StaffRecord {
     pub minutes: i32,
     pub honor: bool,
     pub recorded_by: Uuid,
+    pub started_at: NaiveDateTime,
 }
 
 pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult<ServiceRecordRow> {
@@ -104,6 +118,10 @@ pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult
             service_records::created_at.eq(now()),
             service_records::honor.eq(r.honor),
             service_records::recorded_by.eq(Some(Id(r.recorded_by))),
+            service_records::started_at.eq(Some(r.started_at)),
+            service_records::ended_at.eq(Some(
+                r.started_at + chrono::Duration::minutes(i64::from(r.minutes)),
+            )),
         ))
         .returning(service_records::all_columns)
         .get_result(conn)
@@ -172,10 +190,30 @@ pub fn verify(conn: &mut AnyConnection, id: Uuid, v: &Verification) -> QueryResu
     Ok(n == 1)
 }
 
+/// Whether the volunteer already has a (not rejected) record over any of `[start, end)`: the same
+/// minutes cannot be claimed twice.
+pub fn overlaps(
+    conn: &mut AnyConnection,
+    volunteer_id: Uuid,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        service_records::table
+            .filter(service_records::volunteer_id.eq(Id(volunteer_id)))
+            .filter(service_records::status.ne("rejected"))
+            .filter(service_records::started_at.lt(end))
+            .filter(service_records::ended_at.gt(start)),
+    ))
+    .get_result(conn)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: Option<String>,
     pub volunteer_id: Option<Uuid>,
+    /// Records of the volunteers of this team.
+    pub team_id: Option<Uuid>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
 }
@@ -187,6 +225,34 @@ pub fn list(
     f: &Filter,
     page: &canglong_core::PageRequest,
 ) -> QueryResult<Vec<ServiceRecordRow>> {
+    filtered(
+        conn,
+        community_id,
+        f,
+        page.after.map(|c| c.0),
+        i64::from(page.limit) + 1,
+    )
+}
+
+/// The whole filtered ledger, oldest first, up to `at_most` rows (for export).
+pub fn export(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    f: &Filter,
+    at_most: i64,
+) -> QueryResult<Vec<ServiceRecordRow>> {
+    let mut rows = filtered(conn, community_id, f, None, at_most)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+fn filtered(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    f: &Filter,
+    before: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<ServiceRecordRow>> {
     let mut q = service_records::table
         .filter(service_records::community_id.eq(Id(community_id)))
         .select(ServiceRecordRow::as_select())
@@ -197,18 +263,23 @@ pub fn list(
     if let Some(v) = f.volunteer_id {
         q = q.filter(service_records::volunteer_id.eq(Id(v)));
     }
+    if let Some(t) = f.team_id {
+        use crate::schema::team_members;
+        let members = team_members::table
+            .filter(team_members::team_id.eq(Id(t)))
+            .select(team_members::volunteer_id);
+        q = q.filter(service_records::volunteer_id.eq_any(members));
+    }
     if let Some(from) = f.from {
         q = q.filter(service_records::created_at.ge(from));
     }
     if let Some(to) = f.to {
         q = q.filter(service_records::created_at.lt(to));
     }
-    if let Some(c) = page.after {
-        q = q.filter(service_records::id.lt(Id(c.0)));
+    if let Some(c) = before {
+        q = q.filter(service_records::id.lt(Id(c)));
     }
-    q.order(service_records::id.desc())
-        .limit(i64::from(page.limit) + 1)
-        .load(conn)
+    q.order(service_records::id.desc()).limit(limit).load(conn)
 }
 
 /// Verified credit-hour records of the community with the points they were valued at (for
@@ -224,4 +295,18 @@ pub fn credited(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Vec
         .into_iter()
         .filter_map(|(id, p)| p.filter(|p| *p > 0).map(|p| (id, p)))
         .collect())
+}
+
+/// Verified minutes of a volunteer per month `YYYY-MM` of service (or of recording, for records
+/// without a span), for profile figures and certificates.
+pub fn verified_spans(
+    conn: &mut AnyConnection,
+    volunteer_id: Uuid,
+) -> QueryResult<Vec<ServiceRecordRow>> {
+    service_records::table
+        .filter(service_records::volunteer_id.eq(Id(volunteer_id)))
+        .filter(service_records::status.eq("verified"))
+        .order(service_records::id.asc())
+        .select(ServiceRecordRow::as_select())
+        .load(conn)
 }

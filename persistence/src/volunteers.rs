@@ -236,3 +236,124 @@ pub fn count_teams_in(
         .count()
         .get_result(conn)
 }
+
+/// The community's skill list, alphabetical.
+pub fn skills(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Vec<String>> {
+    use crate::schema::skills;
+    skills::table
+        .filter(skills::community_id.eq(Id(community_id)))
+        .order(skills::name.asc())
+        .select(skills::name)
+        .load(conn)
+}
+
+pub fn add_skill(conn: &mut AnyConnection, community_id: Uuid, name: &str) -> QueryResult<()> {
+    use crate::schema::skills;
+    diesel::insert_into(skills::table)
+        .values((
+            skills::id.eq(Id(canglong_core::new_id())),
+            skills::community_id.eq(Id(community_id)),
+            skills::name.eq(name),
+            skills::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Appends to a volunteer's status history.
+pub fn record_event(
+    conn: &mut AnyConnection,
+    v: &VolunteerRow,
+    actor: Option<Uuid>,
+    to_status: &str,
+    reason: Option<&str>,
+) -> QueryResult<()> {
+    use crate::schema::volunteer_events;
+    diesel::insert_into(volunteer_events::table)
+        .values((
+            volunteer_events::id.eq(Id(canglong_core::new_id())),
+            volunteer_events::community_id.eq(v.community_id),
+            volunteer_events::volunteer_id.eq(v.id),
+            volunteer_events::actor_id.eq(actor.map(Id)),
+            volunteer_events::from_status.eq(Some(&v.status).filter(|s| !s.is_empty())),
+            volunteer_events::to_status.eq(to_status),
+            volunteer_events::reason.eq(reason),
+            volunteer_events::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::schema::volunteer_events)]
+pub struct VolunteerEventRow {
+    pub id: Id,
+    pub community_id: Id,
+    pub volunteer_id: Id,
+    pub actor_id: Option<Id>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn events(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryResult<Vec<VolunteerEventRow>> {
+    use crate::schema::volunteer_events;
+    volunteer_events::table
+        .filter(volunteer_events::volunteer_id.eq(Id(volunteer_id)))
+        .order(volunteer_events::id.asc())
+        .select(VolunteerEventRow::as_select())
+        .load(conn)
+}
+
+/// Adds a volunteer to a team (or changes whether they lead it).
+pub fn set_member(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    team_id: Uuid,
+    volunteer_id: Uuid,
+    leader: bool,
+) -> QueryResult<()> {
+    let existing = diesel::update(
+        team_members::table
+            .filter(team_members::team_id.eq(Id(team_id)))
+            .filter(team_members::volunteer_id.eq(Id(volunteer_id))),
+    )
+    .set(team_members::leader.eq(leader))
+    .execute(conn)?;
+    if existing == 0 {
+        diesel::insert_into(team_members::table)
+            .values((
+                team_members::team_id.eq(Id(team_id)),
+                team_members::volunteer_id.eq(Id(volunteer_id)),
+                team_members::community_id.eq(Id(community_id)),
+                team_members::created_at.eq(now()),
+                team_members::leader.eq(leader),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// (volunteer id, leader) of a team's members.
+pub fn members(conn: &mut AnyConnection, team_id: Uuid) -> QueryResult<Vec<(Uuid, bool)>> {
+    let rows: Vec<(Id, bool)> = team_members::table
+        .filter(team_members::team_id.eq(Id(team_id)))
+        .order(team_members::volunteer_id.asc())
+        .select((team_members::volunteer_id, team_members::leader))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(v, l)| (v.0, l)).collect())
+}
+
+pub fn team(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<TeamRow>> {
+    teams::table
+        .filter(teams::id.eq(Id(id)))
+        .filter(teams::community_id.eq(Id(community_id)))
+        .select(TeamRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, patch, web};
 use canglong_openapi::{Me, MeUpdate};
-use canglong_persistence::{AnyConnection, ledger, people, service_records, volunteers};
+use canglong_persistence::{AnyConnection, ledger, people, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -24,11 +24,7 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
         .ok_or_else(|| ApiError::unauthorized("invalid_token", "no such user"))?;
     let roles = people::roles_of(conn, user_id)?;
     let volunteer = match volunteers::by_user(conn, user_id)? {
-        Some(v) => {
-            let teams = volunteers::team_ids(conn, v.id.0)?;
-            let minutes = service_records::approved_minutes(conn, v.id.0)?;
-            Some(views::volunteer(&v, teams, minutes)?)
-        }
+        Some(v) => Some(super::volunteers::view(conn, &v, true)?),
         None => None,
     };
     let prefs: BTreeMap<String, bool> =

@@ -3,11 +3,15 @@
 
 pub mod alliance;
 pub mod auth;
+pub mod certificates;
 pub mod me;
 pub mod needs;
+pub mod pairings;
 pub mod points;
 pub mod service_records;
 pub mod system;
+pub mod teams;
+pub mod trainings;
 pub mod views;
 pub mod volunteers;
 
@@ -24,7 +28,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(points::configure)
         .configure(alliance::configure)
         .configure(service_records::configure)
-        .configure(volunteers::configure);
+        .configure(volunteers::configure)
+        .configure(teams::configure)
+        .configure(pairings::configure)
+        .configure(trainings::configure)
+        .configure(certificates::configure);
 }
 
 /// The problem+json answers an API operation may give, documented once for all of them.

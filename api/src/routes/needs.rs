@@ -321,31 +321,33 @@ pub async fn recommended_needs(
             availability: &availability,
         };
         let now = now();
-        let mut scored = vec![];
-        for row in store::open_needs(conn, actor.community_id, 500)? {
-            if row.requester_id.0 == actor.user_id || row.window_end <= now {
-                continue;
-            }
-            let category = domain::Category::parse(&row.category).ok_or_else(ApiError::internal)?;
-            if let Some(score) = domain::match_score(
-                &profile,
-                category,
-                &row.place,
-                row.window_start,
-                row.estimated_minutes,
-            ) {
-                scored.push((score, row));
-            }
-        }
-        // Best fit first; among equals, the need waiting longest.
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
-        let items = scored
+        // Oldest first, as ranking breaks ties by waiting time.
+        let mut rows: Vec<NeedRow> = store::open_needs(conn, actor.community_id, 500)?
+            .into_iter()
+            .filter(|r| r.requester_id.0 != actor.user_id && r.window_end > now)
+            .collect();
+        rows.reverse();
+        let candidates = rows
             .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok(domain::Candidate {
+                    key: i,
+                    category: domain::Category::parse(&r.category)
+                        .ok_or_else(ApiError::internal)?,
+                    place: r.place.clone(),
+                    window_start: r.window_start,
+                    estimated_minutes: r.estimated_minutes,
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let items = domain::rank(&profile, &candidates)
+            .into_iter()
             .take(50)
-            .map(|(score, row)| {
+            .map(|(i, score)| {
                 Ok(Recommendation {
-                    need: views::need(row)?,
-                    score: *score,
+                    need: views::need(&rows[i])?,
+                    score,
                 })
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
@@ -506,14 +508,37 @@ pub async fn complete_need(
         } else {
             format!("{}: {}", row.title, body.note)
         };
+        let start = body.started_at.map_or_else(
+            || now() - chrono::Duration::minutes(i64::from(body.minutes)),
+            |t| t.naive_utc(),
+        );
+        let span = (
+            start,
+            start + chrono::Duration::minutes(i64::from(body.minutes)),
+        );
+        if span.1 > now() + chrono::Duration::minutes(5) {
+            return Err(ApiError::unprocessable(
+                "invalid_span",
+                "a service cannot end in the future",
+            ));
+        }
+        if service_records::overlaps(conn, volunteer_id, span.0, span.1)? {
+            return Err(ApiError::unprocessable(
+                "overlapping_service",
+                "these minutes are already in another service record",
+            ));
+        }
         let record = service_records::insert_for_need(
             conn,
-            actor.community_id,
-            volunteer_id,
-            id,
-            &content,
-            &row.target_group,
-            body.minutes,
+            &service_records::NeedRecord {
+                community_id: actor.community_id,
+                volunteer_id,
+                need_id: id,
+                content: &content,
+                beneficiary_group: &row.target_group,
+                minutes: body.minutes,
+                span,
+            },
         )?;
         let row = transition(
             conn,

@@ -33,12 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn balance_of(conn: &mut AnyConnection, account: &AccountRow) -> Result<Balance, ApiError> {
-    let mut expiring: BTreeMap<chrono::NaiveDateTime, i64> = BTreeMap::new();
-    for lot in store::open_lots(conn, account.id.0)? {
-        if let Some(at) = lot.expires_at {
-            *expiring.entry(at).or_default() += lot.remaining;
-        }
-    }
+    let expiring = store::expiring(conn, account.id.0)?;
     Ok(Balance {
         account_id: account.id.0,
         balance: account.balance,

@@ -22,6 +22,7 @@ use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_records)
+        .service(export)
         .service(create_record)
         .service(verify_record);
 }
@@ -61,6 +62,7 @@ pub async fn list_records(
         let filter = store::Filter {
             status: q.status,
             volunteer_id,
+            team_id: q.team_id,
             from: q.from.map(|t| t.naive_utc()),
             to: q.to.map(|t| t.naive_utc()),
         };
@@ -93,6 +95,23 @@ pub async fn create_record(
     let record = db::write(&state.pool, move |conn| {
         let v = volunteers::get(conn, actor.community_id, r.volunteer_id)?
             .ok_or_else(|| ApiError::not_found("volunteer"))?;
+        let start = r.started_at.map_or_else(
+            || now() - chrono::Duration::minutes(i64::from(r.minutes)),
+            |t| t.naive_utc(),
+        );
+        let end = start + chrono::Duration::minutes(i64::from(r.minutes));
+        if end > now() + chrono::Duration::minutes(5) {
+            return Err(ApiError::unprocessable(
+                "invalid_span",
+                "a service cannot end in the future",
+            ));
+        }
+        if store::overlaps(conn, v.id.0, start, end)? {
+            return Err(ApiError::unprocessable(
+                "overlapping_service",
+                "these minutes are already in another service record",
+            ));
+        }
         let row = store::insert_by_staff(
             conn,
             &StaffRecord {
@@ -103,6 +122,7 @@ pub async fn create_record(
                 minutes: r.minutes,
                 honor: r.honor,
                 recorded_by: actor.user_id,
+                started_at: start,
             },
         )?;
         views::service_record(&row)
@@ -247,4 +267,113 @@ pub async fn verify_record(
         ))
     })
     .await
+}
+
+/// The most rows one export carries.
+const EXPORT_LIMIT: i64 = 100_000;
+
+const EXPORT_HEADER: [&str; 15] = [
+    "记录编号 record_id",
+    "志愿者 volunteer",
+    "志愿者编号 volunteer_id",
+    "来源 source",
+    "服务内容 content",
+    "服务对象 beneficiary_group",
+    "开始时间 started_at",
+    "结束时间 ended_at",
+    "申报分钟 minutes_reported",
+    "核定分钟 minutes_approved",
+    "状态 status",
+    "质量 quality",
+    "验收人 verified_by",
+    "验收时间 verified_at",
+    "积分 points",
+];
+
+/// Staff: the service ledger (台账) as CSV for filing — UTF-8 with a byte-order mark so that
+/// Excel opens it, a header row in Chinese and English, fields quoted as CSV requires.
+#[utoipa::path(tag = "service_records", operation_id = "export_service_records", params(ServiceRecordQuery,
+    ("format" = Option<String>, Query, description = "`csv` (the only format)")),
+    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv", body = String), Problems),
+    security(("bearer" = [])))]
+#[get("/service-records/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    auth: Auth,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_staff()?;
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
+        .map_err(|_| ApiError::bad_request("invalid_query", "the query string is malformed"))?;
+    if let Some(i) = pairs.iter().position(|(k, _)| k == "format") {
+        let (_, f) = pairs.remove(i);
+        if f != "csv" {
+            return Err(ApiError::unprocessable(
+                "invalid_value",
+                "format: only `csv` is offered",
+            ));
+        }
+    }
+    let q: ServiceRecordQuery =
+        serde_urlencoded::from_str(&serde_urlencoded::to_string(&pairs).unwrap_or_default())
+            .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+    let community = auth.community_id;
+    let body = db::read(&state.pool, move |conn| {
+        let filter = store::Filter {
+            status: q.status,
+            volunteer_id: q.volunteer_id,
+            team_id: q.team_id,
+            from: q.from.map(|t| t.naive_utc()),
+            to: q.to.map(|t| t.naive_utc()),
+        };
+        let rows = store::export(conn, community, &filter, EXPORT_LIMIT)?;
+        let mut names = std::collections::HashMap::new();
+        let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+        out.write_record(EXPORT_HEADER)
+            .map_err(|_| ApiError::internal())?;
+        let time = |t: Option<canglong_core::NaiveDateTime>| {
+            t.map(|t| views::utc(t).to_rfc3339()).unwrap_or_default()
+        };
+        for r in &rows {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(r.volunteer_id) {
+                let name = match volunteers::get(conn, community, r.volunteer_id.0)? {
+                    Some(v) => canglong_persistence::people::find_user(conn, v.user_id.0)?
+                        .map(|u| u.nickname)
+                        .unwrap_or_default(),
+                    None => String::new(),
+                };
+                slot.insert(name);
+            }
+            let record = [
+                r.id.0.to_string(),
+                names[&r.volunteer_id].clone(),
+                r.volunteer_id.0.to_string(),
+                r.source.clone(),
+                r.content.clone(),
+                r.beneficiary_group.clone(),
+                time(r.started_at),
+                time(r.ended_at),
+                r.minutes_reported.to_string(),
+                r.minutes_approved
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+                r.status.clone(),
+                r.quality.clone().unwrap_or_default(),
+                r.verified_by.map(|v| v.0.to_string()).unwrap_or_default(),
+                time(r.verified_at),
+                r.points.map(|p| p.to_string()).unwrap_or_default(),
+            ];
+            out.write_record(&record)
+                .map_err(|_| ApiError::internal())?;
+        }
+        out.into_inner().map_err(|_| ApiError::internal())
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"service-records.csv\"",
+        ))
+        .body(body))
 }

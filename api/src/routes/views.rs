@@ -110,6 +110,8 @@ pub fn service_record(r: &ServiceRecordRow) -> Result<wire::ServiceRecord, ApiEr
         points: r.points,
         rules_version: r.rules_version,
         verification_note: r.verification_note.clone(),
+        started_at: r.started_at.map(utc),
+        ended_at: r.ended_at.map(utc),
         created_at: utc(r.created_at),
     })
 }
@@ -118,6 +120,7 @@ pub fn volunteer(
     r: &VolunteerRow,
     team_ids: Vec<uuid::Uuid>,
     approved_minutes: i64,
+    points_earned: i64,
 ) -> Result<wire::Volunteer, ApiError> {
     let availability = serde_json::from_str(&r.availability).map_err(|_| ApiError::internal())?;
     Ok(wire::Volunteer {
@@ -129,7 +132,10 @@ pub fn volunteer(
         places: json_of(&r.places),
         team_ids,
         approved_minutes,
+        points_earned,
         decision_reason: r.decision_reason.clone(),
+        figures: None,
+        history: vec![],
         created_at: utc(r.created_at),
     })
 }
@@ -143,6 +149,11 @@ pub fn mask_phone(phone: &str) -> String {
     let head: String = chars[..3].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}****{tail}")
+}
+
+/// The month (`YYYY-MM`) of a UTC time in the community's time zone (UTC+8).
+pub fn local_month(t: NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(8)).format("%Y-%m").to_string()
 }
 
 #[cfg(test)]

@@ -1,13 +1,19 @@
 //! Volunteer applications and decisions, and the community's teams.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Actor, PageRequest, Role, Uuid};
+use std::collections::BTreeMap;
+
+use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_openapi::{
-    Decision, Team, TeamList, Volunteer, VolunteerApplication, VolunteerPage, VolunteerQuery,
+    Decision, MonthMinutes, NewSkill, SkillList, Volunteer, VolunteerApplication, VolunteerEvent,
+    VolunteerFigures, VolunteerPage, VolunteerQuery,
 };
 use canglong_persistence::volunteers::{self as store, Application, VolunteerRow};
-use canglong_persistence::{AnyConnection, people, service_records, to_json_text};
+use canglong_persistence::{
+    AnyConnection, ledger, people, service_records, to_json_text, trainings,
+};
 use canglong_volunteers::{Availability, VolunteerStatus};
+use chrono::Datelike;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -20,13 +26,89 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_volunteers)
         .service(get_volunteer)
         .service(decide)
-        .service(list_teams);
+        .service(list_skills)
+        .service(add_skill);
 }
 
-fn view(conn: &mut AnyConnection, row: &VolunteerRow) -> Result<Volunteer, ApiError> {
+/// A volunteer profile with hours and points; `full` adds the continuity figures and the
+/// status history (a single profile, not lists).
+pub fn view(
+    conn: &mut AnyConnection,
+    row: &VolunteerRow,
+    full: bool,
+) -> Result<Volunteer, ApiError> {
     let teams = store::team_ids(conn, row.id.0)?;
     let minutes = service_records::approved_minutes(conn, row.id.0)?;
-    views::volunteer(row, teams, minutes)
+    let account = ledger::account_of(conn, row.community_id.0, "resident", row.user_id.0)?;
+    let points = match &account {
+        Some(a) => ledger::earned_total(conn, a.id.0)?,
+        None => 0,
+    };
+    let mut v = views::volunteer(row, teams, minutes, points)?;
+    if full {
+        v.figures = Some(figures(conn, row, minutes, points)?);
+        v.history = store::events(conn, row.id.0)?
+            .iter()
+            .map(|e| {
+                Ok(VolunteerEvent {
+                    from_status: e.from_status.as_deref().map(views::enum_of).transpose()?,
+                    to_status: views::enum_of(&e.to_status)?,
+                    actor_id: e.actor_id.map(|a| a.0),
+                    reason: e.reason.clone(),
+                    at: views::utc(e.created_at),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?;
+    }
+    Ok(v)
+}
+
+/// Verified minutes per local month of service (records without a span count when recorded).
+pub fn minutes_by_month(records: &[service_records::ServiceRecordRow]) -> BTreeMap<String, i64> {
+    let mut by_month = BTreeMap::new();
+    for r in records {
+        let at = r.started_at.unwrap_or(r.created_at);
+        *by_month.entry(views::local_month(at)).or_insert(0) +=
+            i64::from(r.minutes_approved.unwrap_or(0));
+    }
+    by_month
+}
+
+fn figures(
+    conn: &mut AnyConnection,
+    row: &VolunteerRow,
+    total: i64,
+    points: i64,
+) -> Result<VolunteerFigures, ApiError> {
+    let by_month = minutes_by_month(&service_records::verified_spans(conn, row.id.0)?);
+    let now = now();
+    let months: Vec<String> = (0..6)
+        .rev()
+        .map(|back| {
+            let local = (now + chrono::Duration::hours(8)).date();
+            let (mut y, mut m) = (local.year(), local.month() as i32 - back);
+            while m <= 0 {
+                m += 12;
+                y -= 1;
+            }
+            format!("{y:04}-{m:02}")
+        })
+        .collect();
+    let monthly_minutes: Vec<MonthMinutes> = months
+        .iter()
+        .map(|m| MonthMinutes {
+            month: m.clone(),
+            minutes: *by_month.get(m).unwrap_or(&0),
+        })
+        .collect();
+    let active_months_last_6 = monthly_minutes.iter().filter(|m| m.minutes > 0).count() as i64;
+    Ok(VolunteerFigures {
+        total_minutes: total,
+        monthly_minutes,
+        points_earned: points,
+        trainings_taken: trainings::trainings_taken(conn, row.id.0)?,
+        active_months_last_6,
+    })
 }
 
 fn check_tags(list: &[String], what: &str) -> Result<(), ApiError> {
@@ -73,6 +155,17 @@ pub async fn apply(
                 "a team id is not a team of this community",
             ));
         }
+        let known = store::skills(conn, actor.community_id)?;
+        if let Some(bad) = a
+            .skills
+            .iter()
+            .find(|s| !known.is_empty() && !known.contains(s))
+        {
+            return Err(ApiError::unprocessable(
+                "unknown_skill",
+                format!("`{bad}` is not on the community's skill list"),
+            ));
+        }
         let app = Application {
             skills: to_json_text(&a.skills),
             availability: to_json_text(&availability),
@@ -90,7 +183,18 @@ pub async fn apply(
         };
         store::join_teams(conn, actor.community_id, id, &teams)?;
         let row = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
-        view(conn, &row)
+        let before = store::VolunteerRow {
+            status: String::new(),
+            ..row.clone()
+        };
+        store::record_event(
+            conn,
+            &before,
+            Some(actor.user_id),
+            "pending",
+            Some("applied"),
+        )?;
+        view(conn, &row, true)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -121,7 +225,7 @@ pub async fn list_volunteers(
         let (rows, next) = page.finish(rows, |r| r.id.0);
         let items = rows
             .iter()
-            .map(|r| view(conn, r))
+            .map(|r| view(conn, r, false))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(VolunteerPage {
             items,
@@ -154,7 +258,7 @@ pub async fn get_volunteer(
     let (actor, id) = (auth.0, id.into_inner());
     let v = db::read(&state.pool, move |conn| {
         let row = visible(conn, &actor, id)?;
-        view(conn, &row)
+        view(conn, &row, true)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -178,6 +282,13 @@ pub async fn decide(
         let next = VolunteerStatus::parse(&row.status)
             .ok_or_else(ApiError::internal)?
             .decide(d.approve)?;
+        store::record_event(
+            conn,
+            &row,
+            Some(actor.user_id),
+            next.as_str(),
+            d.reason.as_deref(),
+        )?;
         store::decide(conn, id, next.as_str(), actor.user_id, d.reason.as_deref())?;
         // The role follows the profile, so tokens minted from now on say it.
         if next == VolunteerStatus::Active {
@@ -191,29 +302,43 @@ pub async fn decide(
             people::revoke_role(conn, row.user_id.0, Role::Volunteer.as_str())?;
         }
         let row = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
-        view(conn, &row)
+        view(conn, &row, true)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
-/// The community's volunteer teams (志愿队).
-#[utoipa::path(tag = "volunteers", operation_id = "list_teams",
-    responses((status = 200, body = TeamList), Problems), security(("bearer" = [])))]
-#[get("/teams")]
-pub async fn list_teams(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+/// The community's skill list: applications choose from it once it has any.
+#[utoipa::path(tag = "volunteers", operation_id = "list_skills",
+    responses((status = 200, body = SkillList), Problems), security(("bearer" = [])))]
+#[get("/skills")]
+pub async fn list_skills(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
     let community = auth.community_id;
-    let teams = db::read(&state.pool, move |conn| {
-        let items = store::teams_of(conn, community)?
-            .into_iter()
-            .map(|t| Team {
-                id: t.id.0,
-                name: t.name,
-                description: t.description,
-            })
-            .collect();
-        Ok(TeamList { items })
+    let items = db::read(&state.pool, move |conn| Ok(store::skills(conn, community)?)).await?;
+    Ok(HttpResponse::Ok().json(SkillList { items }))
+}
+
+/// Community admin: add a skill to the list.
+#[utoipa::path(tag = "volunteers", operation_id = "add_skill", request_body = NewSkill,
+    responses((status = 201, body = SkillList), Problems), security(("bearer" = [])))]
+#[post("/skills")]
+pub async fn add_skill(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewSkill>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (community, name) = (auth.community_id, body.0.name.trim().to_string());
+    let items = db::write(&state.pool, move |conn| {
+        if store::skills(conn, community)?.contains(&name) {
+            return Err(ApiError::conflict(
+                "already_exists",
+                "the skill is already on the list",
+            ));
+        }
+        store::add_skill(conn, community, &name)?;
+        Ok(store::skills(conn, community)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(teams))
+    Ok(HttpResponse::Created().json(SkillList { items }))
 }

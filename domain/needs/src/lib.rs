@@ -11,4 +11,4 @@ pub use lifecycle::{
     ClaimView, Completion, NeedDraft, NeedState, Timing, auto_confirm_due, escalation_due,
     expiry_due, rate,
 };
-pub use matching::{MatchProfile, match_score};
+pub use matching::{Candidate, MatchProfile, match_score, rank};

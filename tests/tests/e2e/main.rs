@@ -5,6 +5,7 @@ mod auth;
 mod contract;
 mod input;
 mod needs;
+mod organisation;
 mod points;
 mod races;
 mod storage;

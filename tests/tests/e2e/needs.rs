@@ -31,6 +31,7 @@ async fn full_lifecycle(db: Db) {
         .complete_need(
             posted.id,
             &CompletionRequest {
+                started_at: None,
                 minutes: 20,
                 note: "药已送到".into(),
             },
@@ -100,6 +101,7 @@ async fn refusals(db: Db) {
         .complete_need(
             n.id,
             &CompletionRequest {
+                started_at: None,
                 minutes: 10,
                 note: String::new(),
             },
@@ -145,6 +147,7 @@ async fn refusals(db: Db) {
         .complete_need(
             n.id,
             &CompletionRequest {
+                started_at: None,
                 minutes: 15,
                 note: String::new(),
             },

@@ -75,6 +75,7 @@ async fn idempotent_claims_and_completions(db: Db) {
 
     // Ten parallel retries of one completion: one service record, ten identical answers.
     let body = CompletionRequest {
+        started_at: None,
         minutes: 25,
         note: "送到了".into(),
     };
@@ -96,6 +97,7 @@ async fn idempotent_claims_and_completions(db: Db) {
 
     // Same key, other body → 409, and nothing changes.
     let other = CompletionRequest {
+        started_at: None,
         minutes: 90,
         note: "送到了".into(),
     };

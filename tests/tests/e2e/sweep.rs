@@ -22,6 +22,7 @@ async fn periodic_jobs(db: Db) {
         .complete_need(
             served.id,
             &CompletionRequest {
+                started_at: None,
                 minutes: 15,
                 note: String::new(),
             },

@@ -1,0 +1,269 @@
+//! 1+N pairing (one social worker with N volunteers) and personal capability plans.
+
+use actix_web::{HttpResponse, get, post, web};
+use canglong_core::{Actor, Role, Uuid, now};
+use canglong_openapi::{
+    NewPlan, Pairing, PairingList, PairingQuery, PairingRequest, Plan, PlanList, PlanNote,
+    PlanNoteRequest,
+};
+use canglong_persistence::pairings::{self as store, PairingRow, PlanRow};
+use canglong_persistence::volunteers::{self as volunteers, VolunteerRow};
+use canglong_persistence::{AnyConnection, Id, people, to_json_text};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Problems, views};
+use crate::auth::Auth;
+use crate::extract::Body;
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(pair)
+        .service(list_pairings)
+        .service(create_plan)
+        .service(list_plans)
+        .service(add_note);
+}
+
+fn pairing(p: &PairingRow) -> Pairing {
+    Pairing {
+        id: p.id.0,
+        social_worker_id: p.social_worker_id.0,
+        volunteer_id: p.volunteer_id.0,
+        status: p.status.clone(),
+        created_at: views::utc(p.created_at),
+    }
+}
+
+/// Pair a social worker with volunteers: a social worker pairs themself, an admin anyone. A
+/// volunteer has at most one active pairing.
+#[utoipa::path(tag = "volunteers", operation_id = "create_pairings", request_body = PairingRequest,
+    responses((status = 201, body = PairingList), Problems), security(("bearer" = [])))]
+#[post("/pairings")]
+pub async fn pair(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<PairingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
+    let (actor, p) = (auth.0, body.0);
+    if !actor.has(Role::CommunityAdmin) && p.social_worker_id != actor.user_id {
+        return Err(ApiError::forbidden(
+            "not_yourself",
+            "a social worker pairs volunteers with themself",
+        ));
+    }
+    let list = db::write(&state.pool, move |conn| {
+        let worker_roles = people::find_user(conn, p.social_worker_id)?
+            .filter(|u| u.community_id.0 == actor.community_id)
+            .map(|u| people::roles_of(conn, u.id.0))
+            .transpose()?
+            .ok_or_else(|| {
+                ApiError::unprocessable("unknown_social_worker", "no such social worker here")
+            })?;
+        if !worker_roles
+            .iter()
+            .any(|r| r == Role::SocialWorker.as_str())
+        {
+            return Err(ApiError::unprocessable(
+                "unknown_social_worker",
+                "that person is not a social worker",
+            ));
+        }
+        let mut items = vec![];
+        for v in &p.volunteer_ids {
+            let row = volunteers::get(conn, actor.community_id, *v)?
+                .ok_or_else(|| ApiError::not_found("volunteer"))?;
+            if row.status != "active" {
+                return Err(ApiError::unprocessable(
+                    "volunteer_not_active",
+                    "only active volunteers are paired",
+                ));
+            }
+            match store::active_for(conn, *v)? {
+                Some(existing) if existing.social_worker_id.0 == p.social_worker_id => {
+                    items.push(pairing(&existing))
+                }
+                Some(_) => {
+                    return Err(ApiError::conflict(
+                        "already_paired",
+                        "the volunteer is paired with another social worker",
+                    ));
+                }
+                None => items.push(pairing(&store::insert(
+                    conn,
+                    actor.community_id,
+                    p.social_worker_id,
+                    *v,
+                )?)),
+            }
+        }
+        Ok(PairingList { items })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(list))
+}
+
+/// Active pairings: staff see the community's (optionally one social worker's).
+#[utoipa::path(tag = "volunteers", operation_id = "list_pairings", params(PairingQuery),
+    responses((status = 200, body = PairingList), Problems), security(("bearer" = [])))]
+#[get("/pairings")]
+pub async fn list_pairings(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<PairingQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_staff()?;
+    let (community, worker) = (auth.community_id, q.into_inner().social_worker_id);
+    let items = db::read(&state.pool, move |conn| {
+        Ok(store::list(conn, community, worker)?
+            .iter()
+            .map(pairing)
+            .collect())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(PairingList { items }))
+}
+
+/// Who may write a volunteer's plan: the paired social worker, or an admin.
+fn may_write(conn: &mut AnyConnection, actor: &Actor, v: &VolunteerRow) -> Result<(), ApiError> {
+    if actor.has(Role::CommunityAdmin) {
+        return Ok(());
+    }
+    let paired =
+        store::active_for(conn, v.id.0)?.is_some_and(|p| p.social_worker_id.0 == actor.user_id);
+    if actor.has(Role::SocialWorker) && paired {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "not_paired",
+            "only the paired social worker or an admin writes this plan",
+        ))
+    }
+}
+
+/// Who may read it: those who may write it, and the volunteer; to others it does not exist.
+fn visible(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<VolunteerRow, ApiError> {
+    let v = volunteers::get(conn, actor.community_id, id)?
+        .ok_or_else(|| ApiError::not_found("volunteer"))?;
+    if v.user_id.0 == actor.user_id || actor.is_staff() {
+        Ok(v)
+    } else {
+        Err(ApiError::not_found("volunteer"))
+    }
+}
+
+fn plans(conn: &mut AnyConnection, v: &VolunteerRow) -> Result<Vec<Plan>, ApiError> {
+    let rows = store::plans_of(conn, v.id.0)?;
+    let ids: Vec<Uuid> = rows.iter().map(|p| p.id.0).collect();
+    let notes = store::notes_of(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .map(|p| Plan {
+            id: p.id.0,
+            volunteer_id: p.volunteer_id.0,
+            author_id: p.author_id.0,
+            goals: p.goals.clone(),
+            trainings: serde_json::from_str(&p.trainings).unwrap_or_default(),
+            target_date: views::utc(p.target_date),
+            progress: p.progress,
+            notes: notes
+                .iter()
+                .filter(|n| n.plan_id == p.id)
+                .map(|n| PlanNote {
+                    note: n.note.clone(),
+                    progress: n.progress,
+                    author_id: n.author_id.0,
+                    at: views::utc(n.created_at),
+                })
+                .collect(),
+            created_at: views::utc(p.created_at),
+        })
+        .collect())
+}
+
+/// The paired social worker (or an admin) writes a capability plan: goals, trainings to take,
+/// a target date.
+#[utoipa::path(tag = "volunteers", operation_id = "create_plan", request_body = NewPlan,
+    params(("id" = Uuid, Path)), responses((status = 201, body = PlanList), Problems), security(("bearer" = [])))]
+#[post("/volunteers/{id}/plans")]
+pub async fn create_plan(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<NewPlan>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id, p) = (auth.0, id.into_inner(), body.0);
+    let list = db::write(&state.pool, move |conn| {
+        let v = visible(conn, &actor, id)?;
+        may_write(conn, &actor, &v)?;
+        let at = now();
+        store::insert_plan(
+            conn,
+            &PlanRow {
+                id: Id(canglong_core::new_id()),
+                community_id: v.community_id,
+                volunteer_id: v.id,
+                author_id: Id(actor.user_id),
+                goals: p.goals,
+                trainings: to_json_text(&p.trainings),
+                target_date: p.target_date.naive_utc(),
+                progress: 0,
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        Ok(PlanList {
+            items: plans(conn, &v)?,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(list))
+}
+
+/// A volunteer's plans and their progress: the volunteer and staff.
+#[utoipa::path(tag = "volunteers", operation_id = "list_plans", params(("id" = Uuid, Path)),
+    responses((status = 200, body = PlanList), Problems), security(("bearer" = [])))]
+#[get("/volunteers/{id}/plans")]
+pub async fn list_plans(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, id.into_inner());
+    let list = db::read(&state.pool, move |conn| {
+        let v = visible(conn, &actor, id)?;
+        Ok(PlanList {
+            items: plans(conn, &v)?,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// The paired social worker notes progress on a plan.
+#[utoipa::path(tag = "volunteers", operation_id = "add_plan_note", request_body = PlanNoteRequest,
+    params(("id" = Uuid, Path), ("plan_id" = Uuid, Path)), responses((status = 201, body = PlanList), Problems),
+    security(("bearer" = [])))]
+#[post("/volunteers/{id}/plans/{plan_id}/notes")]
+pub async fn add_note(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Body<PlanNoteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, (id, plan_id), n) = (auth.0, path.into_inner(), body.0);
+    let list = db::write(&state.pool, move |conn| {
+        let v = visible(conn, &actor, id)?;
+        may_write(conn, &actor, &v)?;
+        let plan = store::plans_of(conn, v.id.0)?
+            .into_iter()
+            .find(|p| p.id.0 == plan_id)
+            .ok_or_else(|| ApiError::not_found("plan"))?;
+        store::add_note(conn, &plan, actor.user_id, &n.note, n.progress)?;
+        Ok(PlanList {
+            items: plans(conn, &v)?,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(list))
+}

@@ -1,0 +1,13 @@
+DROP TABLE certificates;
+DROP INDEX service_records_span;
+ALTER TABLE service_records DROP COLUMN ended_at;
+ALTER TABLE service_records DROP COLUMN started_at;
+DROP TABLE training_feedback;
+DROP TABLE training_attendance;
+DROP TABLE trainings;
+DROP TABLE plan_notes;
+DROP TABLE plans;
+DROP TABLE pairings;
+ALTER TABLE team_members DROP COLUMN leader;
+DROP TABLE volunteer_events;
+DROP TABLE skills;
