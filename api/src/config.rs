@@ -160,3 +160,23 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_dev_a_proper_jwt_secret_is_required() {
+        let mut s = Settings::for_database("sqlite://x.db");
+        s.env = "prod".into();
+        s.jwt_secret = None;
+        assert!(s.jwt_key().is_err(), "no secret in production");
+        s.jwt_secret = Some("too-short".into());
+        assert!(s.jwt_key().is_err(), "a short secret is refused");
+        s.jwt_secret = Some("x".repeat(32));
+        assert_eq!(s.jwt_key().unwrap().len(), 32);
+        s.env = "dev".into();
+        s.jwt_secret = None;
+        assert_eq!(s.jwt_key().unwrap().len(), 32, "dev generates one");
+    }
+}

@@ -50,9 +50,11 @@ pub fn connect(url: &str) -> ConnectionResult<AnyConnection> {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
             let mut c = diesel::SqliteConnection::establish(path)?;
             // WAL lets readers run beside the one writer; busy_timeout makes a second writer
-            // wait instead of failing with SQLITE_BUSY.
+            // wait instead of failing with SQLITE_BUSY. Generous, because a burst (200
+            // residents redeeming at once) queues every writer behind the one lock, and a
+            // refused redemption is worse than a slow one.
             c.batch_execute(
-                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
@@ -92,7 +94,7 @@ pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::Error> {
     }
     r2d2::Pool::builder()
         .max_size(size)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(Duration::from_secs(30))
         .build(Manager(url.to_string()))
 }
 

@@ -1,6 +1,6 @@
 use canglong_core::{DomainError, NaiveDateTime};
 
-use crate::merchant::wire_enum;
+use canglong_core::wire_enum;
 
 wire_enum!(
     VoucherStatus {

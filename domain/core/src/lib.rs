@@ -10,6 +10,27 @@ pub use page::{Cursor, MAX_PAGE_SIZE, PageRequest};
 pub use role::{Actor, Role};
 
 pub use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// An enum of wire names (`snake_case` strings as stored and sent), with `ALL`, `as_str` and
+/// `parse`: the states and kinds of every area are declared with it.
+#[macro_export]
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
 pub use uuid::Uuid;
 
 /// The current time, truncated to microseconds: PostgreSQL keeps µs, so both backends store and

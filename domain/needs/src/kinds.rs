@@ -1,26 +1,10 @@
+use canglong_core::wire_enum;
+
 /// A need of this many minutes or fewer is a micro-service (微服务), claimable in one tap.
 pub const MICRO_MAX_MINUTES: i32 = 15;
 
 pub fn is_micro(estimated_minutes: i32) -> bool {
     estimated_minutes <= MICRO_MAX_MINUTES
-}
-
-macro_rules! wire_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-    };
 }
 
 wire_enum!(

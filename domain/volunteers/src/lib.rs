@@ -8,29 +8,16 @@ use serde::{Deserialize, Serialize};
 /// Weekly slots are written in the community's local time (China Standard Time, UTC+8).
 const LOCAL_OFFSET_SECS: i32 = 8 * 3600;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VolunteerStatus {
-    Pending,
-    Active,
-    Suspended,
-    Rejected,
-}
+canglong_core::wire_enum!(
+    VolunteerStatus {
+        Pending = "pending",
+        Active = "active",
+        Suspended = "suspended",
+        Rejected = "rejected",
+    }
+);
 
 impl VolunteerStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Suspended => "suspended",
-            Self::Rejected => "rejected",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Active, Self::Suspended, Self::Rejected]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-
     /// A community admin's decision: approve or reject an application, suspend an active
     /// volunteer, reinstate a suspended one.
     pub fn decide(self, approve: bool) -> Result<Self, DomainError> {
