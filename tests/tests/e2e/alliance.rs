@@ -220,12 +220,13 @@ async fn stock_race(db: Db) {
                 .is_err_and(|e| e.status == StatusCode::CONFLICT && e.code() == "out_of_stock")
         })
         .count();
-    assert_eq!(
-        (won, out),
-        (50, 150),
-        "{:?}",
-        results.iter().filter_map(|r| r.as_ref().err()).next()
-    );
+    let mut refusals = std::collections::BTreeMap::new();
+    for e in results.iter().filter_map(|r| r.as_ref().err()) {
+        *refusals
+            .entry((e.status.as_u16(), e.code().to_string()))
+            .or_insert(0) += 1;
+    }
+    assert_eq!((won, out), (50, 150), "refusals: {refusals:?}");
     assert_eq!(admin.get_offer(offer).await.unwrap().stock_left, 0);
 
     let mut total = 0;
