@@ -176,6 +176,9 @@ impl Server {
                 .default_service(web::to(not_found))
         })
         .shutdown_timeout(5)
+        // Longer than clients keep idle connections (the mock: 30 s), so a client never reuses a
+        // connection the server is closing at that moment.
+        .keep_alive(Duration::from_secs(75))
         .listen(listener)?;
         if let Some(w) = settings.workers {
             server = server.workers(w);

@@ -39,7 +39,9 @@ pub struct Client {
 impl Client {
     /// A client of the server at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str) -> Self {
+        // Idle connections are dropped before the server's keep-alive (75 s) ends them.
         let http = reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         Self {
