@@ -59,10 +59,7 @@ pub fn lock_merchant(
         .filter(merchants::id.eq(Id(id)))
         .filter(merchants::community_id.eq(Id(community_id)))
         .select(merchants::all_columns);
-    match conn {
-        AnyConnection::Postgresql(pg) => q.for_update().first::<MerchantRow>(pg).optional(),
-        AnyConnection::Sqlite(sl) => q.first::<MerchantRow>(sl).optional(),
-    }
+    for_update!(conn, q, first::<MerchantRow>).optional()
 }
 
 pub fn set_merchant_status(conn: &mut AnyConnection, id: Uuid, status: &str) -> QueryResult<()> {
@@ -229,10 +226,7 @@ pub fn lock_offer(
         .filter(offers::id.eq(Id(id)))
         .filter(offers::community_id.eq(Id(community_id)))
         .select(offers::all_columns);
-    match conn {
-        AnyConnection::Postgresql(pg) => q.for_update().first::<OfferRow>(pg).optional(),
-        AnyConnection::Sqlite(sl) => q.first::<OfferRow>(sl).optional(),
-    }
+    for_update!(conn, q, first::<OfferRow>).optional()
 }
 
 pub fn set_offer_status(

@@ -106,10 +106,7 @@ pub fn lock_accounts(conn: &mut AnyConnection, ids: &[Uuid]) -> QueryResult<Vec<
         .filter(accounts::id.eq_any(ids))
         .order(accounts::id.asc())
         .select(accounts::all_columns);
-    match conn {
-        AnyConnection::Postgresql(pg) => q.for_update().load::<AccountRow>(pg),
-        AnyConnection::Sqlite(sl) => q.load::<AccountRow>(sl),
-    }
+    for_update!(conn, q, load::<AccountRow>)
 }
 
 pub fn set_balance(conn: &mut AnyConnection, id: Uuid, balance: i64) -> QueryResult<()> {

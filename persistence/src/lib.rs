@@ -3,6 +3,18 @@
 //! decisions live in the domain crates and the transactions are opened by the caller with
 //! [`write_tx`].
 
+/// Runs `$query` with `$load::<$row>`, locking the rows (`FOR UPDATE`) on PostgreSQL so that
+/// concurrent writers queue on them; on SQLite the write transaction (`BEGIN IMMEDIATE`) already
+/// holds the database's one write lock. The connection enum cannot say `FOR UPDATE` itself.
+macro_rules! for_update {
+    ($conn:expr, $query:expr, $load:ident::<$row:ty>) => {
+        match $conn {
+            $crate::AnyConnection::Postgresql(pg) => $query.for_update().$load::<$row>(pg),
+            $crate::AnyConnection::Sqlite(sl) => $query.$load::<$row>(sl),
+        }
+    };
+}
+
 pub mod alliance;
 pub mod db;
 pub mod id;

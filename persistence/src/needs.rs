@@ -61,10 +61,7 @@ pub fn lock(
         .filter(needs::id.eq(Id(id)))
         .filter(needs::community_id.eq(Id(community_id)))
         .select(needs::all_columns);
-    match conn {
-        AnyConnection::Postgresql(pg) => q.for_update().first::<NeedRow>(pg).optional(),
-        AnyConnection::Sqlite(sl) => q.first::<NeedRow>(sl).optional(),
-    }
+    for_update!(conn, q, first::<NeedRow>).optional()
 }
 
 pub fn set_state(

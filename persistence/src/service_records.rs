@@ -151,10 +151,7 @@ pub fn lock(
         .filter(service_records::id.eq(Id(id)))
         .filter(service_records::community_id.eq(Id(community_id)))
         .select(service_records::all_columns);
-    match conn {
-        AnyConnection::Postgresql(pg) => q.for_update().first::<ServiceRecordRow>(pg).optional(),
-        AnyConnection::Sqlite(sl) => q.first::<ServiceRecordRow>(sl).optional(),
-    }
+    for_update!(conn, q, first::<ServiceRecordRow>).optional()
 }
 
 /// The outcome of quality acceptance (社区验收).
