@@ -138,7 +138,11 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
         }
         seed_needs(conn, community, wang, liu)?;
         let merchant_staff = people::find_user_by_username(conn, "merchant")?.map(|u| u.id.0);
-        seed_alliance(conn, community, merchant_staff)?;
+        let organiser = people::find_user_by_username(conn, "sw_li")?
+            .map(|u| u.id.0)
+            .ok_or_else(ApiError::internal)?;
+        let seat_session = seed_activities(conn, community, organiser)?;
+        seed_alliance(conn, community, merchant_staff, seat_session)?;
         Ok(Seeded {
             community_id: community,
             logins,
@@ -280,6 +284,7 @@ fn seed_alliance(
     conn: &mut AnyConnection,
     community: Uuid,
     staff: Option<Uuid>,
+    seat_session: Uuid,
 ) -> Result<(), ApiError> {
     use canglong_persistence::Id;
     use canglong_persistence::alliance::{self as store, MerchantRow, OfferRow};
@@ -344,9 +349,106 @@ fn seed_alliance(
             store::bind_staff(conn, user, m.id.0, community)?;
         }
     }
-    store::insert_offer(
-        conn,
-        &offer(None, "course_seat", "童心筑梦班 一个学位", 200, 10),
-    )?;
+    let seat = OfferRow {
+        session_id: Some(Id(seat_session)),
+        ..offer(None, "course_seat", "童心筑梦班 一个学位", 200, 10)
+    };
+    store::insert_offer(conn, &seat)?;
     Ok(())
+}
+
+/// The activity centre's six zones (800 m²), the senior centre (600 m²) and the 夏小驿 rider
+/// station.
+const ROOMS: [(&str, &str, i32); 8] = [
+    ("1号室 书画", "活动中心", 30),
+    ("2号室 音乐", "活动中心", 30),
+    ("3号室 手工", "活动中心", 25),
+    ("4号室 科学", "活动中心", 25),
+    ("5号室 阅读", "活动中心", 40),
+    ("6号室 多功能厅", "活动中心", 80),
+    ("老年活动中心", "老年活动中心", 60),
+    ("夏小驿骑手驿站", "夏小驿", 15),
+];
+
+/// The "童心筑梦" project with its two course packages and a session in each; returns the first
+/// session, whose seats the community also offers for points.
+fn seed_activities(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    organiser: Uuid,
+) -> Result<Uuid, ApiError> {
+    use canglong_persistence::Id;
+    use canglong_persistence::activities::{
+        self as store, PackageRow, ProjectRow, RoomRow, SessionRow,
+    };
+    let at = canglong_core::now();
+    let mut rooms = vec![];
+    for (name, zone, capacity) in ROOMS {
+        let r = RoomRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(community),
+            name: name.into(),
+            zone: zone.into(),
+            capacity,
+            created_at: at,
+        };
+        store::insert_room(conn, &r)?;
+        rooms.push(r.id);
+    }
+    let project = ProjectRow {
+        id: Id(canglong_core::new_id()),
+        community_id: Id(community),
+        title: "童心筑梦".into(),
+        description: "亲子共学系列课程".into(),
+        organiser_kind: "social_worker".into(),
+        partner_id: None,
+        period_start: at,
+        period_end: at + chrono::Duration::days(120),
+        status: "running".into(),
+        continues_project_id: None,
+        created_by: Id(organiser),
+        created_at: at,
+        updated_at: at,
+    };
+    store::insert_project(conn, &project)?;
+    let mut first = None;
+    for (i, (package, session, room)) in [
+        ("非遗传承月", "剪纸入门", 2usize),
+        ("科学探索月", "水火箭实验", 3),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let k = PackageRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(community),
+            project_id: project.id,
+            title: package.into(),
+            description: String::new(),
+            created_at: at,
+        };
+        store::insert_package(conn, &k)?;
+        let starts = at + chrono::Duration::days(7 * (i as i64 + 1));
+        let s = SessionRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(community),
+            project_id: project.id,
+            package_id: Some(k.id),
+            title: session.into(),
+            starts_at: starts,
+            ends_at: starts + chrono::Duration::hours(2),
+            room_id: Some(rooms[room]),
+            place: ROOMS[room].0.into(),
+            capacity: 25,
+            enrol_from: at,
+            enrol_to: starts,
+            volunteer_slots: 2,
+            attendance_points: 5,
+            checkin_secret: format!("{:032x}", canglong_core::new_id().as_u128() ^ 0x5eed),
+            created_at: at,
+        };
+        store::insert_session(conn, &s)?;
+        first.get_or_insert(s.id.0);
+    }
+    first.ok_or_else(ApiError::internal)
 }

@@ -74,6 +74,8 @@ pub fn timing(settings: &Settings) -> Timing {
         (name = "service_records", description = "The service ledger and quality acceptance (社区验收)"),
         (name = "points", description = "The points ledger (积分)"),
         (name = "alliance", description = "Merchants, offers and vouchers (藏龙共创联盟)"),
+        (name = "activities", description = "Projects, sessions, enrolment and check-in (项目化运作)"),
+        (name = "notifications", description = "The in-app inbox"),
     )
 )]
 struct ApiDoc;

@@ -605,4 +605,135 @@ impl Client {
             })
         }
     }
+
+    // Projects and activities
+
+    pub async fn list_children(&self) -> ApiResult<ChildList> {
+        self.get("/api/v1/me/children").await
+    }
+    pub async fn add_child(&self, body: &NewChild) -> ApiResult<ChildList> {
+        self.post("/api/v1/me/children", body, None).await
+    }
+    pub async fn list_rooms(&self) -> ApiResult<RoomList> {
+        self.get("/api/v1/rooms").await
+    }
+    pub async fn create_room(&self, body: &NewRoom) -> ApiResult<Room> {
+        self.post("/api/v1/rooms", body, None).await
+    }
+    pub async fn create_partner(&self, body: &NewPartner) -> ApiResult<Partner> {
+        self.post("/api/v1/partners", body, None).await
+    }
+    pub async fn bind_partner_staff(&self, partner: Uuid, user_id: Uuid) -> ApiResult<()> {
+        self.post(
+            &format!("/api/v1/partners/{partner}/staff"),
+            &StaffBinding { user_id },
+            None,
+        )
+        .await
+    }
+    pub async fn daily_visits(&self, q: &VisitsQuery) -> ApiResult<VisitList> {
+        self.send(self.request(Method::GET, "/api/v1/visits").query(q))
+            .await
+    }
+    pub async fn create_project(&self, body: &NewProject) -> ApiResult<Project> {
+        self.post("/api/v1/projects", body, None).await
+    }
+    pub async fn list_projects(&self, q: &ProjectQuery) -> ApiResult<ProjectPage> {
+        self.send(self.request(Method::GET, "/api/v1/projects").query(q))
+            .await
+    }
+    pub async fn get_project(&self, id: Uuid) -> ApiResult<Project> {
+        self.get(&format!("/api/v1/projects/{id}")).await
+    }
+    pub async fn change_project_status(
+        &self,
+        id: Uuid,
+        status: ProjectStatus,
+    ) -> ApiResult<Project> {
+        self.post(
+            &format!("/api/v1/projects/{id}/status"),
+            &ProjectStatusChange { status },
+            None,
+        )
+        .await
+    }
+    pub async fn add_project_parent(&self, id: Uuid, user_id: Uuid) -> ApiResult<Project> {
+        self.post(
+            &format!("/api/v1/projects/{id}/parents"),
+            &ParentMember { user_id },
+            None,
+        )
+        .await
+    }
+    pub async fn claim_project(&self, id: Uuid) -> ApiResult<Project> {
+        self.post_empty(&format!("/api/v1/projects/{id}/claims"), None)
+            .await
+    }
+    pub async fn create_session(&self, project: Uuid, body: &NewSession) -> ApiResult<Session> {
+        self.post(&format!("/api/v1/projects/{project}/sessions"), body, None)
+            .await
+    }
+    pub async fn list_sessions(&self, q: &SessionQuery) -> ApiResult<SessionList> {
+        self.send(self.request(Method::GET, "/api/v1/sessions").query(q))
+            .await
+    }
+    pub async fn enrol(&self, session: Uuid, child_ids: Vec<Uuid>) -> ApiResult<Enrolment> {
+        self.post(
+            &format!("/api/v1/sessions/{session}/enrolments"),
+            &EnrolmentRequest { child_ids },
+            None,
+        )
+        .await
+    }
+    pub async fn cancel_enrolment(&self, session: Uuid) -> ApiResult<Enrolment> {
+        self.send(self.request(
+            Method::DELETE,
+            &format!("/api/v1/sessions/{session}/enrolments/mine"),
+        ))
+        .await
+    }
+    pub async fn checkin_code(&self, session: Uuid) -> ApiResult<CheckinCode> {
+        self.get(&format!("/api/v1/sessions/{session}/checkin-code"))
+            .await
+    }
+    pub async fn check_in(&self, session: Uuid, code: &str) -> ApiResult<Checkin> {
+        self.post(
+            &format!("/api/v1/sessions/{session}/checkins"),
+            &CheckinRequest { code: code.into() },
+            None,
+        )
+        .await
+    }
+    pub async fn record_session_volunteers(
+        &self,
+        session: Uuid,
+        volunteer_ids: Vec<Uuid>,
+    ) -> ApiResult<Vec<ServiceRecord>> {
+        self.post(
+            &format!("/api/v1/sessions/{session}/volunteers"),
+            &SessionVolunteers { volunteer_ids },
+            None,
+        )
+        .await
+    }
+    pub async fn redeem_seat(
+        &self,
+        offer: Uuid,
+        child_ids: Vec<Uuid>,
+        key: &str,
+    ) -> ApiResult<Voucher> {
+        self.post(
+            &format!("/api/v1/offers/{offer}/redemptions"),
+            &EnrolmentRequest { child_ids },
+            Some(key),
+        )
+        .await
+    }
+    pub async fn notifications(&self) -> ApiResult<NotificationPage> {
+        self.get("/api/v1/notifications").await
+    }
+    pub async fn read_notification(&self, id: Uuid) -> ApiResult<()> {
+        self.post_empty(&format!("/api/v1/notifications/{id}/read"), None)
+            .await
+    }
 }

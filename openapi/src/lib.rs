@@ -2,6 +2,7 @@
 //! Requests reject unknown fields (a client cannot set server-owned fields such as `status`)
 //! and carry their validation rules; responses are views, never raw rows.
 
+pub mod activities;
 pub mod alliance;
 pub mod auth;
 pub mod common;
@@ -10,6 +11,7 @@ pub mod points;
 pub mod service_records;
 pub mod volunteers;
 
+pub use activities::*;
 pub use alliance::*;
 pub use auth::*;
 pub use common::*;

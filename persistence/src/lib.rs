@@ -15,12 +15,14 @@ macro_rules! for_update {
     };
 }
 
+pub mod activities;
 pub mod alliance;
 pub mod db;
 pub mod id;
 pub mod idempotency;
 pub mod ledger;
 pub mod needs;
+pub mod notifications;
 pub mod pairings;
 pub mod people;
 pub mod schema;

@@ -573,6 +573,167 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    rooms (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        zone -> Text,
+        capacity -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    partners (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    partner_staff (user_id) {
+        user_id -> DbUuid,
+        partner_id -> DbUuid,
+        community_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    projects (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        title -> Text,
+        description -> Text,
+        organiser_kind -> Text,
+        partner_id -> Nullable<DbUuid>,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        status -> Text,
+        continues_project_id -> Nullable<DbUuid>,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    project_parents (project_id, user_id) {
+        project_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    course_packages (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        project_id -> DbUuid,
+        title -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    sessions (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        project_id -> DbUuid,
+        package_id -> Nullable<DbUuid>,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        room_id -> Nullable<DbUuid>,
+        place -> Text,
+        capacity -> Integer,
+        enrol_from -> Timestamp,
+        enrol_to -> Timestamp,
+        volunteer_slots -> Integer,
+        attendance_points -> BigInt,
+        checkin_secret -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    children (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        parent_id -> DbUuid,
+        nickname -> Text,
+        birth_year -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    enrolments (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        session_id -> DbUuid,
+        user_id -> DbUuid,
+        child_ids -> Text,
+        party_size -> Integer,
+        status -> Text,
+        position -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    checkins (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        session_id -> DbUuid,
+        user_id -> DbUuid,
+        people -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    notifications (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        user_id -> DbUuid,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -613,4 +774,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_attendance,
     training_feedback,
     certificates,
+    rooms,
+    partners,
+    partner_staff,
+    projects,
+    project_parents,
+    course_packages,
+    sessions,
+    children,
+    enrolments,
+    checkins,
+    notifications,
 );

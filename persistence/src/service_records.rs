@@ -102,6 +102,9 @@ pub struct StaffRecord {
     pub honor: bool,
     pub recorded_by: Uuid,
     pub started_at: NaiveDateTime,
+    /// `staff` for service done elsewhere, `session` for working an activity session.
+    pub source: &'static str,
+    pub session_id: Option<Uuid>,
 }
 
 pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult<ServiceRecordRow> {
@@ -110,7 +113,8 @@ pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult
             service_records::id.eq(Id(canglong_core::new_id())),
             service_records::community_id.eq(Id(r.community_id)),
             service_records::volunteer_id.eq(Id(r.volunteer_id)),
-            service_records::source.eq("staff"),
+            service_records::source.eq(r.source),
+            service_records::session_id.eq(r.session_id.map(Id)),
             service_records::content.eq(&r.content),
             service_records::beneficiary_group.eq(&r.beneficiary_group),
             service_records::minutes_reported.eq(r.minutes),

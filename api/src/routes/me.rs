@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, get, patch, web};
-use canglong_openapi::{Me, MeUpdate};
+use actix_web::{HttpResponse, get, patch, post, web};
+use canglong_openapi::{Child, ChildList, Me, MeUpdate, NewChild};
 use canglong_persistence::{AnyConnection, ledger, people, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,7 +16,10 @@ use crate::{ApiError, AppState, db};
 const NOTIFICATION_KINDS: [&str; 4] = ["need_updates", "points", "vouchers", "activities"];
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_me).service(update_me);
+    cfg.service(get_me)
+        .service(update_me)
+        .service(list_children)
+        .service(add_child);
 }
 
 fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError> {
@@ -110,4 +113,60 @@ pub async fn update_me(
     })
     .await?;
     Ok(HttpResponse::Ok().json(me))
+}
+
+fn children(conn: &mut AnyConnection, parent: uuid::Uuid) -> Result<ChildList, ApiError> {
+    let items = canglong_persistence::activities::children_of(conn, parent)?
+        .into_iter()
+        .map(|c| Child {
+            id: c.id.0,
+            nickname: c.nickname,
+            birth_year: c.birth_year,
+        })
+        .collect();
+    Ok(ChildList { items })
+}
+
+/// The caller's children: only a nickname and a birth year, seen by no one else.
+#[utoipa::path(tag = "me", operation_id = "list_children",
+    responses((status = 200, body = ChildList), Problems), security(("bearer" = [])))]
+#[get("/me/children")]
+pub async fn list_children(
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> Result<HttpResponse, ApiError> {
+    let id = auth.user_id;
+    let list = db::read(&state.pool, move |c| children(c, id)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Add a child profile (for enrolment in classes).
+#[utoipa::path(tag = "me", operation_id = "add_child", request_body = NewChild,
+    responses((status = 201, body = ChildList), Problems), security(("bearer" = [])))]
+#[post("/me/children")]
+pub async fn add_child(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewChild>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[canglong_core::Role::Resident])?;
+    let (user, community, c) = (auth.user_id, auth.community_id, body.0);
+    let list = db::write(&state.pool, move |conn| {
+        if canglong_persistence::activities::children_of(conn, user)?.len() >= 10 {
+            return Err(ApiError::unprocessable(
+                "too_many_children",
+                "at most 10 child profiles",
+            ));
+        }
+        canglong_persistence::activities::insert_child(
+            conn,
+            community,
+            user,
+            &c.nickname,
+            c.birth_year,
+        )?;
+        children(conn, user)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(list))
 }

@@ -1,11 +1,13 @@
 //! Routes by area. Each handler is a use case: check the caller, then one transaction that
 //! loads, decides (domain) and stores.
 
+pub mod activities;
 pub mod alliance;
 pub mod auth;
 pub mod certificates;
 pub mod me;
 pub mod needs;
+pub mod notifications;
 pub mod pairings;
 pub mod points;
 pub mod service_records;
@@ -27,6 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(needs::configure)
         .configure(points::configure)
         .configure(alliance::configure)
+        .configure(activities::configure)
+        .configure(notifications::configure)
         .configure(service_records::configure)
         .configure(volunteers::configure)
         .configure(teams::configure)

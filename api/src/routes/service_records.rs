@@ -123,6 +123,8 @@ pub async fn create_record(
                 honor: r.honor,
                 recorded_by: actor.user_id,
                 started_at: start,
+                source: "staff",
+                session_id: None,
             },
         )?;
         views::service_record(&row)

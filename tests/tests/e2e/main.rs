@@ -1,5 +1,6 @@
 //! End-to-end tests: the real server over real HTTP, on SQLite and on PostgreSQL.
 
+mod activities;
 mod alliance;
 mod auth;
 mod contract;

@@ -7,7 +7,7 @@ use canglong_alliance::{MerchantStatus, OfferState, OfferStatus, RedemptionCheck
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
 use canglong_openapi::{
-    Decision, NewOffer, Offer, OfferPage, OfferQuery, OfferStatusChange, Voucher,
+    Decision, EnrolmentRequest, NewOffer, Offer, OfferPage, OfferQuery, OfferStatusChange, Voucher,
 };
 use canglong_persistence::alliance::{self as store, OfferFilter, OfferRow, VoucherRow};
 use canglong_persistence::{AnyConnection, Id};
@@ -15,10 +15,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{offer_view, own_merchant, provider_account, voucher_view};
 use crate::auth::Auth;
-use crate::extract::{Body, IdempotencyKey};
+use crate::extract::{Body, IdempotencyKey, parse};
 use crate::idempotency;
 use crate::ledger::{self, Entry};
 use crate::routes::Problems;
+use crate::routes::activities::sessions::{Seat, enrol_in};
 use crate::routes::views::name_of;
 use crate::{ApiError, AppState, db};
 
@@ -301,7 +302,8 @@ fn random_code() -> Result<String, ApiError> {
 /// is left, the person is under the per-person limit and has the points; the resident is
 /// debited, the provider credited, the stock decremented and the voucher issued. Requires
 /// `Idempotency-Key`: a retry returns the same voucher.
-#[utoipa::path(tag = "alliance", operation_id = "redeem_offer", params(("id" = Uuid, Path),
+#[utoipa::path(tag = "alliance", operation_id = "redeem_offer", request_body(content = Option<EnrolmentRequest>,
+    description = "For a course seat: the children it is for"), params(("id" = Uuid, Path),
     ("Idempotency-Key" = String, Header, description = "Required: retries with it redeem once")),
     responses((status = 201, body = Voucher), Problems), security(("bearer" = [])))]
 #[post("/offers/{id}/redemptions")]
@@ -311,8 +313,15 @@ pub async fn redeem(
     auth: Auth,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::Resident])?;
+    // A course seat names the children it is for; other offers take no body.
+    let seat: EnrolmentRequest = if body.is_empty() {
+        EnrolmentRequest::default()
+    } else {
+        parse(&body)?
+    };
     if key.0.is_none() {
         return Err(ApiError::unprocessable(
             "idempotency_key_required",
@@ -320,7 +329,7 @@ pub async fn redeem(
         ));
     }
     let (actor, id) = (auth.0, id.into_inner());
-    let fp = idempotency::fingerprint("POST", req.path(), &());
+    let fp = idempotency::fingerprint("POST", req.path(), &seat);
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
         let o = store::lock_offer(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("offer"))?;
@@ -347,6 +356,18 @@ pub async fn redeem(
             balance: account.balance,
             now: at,
         })?;
+        // A seat in a class enrols the family in its session: the seat is taken once, here.
+        // The session is locked before the accounts, as check-in does, so the two never wait
+        // on each other.
+        if let (Some(session), "course_seat") = (o.session_id, o.kind.as_str()) {
+            let s = canglong_persistence::activities::lock_session(
+                conn,
+                actor.community_id,
+                session.0,
+            )?
+            .ok_or_else(|| ApiError::not_found("session"))?;
+            enrol_in(conn, &actor, &s, &seat.child_ids, Seat::Reserved)?;
+        }
         let to = provider_account(conn, actor.community_id, merchant)?;
         let voucher_id = canglong_core::new_id();
         let posted = ledger::post(
@@ -386,6 +407,7 @@ pub async fn redeem(
             closed_at: None,
         };
         store::insert_voucher(conn, &row)?;
+
         Ok((
             StatusCode::CREATED,
             serde_json::to_value(voucher_view(&row)?).map_err(|_| ApiError::internal())?,

@@ -1,0 +1,181 @@
+//! Rooms of the activity centre, partner organisations, and daily visits.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, post, web};
+use canglong_core::{Role, Uuid, now};
+use canglong_openapi::{
+    DailyVisits, NewPartner, NewRoom, Partner, Room, RoomList, StaffBinding, VisitList, VisitsQuery,
+};
+use canglong_persistence::activities::{self as store, PartnerRow, RoomRow};
+use canglong_persistence::{Id, is_unique_violation, people};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Auth;
+use crate::extract::Body;
+use crate::routes::Problems;
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_rooms)
+        .service(create_room)
+        .service(create_partner)
+        .service(bind_partner_staff)
+        .service(visits);
+}
+
+pub fn room_view(r: &RoomRow) -> Room {
+    Room {
+        id: r.id.0,
+        name: r.name.clone(),
+        zone: r.zone.clone(),
+        capacity: r.capacity,
+    }
+}
+
+pub fn partner_view(p: &PartnerRow) -> Partner {
+    Partner {
+        id: p.id.0,
+        name: p.name.clone(),
+        kind: p.kind.clone(),
+    }
+}
+
+#[utoipa::path(tag = "activities", operation_id = "list_rooms",
+    responses((status = 200, body = RoomList), Problems), security(("bearer" = [])))]
+#[get("/rooms")]
+pub async fn list_rooms(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let community = auth.community_id;
+    let items = db::read(&state.pool, move |conn| {
+        Ok(store::rooms_of(conn, community)?
+            .iter()
+            .map(room_view)
+            .collect())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(RoomList { items }))
+}
+
+/// Community admin: add a room.
+#[utoipa::path(tag = "activities", operation_id = "create_room", request_body = NewRoom,
+    responses((status = 201, body = Room), Problems), security(("bearer" = [])))]
+#[post("/rooms")]
+pub async fn create_room(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewRoom>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (community, r) = (auth.community_id, body.0);
+    let room = db::write(&state.pool, move |conn| {
+        let row = RoomRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(community),
+            name: r.name,
+            zone: r.zone,
+            capacity: r.capacity,
+            created_at: now(),
+        };
+        store::insert_room(conn, &row).map_err(|e| {
+            if is_unique_violation(&e) {
+                ApiError::conflict("already_exists", "a room of that name exists")
+            } else {
+                e.into()
+            }
+        })?;
+        Ok(room_view(&row))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(room))
+}
+
+/// Community admin: register a partner organisation (a university, a company …).
+#[utoipa::path(tag = "activities", operation_id = "create_partner", request_body = NewPartner,
+    responses((status = 201, body = Partner), Problems), security(("bearer" = [])))]
+#[post("/partners")]
+pub async fn create_partner(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewPartner>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (community, p) = (auth.community_id, body.0);
+    let partner = db::write(&state.pool, move |conn| {
+        let row = PartnerRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(community),
+            name: p.name,
+            kind: p.kind,
+            created_at: now(),
+        };
+        store::insert_partner(conn, &row)?;
+        Ok(partner_view(&row))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(partner))
+}
+
+/// Community admin: bind a person as staff of a partner organisation (they may claim projects).
+#[utoipa::path(tag = "activities", operation_id = "bind_partner_staff", request_body = StaffBinding,
+    params(("id" = Uuid, Path)), responses((status = 204, description = "bound"), Problems), security(("bearer" = [])))]
+#[post("/partners/{id}/staff")]
+pub async fn bind_partner_staff(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<StaffBinding>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let (community, id, user) = (auth.community_id, id.into_inner(), body.0.user_id);
+    db::write(&state.pool, move |conn| {
+        store::partner(conn, community, id)?.ok_or_else(|| ApiError::not_found("partner"))?;
+        people::find_user(conn, user)?
+            .filter(|u| u.community_id.0 == community)
+            .ok_or_else(|| {
+                ApiError::unprocessable("unknown_user", "no such person in this community")
+            })?;
+        if store::staff_partner(conn, user)?.is_some() {
+            return Err(ApiError::conflict(
+                "already_bound",
+                "this person already serves a partner",
+            ));
+        }
+        Ok(store::bind_partner_staff(conn, user, id, community)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Staff: people checked in to sessions per day (the case study's ~200 visits a day at peak).
+#[utoipa::path(tag = "activities", operation_id = "daily_visits", params(VisitsQuery),
+    responses((status = 200, body = VisitList), Problems), security(("bearer" = [])))]
+#[get("/visits")]
+pub async fn visits(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<VisitsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_staff()?;
+    let (community, q) = (auth.community_id, q.into_inner());
+    let to = q.to.map_or_else(now, |t| t.naive_utc());
+    let from = q
+        .from
+        .map_or_else(|| to - chrono::Duration::days(30), |t| t.naive_utc());
+    let list = db::read(&state.pool, move |conn| {
+        let mut days: BTreeMap<String, i64> = BTreeMap::new();
+        for (at, people) in store::checkins_between(conn, community, from, to)? {
+            let day = (at + chrono::Duration::hours(8))
+                .format("%Y-%m-%d")
+                .to_string();
+            *days.entry(day).or_default() += i64::from(people);
+        }
+        let items: Vec<DailyVisits> = days
+            .into_iter()
+            .map(|(date, visits)| DailyVisits { date, visits })
+            .collect();
+        let peak = items.iter().max_by_key(|d| d.visits).cloned();
+        Ok(VisitList { items, peak })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}

@@ -1,0 +1,11 @@
+DROP TABLE notifications;
+DROP TABLE checkins;
+DROP TABLE enrolments;
+DROP TABLE children;
+DROP TABLE sessions;
+DROP TABLE course_packages;
+DROP TABLE project_parents;
+DROP TABLE projects;
+DROP TABLE partner_staff;
+DROP TABLE partners;
+DROP TABLE rooms;
