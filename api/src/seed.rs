@@ -444,11 +444,17 @@ fn seed_activities(
             enrol_to: starts,
             volunteer_slots: 2,
             attendance_points: 5,
-            checkin_secret: format!("{:032x}", canglong_core::new_id().as_u128() ^ 0x5eed),
+            checkin_secret: random_secret()?,
             created_at: at,
         };
         store::insert_session(conn, &s)?;
         first.get_or_insert(s.id.0);
     }
     first.ok_or_else(ApiError::internal)
+}
+
+fn random_secret() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| ApiError::internal())?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
