@@ -23,12 +23,11 @@ pub struct WechatIdentity {
     pub openid: String,
 }
 
-/// The reply of `sns/jscode2session`. Deliberately not `Serialize`: it holds the session key.
+/// The reply of `sns/jscode2session`. The session key in it is not even read (serde skips
+/// fields the struct does not name), so it cannot be stored, logged or returned.
 #[derive(Deserialize)]
 struct Code2SessionReply {
     openid: Option<String>,
-    #[allow(dead_code)]
-    session_key: Option<String>,
     errcode: Option<i64>,
     errmsg: Option<String>,
 }
