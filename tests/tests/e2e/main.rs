@@ -3,6 +3,7 @@
 mod activities;
 mod alliance;
 mod auth;
+mod boundaries;
 mod contract;
 mod input;
 mod needs;
