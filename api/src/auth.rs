@@ -202,13 +202,11 @@ impl SignInLimiter {
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         self.limiter.check_key(&ip).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let mut e = ApiError::new(
-                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            ApiError::too_many(
                 "rate_limited",
                 "too many sign-in attempts; try again later",
-            );
-            e.retry_after = Some(wait.as_secs().max(1));
-            e
+                wait.as_secs().max(1),
+            )
         })
     }
 }

@@ -53,6 +53,13 @@ impl ApiError {
             ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
         }
     }
+    /// 429: too many requests; try again after `retry_after` seconds.
+    pub fn too_many(code: &'static str, detail: impl Into<String>, retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, detail)
+        }
+    }
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -111,15 +111,7 @@ fn map_errcode(code: i64, msg: &str) -> ApiError {
             "wechat_code_invalid",
             "the login code is invalid or already used",
         ),
-        45011 => {
-            let mut e = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "wechat_rate_limited",
-                "too many logins; wait a minute",
-            );
-            e.retry_after = Some(60);
-            e
-        }
+        45011 => ApiError::too_many("wechat_rate_limited", "too many logins; wait a minute", 60),
         40226 => ApiError::forbidden("wechat_user_blocked", "WeChat has restricted this account"),
         -1 => ApiError::unavailable("wechat_busy", "WeChat is busy; try again shortly", 3),
         _ => ApiError::new(

@@ -195,7 +195,8 @@ pub async fn get_merchant(
     Ok(HttpResponse::Ok().json(d))
 }
 
-fn reason_for(d: &Decision) -> Result<Option<String>, ApiError> {
+/// A refusal must say why; returns the reason given, if any.
+pub fn reason_for(d: &Decision) -> Result<Option<String>, ApiError> {
     let reason = d.reason.clone().filter(|r| !r.trim().is_empty());
     if !d.approve && reason.is_none() {
         return Err(ApiError::unprocessable(

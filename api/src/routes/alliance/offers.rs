@@ -229,12 +229,7 @@ pub async fn review_offer(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
     let (actor, id, d) = (auth.0, id.into_inner(), body.0);
-    if !d.approve && d.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        return Err(ApiError::unprocessable(
-            "reason_required",
-            "say why when refusing",
-        ));
-    }
+    super::merchants::reason_for(&d)?;
     let o = db::write(&state.pool, move |conn| {
         let o = store::lock_offer(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("offer"))?;

@@ -123,13 +123,11 @@ pub async fn use_voucher(
         move |conn| {
             let since = now() - chrono::Duration::minutes(GUESS_WINDOW_MINUTES);
             if store::refused_attempts_since(conn, actor.user_id, since)? >= MAX_REFUSED_ATTEMPTS {
-                let mut e = ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
+                return Err(ApiError::too_many(
                     "too_many_attempts",
                     "too many refused codes; wait a few minutes",
-                );
-                e.retry_after = Some((GUESS_WINDOW_MINUTES * 60) as u64);
-                return Err(e);
+                    (GUESS_WINDOW_MINUTES * 60) as u64,
+                ));
             }
             if actor.has(Role::MerchantStaff) {
                 super::own_merchant(conn, &actor).map(Some)
