@@ -21,18 +21,43 @@ use crate::{ApiError, AppState};
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 pub const REFRESH_TTL_DAYS: i64 = 30;
 const ISSUER: &str = "canglong";
+/// People's tokens (the mini-program, staff, ops).
 const AUDIENCE: &str = "canglong-api";
+/// Integrator clients' tokens: accepted only where a scope allows them.
+const INTEGRATOR_AUDIENCE: &str = "canglong-integrator";
+
+/// What integrators may be granted.
+pub const SCOPES: [&str; 1] = ["stats:read"];
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: Uuid,
     community_id: Uuid,
+    #[serde(default)]
     roles: Vec<Role>,
+    /// Integrators only: space-separated scopes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
     iss: String,
     aud: String,
     exp: i64,
     iat: i64,
     jti: Uuid,
+}
+
+/// An integrator client, as its token says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integrator {
+    pub client_id: Uuid,
+    pub community_id: Uuid,
+    pub scopes: Vec<String>,
+}
+
+/// Whoever a valid token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bearer {
+    Person(Actor),
+    Integrator(Integrator),
 }
 
 pub struct JwtKeys {
@@ -45,7 +70,7 @@ impl JwtKeys {
     pub fn new(secret: &[u8]) -> Result<Self, String> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
+        validation.set_audience(&[AUDIENCE, INTEGRATOR_AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         Ok(Self {
             encoding: EncodingKey::from_secret(secret).map_err(|e| e.to_string())?,
@@ -60,6 +85,7 @@ impl JwtKeys {
             sub: actor.user_id,
             community_id: actor.community_id,
             roles: actor.roles.clone(),
+            scope: None,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             exp: iat + ACCESS_TTL_SECS,
@@ -72,7 +98,38 @@ impl JwtKeys {
         })
     }
 
+    /// A token for an integrator client, limited to its scopes and community.
+    pub fn issue_integrator(&self, client: &Integrator) -> Result<String, ApiError> {
+        let iat = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: client.client_id,
+            community_id: client.community_id,
+            roles: Vec::new(),
+            scope: Some(client.scopes.join(" ")),
+            iss: ISSUER.into(),
+            aud: INTEGRATOR_AUDIENCE.into(),
+            exp: iat + ACCESS_TTL_SECS,
+            iat,
+            jti: Uuid::new_v4(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| {
+            tracing::error!(error = %e, "jwt encode");
+            ApiError::internal()
+        })
+    }
+
+    /// A person's token; an integrator's is refused (403: it is valid, but not for this).
     pub fn verify(&self, token: &str) -> Result<Actor, ApiError> {
+        match self.verify_any(token)? {
+            Bearer::Person(a) => Ok(a),
+            Bearer::Integrator(_) => Err(ApiError::forbidden(
+                "insufficient_scope",
+                "integrator tokens may only call the routes their scopes allow",
+            )),
+        }
+    }
+
+    pub fn verify_any(&self, token: &str) -> Result<Bearer, ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
@@ -82,11 +139,23 @@ impl JwtKeys {
                 _ => ApiError::unauthorized("invalid_token", "the access token is not valid"),
             })?;
         let c = data.claims;
-        Ok(Actor {
+        if c.aud == INTEGRATOR_AUDIENCE {
+            return Ok(Bearer::Integrator(Integrator {
+                client_id: c.sub,
+                community_id: c.community_id,
+                scopes: c
+                    .scope
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect(),
+            }));
+        }
+        Ok(Bearer::Person(Actor {
             user_id: c.sub,
             community_id: c.community_id,
             roles: c.roles,
-        })
+        }))
     }
 }
 
@@ -110,6 +179,27 @@ impl FromRequest for Auth {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<Auth, ApiError> {
+    bearer_token(req, |state, token| state.jwt.verify(token).map(Auth))
+}
+
+/// A person or an integrator: for the few routes integrators may call.
+pub struct AnyBearer(pub Bearer);
+
+impl FromRequest for AnyBearer {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(bearer_token(req, |state, token| {
+            state.jwt.verify_any(token).map(AnyBearer)
+        }))
+    }
+}
+
+fn bearer_token<T>(
+    req: &HttpRequest,
+    verify: impl FnOnce(&AppState, &str) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(ApiError::internal)?;
@@ -126,7 +216,7 @@ fn authenticate(req: &HttpRequest) -> Result<Auth, ApiError> {
     let token = header
         .strip_prefix("Bearer ")
         .ok_or_else(|| ApiError::unauthorized("invalid_token", "use the Bearer scheme"))?;
-    state.jwt.verify(token.trim()).map(Auth)
+    verify(state, token.trim())
 }
 
 /// Parses stored role names, skipping any this build does not know.
@@ -168,6 +258,46 @@ pub fn hash_refresh_token(token: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Creates integrator credentials for a community; returns (client id, secret). The secret is
+/// shown once: only its hash is stored.
+pub fn create_client(
+    conn: &mut canglong_persistence::AnyConnection,
+    name: &str,
+    scopes: &[String],
+    community_id: Uuid,
+) -> Result<(Uuid, String), ApiError> {
+    if let Some(bad) = scopes.iter().find(|s| !SCOPES.contains(&s.as_str())) {
+        return Err(ApiError::unprocessable(
+            "unknown_scope",
+            format!("unknown scope `{bad}`; known: {}", SCOPES.join(", ")),
+        ));
+    }
+    if name.trim().is_empty() || scopes.is_empty() {
+        return Err(ApiError::unprocessable(
+            "invalid_client",
+            "a client needs a name and at least one scope",
+        ));
+    }
+    if !canglong_persistence::people::community_exists(conn, community_id)? {
+        return Err(ApiError::not_found("community"));
+    }
+    let (secret, hash) = new_refresh_token()?;
+    let id = canglong_core::new_id();
+    canglong_persistence::clients::insert(
+        conn,
+        &canglong_persistence::clients::ClientRow {
+            id: canglong_persistence::Id(id),
+            community_id: canglong_persistence::Id(community_id),
+            name: name.trim().to_string(),
+            secret_hash: hash,
+            scopes: scopes.join(" "),
+            revoked_at: None,
+            created_at: canglong_core::now(),
+        },
+    )?;
+    Ok((id, secret))
 }
 
 /// Sign-in attempts per client address (GCRA), answering 429 with `Retry-After`.

@@ -111,6 +111,30 @@ pub struct Settings {
     )]
     pub sweep_seconds: u64,
 
+    /// Subscribe-message templates by notice kind: `need_claimed=TEMPLATE_ID,...`. Each template
+    /// has the fields `thing1` (title), `thing2` (detail) and `time3`. A kind without one is not
+    /// sent to WeChat (its messages end `failed_permanent`).
+    #[arg(long, env = "CANGLONG_WECHAT_TEMPLATES", default_value = "", global = true)]
+    pub wechat_templates: String,
+
+    /// First retry delay of an undelivered subscribe message, seconds; doubles per attempt.
+    #[arg(
+        long,
+        env = "CANGLONG_OUTBOX_BACKOFF_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub outbox_backoff_secs: u64,
+
+    /// Failed attempts after which a message is given up (`dead`).
+    #[arg(
+        long,
+        env = "CANGLONG_OUTBOX_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub outbox_max_attempts: u32,
+
     #[arg(long, env = "CANGLONG_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
 
@@ -140,6 +164,9 @@ impl Settings {
             auto_confirm_hours: 72,
             escalate_minutes: 120,
             sweep_seconds: 3600,
+            wechat_templates: String::new(),
+            outbox_backoff_secs: 30,
+            outbox_max_attempts: 8,
             pool_size: 8,
             workers: Some(2),
         }

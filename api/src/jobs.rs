@@ -2,12 +2,14 @@
 //! too long, and confirm done needs nobody confirmed. `canglong sweep` runs one pass; `serve`
 //! runs them on a timer.
 
-use canglong_core::{Uuid, now};
+use canglong_core::notice::NoticeKind;
+use canglong_core::{NaiveDateTime, Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
 use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
 use canglong_persistence::alliance as alliance_store;
 use canglong_persistence::ledger as ledger_store;
 use canglong_persistence::needs as store;
+use canglong_persistence::notifications;
 use canglong_persistence::{AnyConnection, Pool, write_tx};
 
 use crate::{ApiError, ledger};
@@ -22,7 +24,12 @@ pub struct SweepReport {
     pub points_expired: usize,
     /// Vouchers that expired unused (refunded by the community's rule).
     pub vouchers_expired: usize,
+    /// Holders told their voucher lapses within [`REMIND_BEFORE_DAYS`].
+    pub vouchers_reminded: usize,
 }
+
+/// How long before a voucher lapses its holder is reminded.
+pub const REMIND_BEFORE_DAYS: i64 = 3;
 
 /// How many needs one pass looks at per status; the next pass takes the rest.
 const BATCH: i64 = 1000;
@@ -100,7 +107,37 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
     for v in alliance_store::lapsed_vouchers(&mut conn, at, BATCH)? {
         report.vouchers_expired += usize::from(expire_voucher(&mut conn, &v)?);
     }
+    let until = at + chrono::Duration::days(REMIND_BEFORE_DAYS);
+    for v in alliance_store::expiring_unreminded(&mut conn, at, until, BATCH)? {
+        report.vouchers_reminded += usize::from(write_tx(&mut conn, |c| remind(c, &v, at))?);
+    }
     Ok(report)
+}
+
+/// Tells the holder their voucher lapses soon (once per voucher).
+fn remind(
+    conn: &mut AnyConnection,
+    v: &alliance_store::VoucherRow,
+    at: NaiveDateTime,
+) -> Result<bool, ApiError> {
+    if !alliance_store::mark_reminded(conn, v.id.0, at)? {
+        return Ok(false);
+    }
+    let title = alliance_store::offer(conn, v.community_id.0, v.offer_id.0)?
+        .map_or_else(|| "兑换券".to_string(), |o| o.title);
+    let body = format!(
+        "您的「{title}」将于 {} 到期，请尽快使用。",
+        v.expires_at.format("%Y-%m-%d %H:%M")
+    );
+    notifications::notify(
+        conn,
+        v.community_id.0,
+        v.holder_id.0,
+        NoticeKind::VoucherExpiring,
+        "兑换券即将到期",
+        &body,
+    )?;
+    Ok(true)
 }
 
 /// An issued voucher past its expiry: closed as expired, refunded by the community's rule.

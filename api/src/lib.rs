@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod ledger;
 pub mod observe;
+pub mod outbox;
 pub mod routes;
 pub mod seed;
 pub mod server;

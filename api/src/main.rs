@@ -46,7 +46,12 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// One pass of the periodic jobs.
+    /// Integrator clients.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// One pass of the periodic jobs, then one pass of the WeChat outbox.
     Sweep,
     /// Print the OpenAPI document.
     Openapi,
@@ -60,6 +65,20 @@ enum CommunityCommand {
         name: String,
         #[arg(long, default_value = "藏龙岛街道")]
         subdistrict: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Prints the client id and its secret (shown once).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated, e.g. `stats:read`.
+        #[arg(long, value_delimiter = ',')]
+        scopes: Vec<String>,
+        #[arg(long)]
+        community: uuid::Uuid,
     },
 }
 
@@ -182,12 +201,43 @@ fn run(cli: Cli) -> Res {
             println!("{id}");
             Ok(())
         }
+        Command::Client {
+            command:
+                ClientCommand::Create {
+                    name,
+                    scopes,
+                    community,
+                },
+        } => {
+            let pool = migrated_pool(&s, 1)?;
+            let (id, secret) = write_tx(&mut *pool.get()?, |c| {
+                canglong_api::auth::create_client(c, &name, &scopes, community)
+            })?;
+            println!("client_id {id}");
+            println!("client_secret {secret}");
+            Ok(())
+        }
         Command::Sweep => {
             let pool = migrated_pool(&s, 2)?;
             let r = jobs::sweep(&pool, &server::timing(&s))?;
             println!(
-                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {}",
-                r.expired, r.escalated, r.auto_confirmed, r.points_expired, r.vouchers_expired
+                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {}",
+                r.expired,
+                r.escalated,
+                r.auto_confirmed,
+                r.points_expired,
+                r.vouchers_expired,
+                r.vouchers_reminded
+            );
+            let state = AppState::new(&s, pool)?;
+            let d = actix_web::rt::System::new().block_on(canglong_api::outbox::deliver(
+                &state.pool,
+                &state.wechat,
+                &state.outbox,
+            ))?;
+            println!(
+                "outbox sent {} retried {} dead {} failed_permanent {}",
+                d.sent, d.retried, d.dead, d.failed_permanent
             );
             Ok(())
         }
@@ -228,13 +278,12 @@ fn serve(s: &Settings, no_migrate: bool, demo: bool) -> Res {
             Err(e) => return Err(e.to_string().into()),
         }
     }
-    let state = AppState::new(s, pool.clone())?;
-    let timing = state.timing;
+    let state = AppState::new(s, pool)?;
     let every = Duration::from_secs(s.sweep_seconds.max(1));
     actix_web::rt::System::new().block_on(async move {
+        server::spawn_sweeper(&state, every);
         let server = Server::build(s, state)?;
         tracing::info!(addr = %server.addr, "serving; docs at /docs/");
-        server::spawn_sweeper(pool, timing, every);
         server.run().await
     })?;
     Ok(())

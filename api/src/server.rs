@@ -19,6 +19,7 @@ use crate::auth::{JwtKeys, SignInLimiter};
 use crate::extract::BODY_LIMIT;
 use crate::observe::{Metrics, observe};
 use crate::routes::{self, system};
+use crate::outbox::{self, OutboxPolicy};
 use crate::wechat::WechatClient;
 use crate::{ApiError, Settings, jobs};
 
@@ -26,7 +27,8 @@ use crate::{ApiError, Settings, jobs};
 pub struct AppState {
     pub pool: Pool,
     pub jwt: JwtKeys,
-    pub wechat: WechatClient,
+    pub wechat: Arc<WechatClient>,
+    pub outbox: Arc<OutboxPolicy>,
     pub limiter: Arc<SignInLimiter>,
     pub metrics: Arc<Metrics>,
     pub timing: Timing,
@@ -37,12 +39,13 @@ impl AppState {
         Ok(Self {
             pool,
             jwt: JwtKeys::new(&settings.jwt_key()?)?,
-            wechat: WechatClient::new(
+            wechat: Arc::new(WechatClient::new(
                 &settings.wechat_api_base,
                 &settings.wechat_appid,
                 &settings.wechat_secret,
                 Duration::from_secs(settings.wechat_timeout_secs.max(1)),
-            )?,
+            )?),
+            outbox: Arc::new(OutboxPolicy::from_settings(settings)),
             limiter: SignInLimiter::new(settings.auth_rate_limit, settings.trust_proxy),
             metrics: Arc::new(Metrics::default()),
             timing: timing(settings),
@@ -75,7 +78,9 @@ pub fn timing(settings: &Settings) -> Timing {
         (name = "points", description = "The points ledger (积分)"),
         (name = "alliance", description = "Merchants, offers and vouchers (藏龙共创联盟)"),
         (name = "activities", description = "Projects, sessions, enrolment and check-in (项目化运作)"),
-        (name = "notifications", description = "The in-app inbox"),
+        (name = "notifications", description = "The in-app inbox, WeChat subscriptions and the outbox"),
+        (name = "suggestions", description = "The suggestion box (意见箱)"),
+        (name = "stats", description = "Figures for the review meetings (动态优化)"),
     )
 )]
 struct ApiDoc;
@@ -198,18 +203,25 @@ impl Server {
     }
 }
 
-/// Runs the periodic jobs every `every` until the process ends.
-pub fn spawn_sweeper(pool: Pool, timing: Timing, every: Duration) {
+/// Runs the periodic jobs, then sends the outbox, every `every` until the process ends.
+pub fn spawn_sweeper(state: &AppState, every: Duration) {
+    let (pool, timing) = (state.pool.clone(), state.timing);
+    let (wechat, policy) = (state.wechat.clone(), state.outbox.clone());
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(every);
         loop {
             tick.tick().await;
-            let pool = pool.clone();
-            match web::block(move || jobs::sweep(&pool, &timing)).await {
+            let p = pool.clone();
+            match web::block(move || jobs::sweep(&p, &timing)).await {
                 Ok(Ok(r)) if r != jobs::SweepReport::default() => tracing::info!(?r, "sweep"),
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "sweep failed"),
                 Err(_) => tracing::warn!("sweep panicked"),
+            }
+            match outbox::deliver(&pool, &wechat, &policy).await {
+                Ok(r) if r != outbox::DeliveryReport::default() => tracing::info!(?r, "outbox"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox failed"),
             }
         }
     });

@@ -1,9 +1,10 @@
-//! The server-side WeChat client: `code2Session` for sign-in. One reqwest client with short
-//! timeouts and no redirects; replies are parsed into typed structs and `errcode` is checked even
-//! on HTTP 200. The `session_key` is dropped: nothing here needs it, so it is never stored,
-//! logged or returned.
+//! The server-side WeChat client: `code2Session` for sign-in, the shared access token
+//! (`cgi-bin/stable_token`) and subscribe messages. One reqwest client with short timeouts and
+//! no redirects; replies are parsed into typed structs and `errcode` is checked even on HTTP 200.
+//! The `session_key` is dropped: nothing here needs it, so it is never stored, logged or
+//! returned. Secrets and tokens travel in URLs and bodies only, never in logs.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
 use serde::Deserialize;
@@ -15,6 +16,23 @@ pub struct WechatClient {
     base: String,
     appid: String,
     secret: String,
+    /// The access token and when to stop using it. Held across the fetch, so concurrent
+    /// callers on a cold cache wait for one fetch instead of each making their own.
+    token: tokio::sync::Mutex<Option<(String, Instant)>>,
+}
+
+/// The reply of `cgi-bin/stable_token`.
+#[derive(Deserialize)]
+struct TokenReply {
+    access_token: Option<String>,
+    expires_in: Option<u64>,
+    errcode: Option<i64>,
+}
+
+/// The reply of `message/subscribe/send`.
+#[derive(Deserialize)]
+struct SendReply {
+    errcode: Option<i64>,
 }
 
 /// Who WeChat says signed in.
@@ -45,7 +63,80 @@ impl WechatClient {
             base: base.trim_end_matches('/').to_string(),
             appid: appid.into(),
             secret: secret.into(),
+            token: tokio::sync::Mutex::new(None),
         })
+    }
+
+    /// The access token, fetched once and reused until five minutes before it expires.
+    /// `stale` is a token WeChat just refused (40001): it is dropped and a new one fetched, unless
+    /// another caller already replaced it. `None` when WeChat cannot give one now.
+    async fn access_token(&self, stale: Option<&str>) -> Option<String> {
+        let mut cached = self.token.lock().await;
+        if let Some((token, until)) = cached.as_ref()
+            && Instant::now() < *until
+            && Some(token.as_str()) != stale
+        {
+            return Some(token.clone());
+        }
+        let reply: TokenReply = self
+            .http
+            .post(format!("{}/cgi-bin/stable_token", self.base))
+            .json(&serde_json::json!({
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self.secret,
+                "force_refresh": false,
+            }))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        match (reply.errcode.unwrap_or(0), reply.access_token) {
+            (0, Some(token)) if !token.is_empty() => {
+                let ttl = reply.expires_in.unwrap_or(7200).saturating_sub(300).max(60);
+                *cached = Some((token.clone(), Instant::now() + Duration::from_secs(ttl)));
+                Some(token)
+            }
+            (code, _) => {
+                tracing::warn!(errcode = code, "wechat stable_token refused");
+                None
+            }
+        }
+    }
+
+    /// Sends one subscribe message; the answer's `errcode` (`None`: no usable answer). A stale
+    /// token (40001 / 42001) is refreshed once and the message resent once.
+    pub async fn send_subscribe(&self, message: &serde_json::Value) -> Option<i64> {
+        let mut stale: Option<String> = None;
+        for _ in 0..2 {
+            let token = self.access_token(stale.as_deref()).await?;
+            let code = self.send_with(&token, message).await;
+            if matches!(code, Some(40001 | 42001)) {
+                stale = Some(token);
+                continue;
+            }
+            return code;
+        }
+        Some(40001)
+    }
+
+    async fn send_with(&self, token: &str, message: &serde_json::Value) -> Option<i64> {
+        let res = self
+            .http
+            .post(format!("{}/cgi-bin/message/subscribe/send", self.base))
+            .query(&[("access_token", token)])
+            .json(message)
+            .send()
+            .await
+            .map_err(|e| tracing::warn!(timeout = e.is_timeout(), "wechat send unreachable"))
+            .ok()?;
+        if !res.status().is_success() {
+            return None;
+        }
+        let reply: SendReply = res.json().await.ok()?;
+        Some(reply.errcode.unwrap_or(0))
     }
 
     pub async fn code2session(&self, code: &str) -> Result<WechatIdentity, ApiError> {

@@ -6,18 +6,22 @@ pub mod activities;
 pub mod alliance;
 pub mod auth;
 pub mod common;
+pub mod feedback;
 pub mod needs;
 pub mod points;
 pub mod service_records;
+pub mod stats;
 pub mod volunteers;
 
 pub use activities::*;
 pub use alliance::*;
 pub use auth::*;
 pub use common::*;
+pub use feedback::*;
 pub use needs::*;
 pub use points::*;
 pub use service_records::*;
+pub use stats::*;
 pub use volunteers::*;
 
 /// The OpenAPI document as committed (`openapi/openapi.json`); the server must reproduce it.

@@ -475,6 +475,36 @@ pub fn lapsed_vouchers(
         .load(conn)
 }
 
+/// Issued vouchers that lapse before `until` and whose holder was not yet reminded.
+pub fn expiring_unreminded(
+    conn: &mut AnyConnection,
+    at: NaiveDateTime,
+    until: NaiveDateTime,
+    at_most: i64,
+) -> QueryResult<Vec<VoucherRow>> {
+    vouchers::table
+        .filter(vouchers::status.eq("issued"))
+        .filter(vouchers::reminded_at.is_null())
+        .filter(vouchers::expires_at.gt(at))
+        .filter(vouchers::expires_at.le(until))
+        .order(vouchers::id.asc())
+        .limit(at_most)
+        .select(VoucherRow::as_select())
+        .load(conn)
+}
+
+/// Marks the voucher's holder reminded; false if another pass did it first.
+pub fn mark_reminded(conn: &mut AnyConnection, id: Uuid, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        vouchers::table
+            .find(Id(id))
+            .filter(vouchers::reminded_at.is_null()),
+    )
+    .set(vouchers::reminded_at.eq(Some(at)))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 pub fn record_attempt(
     conn: &mut AnyConnection,
     community_id: Uuid,

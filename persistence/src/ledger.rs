@@ -11,7 +11,7 @@ use crate::{AnyConnection, Id, QueryResult};
 
 /// `SUM` of a BIGINT column as a BIGINT (PostgreSQL's own `SUM(bigint)` is NUMERIC, which the
 /// connection enum cannot read).
-fn sum_of(column: &'static str) -> diesel::expression::SqlLiteral<Nullable<BigInt>> {
+pub(crate) fn sum_of(column: &'static str) -> diesel::expression::SqlLiteral<Nullable<BigInt>> {
     sql::<Nullable<BigInt>>(&format!("CAST(SUM({column}) AS BIGINT)"))
 }
 

@@ -17,6 +17,7 @@ macro_rules! for_update {
 
 pub mod activities;
 pub mod alliance;
+pub mod clients;
 pub mod db;
 pub mod id;
 pub mod idempotency;
@@ -27,6 +28,8 @@ pub mod pairings;
 pub mod people;
 pub mod schema;
 pub mod service_records;
+pub mod stats;
+pub mod suggestions;
 pub mod trainings;
 pub mod volunteers;
 

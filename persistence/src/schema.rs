@@ -393,6 +393,7 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
         used_by -> Nullable<DbUuid>,
         closed_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -734,6 +735,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    suggestions (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        author_id -> Nullable<DbUuid>,
+        entered_by -> Nullable<DbUuid>,
+        source -> Text,
+        category -> Text,
+        text -> Text,
+        anonymous -> Bool,
+        merchant_id -> Nullable<DbUuid>,
+        project_id -> Nullable<DbUuid>,
+        status -> Text,
+        response -> Nullable<Text>,
+        responded_by -> Nullable<DbUuid>,
+        responded_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    subscription_grants (user_id, kind) {
+        user_id -> DbUuid,
+        kind -> Text,
+        remaining -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    outbox (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        user_id -> DbUuid,
+        openid -> Text,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    api_clients (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -785,4 +852,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrolments,
     checkins,
     notifications,
+    suggestions,
+    subscription_grants,
+    outbox,
+    api_clients,
 );

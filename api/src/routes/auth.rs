@@ -3,9 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use canglong_core::{Actor, Uuid, now};
 use canglong_openapi::{
-    LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse, UserSummary, WechatLogin,
+    ClientCredentials, ClientToken, LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse, UserSummary, WechatLogin,
 };
-use canglong_persistence::{AnyConnection, people};
+use canglong_persistence::{AnyConnection, clients, people};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Problems;
@@ -17,7 +17,47 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(wechat_login)
         .service(password_login)
         .service(refresh)
-        .service(logout);
+        .service(logout)
+        .service(client_token);
+}
+
+/// Integrators: exchange client credentials for a short-lived token limited to the client's
+/// scopes and community (`canglong client create` makes the credentials).
+#[utoipa::path(tag = "auth", operation_id = "client_token", request_body = ClientCredentials,
+    responses((status = 200, body = ClientToken), Problems))]
+#[post("/auth/token")]
+pub async fn client_token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Body<ClientCredentials>,
+) -> Result<HttpResponse, ApiError> {
+    state.limiter.check(&req)?;
+    let creds = body.0;
+    if creds.grant_type != "client_credentials" {
+        return Err(ApiError::unprocessable(
+            "unsupported_grant_type",
+            "grant_type must be client_credentials",
+        ));
+    }
+    let id = creds.client_id;
+    let client = db::read(&state.pool, move |c| Ok(clients::get(c, id)?)).await?;
+    let presented = auth::hash_refresh_token(&creds.client_secret);
+    let client = client
+        .filter(|c| c.revoked_at.is_none() && c.secret_hash == presented)
+        .ok_or_else(|| {
+            ApiError::unauthorized("invalid_client", "unknown client or wrong secret")
+        })?;
+    let integrator = auth::Integrator {
+        client_id: client.id.0,
+        community_id: client.community_id.0,
+        scopes: client.scopes.split_whitespace().map(String::from).collect(),
+    };
+    Ok(HttpResponse::Ok().json(ClientToken {
+        access_token: state.jwt.issue_integrator(&integrator)?,
+        token_type: "Bearer".into(),
+        expires_in: auth::ACCESS_TTL_SECS,
+        scope: integrator.scopes.join(" "),
+    }))
 }
 
 /// Issues an access token and a refresh token of `family` (a new family at sign-in).

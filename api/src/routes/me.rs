@@ -12,8 +12,7 @@ use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
 
-/// Notification kinds a person may turn on or off.
-const NOTIFICATION_KINDS: [&str; 4] = ["need_updates", "points", "vouchers", "activities"];
+use canglong_core::notice::PREFERENCES as NOTIFICATION_KINDS;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_me)

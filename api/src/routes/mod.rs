@@ -11,6 +11,8 @@ pub mod notifications;
 pub mod pairings;
 pub mod points;
 pub mod service_records;
+pub mod stats;
+pub mod suggestions;
 pub mod system;
 pub mod teams;
 pub mod trainings;
@@ -31,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(alliance::configure)
         .configure(activities::configure)
         .configure(notifications::configure)
+        .configure(suggestions::configure)
+        .configure(stats::configure)
         .configure(service_records::configure)
         .configure(volunteers::configure)
         .configure(teams::configure)

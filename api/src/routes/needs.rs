@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_ledger::{BonusKind, Transaction, TxKind};
 use canglong_needs::{self as domain, ClaimView, NeedDraft, NeedState, NeedStatus};
@@ -10,7 +11,7 @@ use canglong_openapi::{
     NeedQuery, NewNeed, Rating, RatingRequest, Recommendation, RecommendationList,
 };
 use canglong_persistence::needs::{self as store, ClaimRow, NeedRow};
-use canglong_persistence::{AnyConnection, Id, people, service_records, volunteers};
+use canglong_persistence::{AnyConnection, Id, notifications, people, service_records, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -428,6 +429,14 @@ pub async fn claim_need(
             next.slots_taken,
             None,
         )?;
+        tell(
+            conn,
+            &row,
+            row.requester_id.0,
+            NoticeKind::NeedClaimed,
+            "需求已被认领",
+            "已有志愿者认领，将按约定时间上门。",
+        )?;
         let claim = store::claims(conn, id)?
             .into_iter()
             .find(|c| c.id.0 == claim_id)
@@ -549,6 +558,14 @@ pub async fn complete_need(
             row.slots_taken,
             Some(&body.note),
         )?;
+        tell(
+            conn,
+            &row,
+            row.requester_id.0,
+            NoticeKind::NeedCompleted,
+            "服务已完成",
+            "志愿者已完成服务，请确认并评价。",
+        )?;
         json(
             StatusCode::CREATED,
             &CompletionResult {
@@ -588,6 +605,16 @@ pub async fn confirm_need(
             row.slots_taken,
             None,
         )?;
+        for c in store::claims(conn, id)?.iter().filter(|c| c.status == "active") {
+            tell(
+                conn,
+                &row,
+                c.user_id.0,
+                NoticeKind::NeedConfirmed,
+                "服务已确认",
+                "居民已确认您的服务，感谢付出。",
+            )?;
+        }
         views::need(&row)
     })
     .await?;
@@ -688,4 +715,18 @@ pub async fn rate_need(
     })
     .await?;
     Ok(HttpResponse::Created().json(rating))
+}
+
+/// A notice about the need to one person: the need's title leads, the detail follows.
+fn tell(
+    conn: &mut AnyConnection,
+    row: &store::NeedRow,
+    to: Uuid,
+    kind: NoticeKind,
+    title: &str,
+    detail: &str,
+) -> Result<(), ApiError> {
+    let body = format!("「{}」{detail}", row.title);
+    notifications::notify(conn, row.community_id.0, to, kind, title, &body)?;
+    Ok(())
 }

@@ -1,17 +1,27 @@
-//! The in-app inbox (waitlist promotions and, later, every other notice).
+//! The in-app inbox, the subscribe-message grants the mini-program reports, and the WeChat
+//! outbox as community admins see it.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{PageRequest, Uuid};
-use canglong_openapi::{Notification, NotificationPage, PageQuery};
+use canglong_core::notice::NoticeKind;
+use canglong_core::{PageRequest, Role, Uuid};
+use canglong_openapi::{
+    Notification, NotificationPage, OutboxMessage, OutboxPage, OutboxQuery, PageQuery,
+    SubscriptionGrant, Subscriptions,
+};
 use canglong_persistence::notifications as store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
 use crate::auth::Auth;
+use crate::extract::Body;
 use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(inbox).service(mark_read);
+    cfg.service(inbox)
+        .service(mark_read)
+        .service(subscribe)
+        .service(subscriptions)
+        .service(outbox);
 }
 
 /// The caller's notifications, newest first.
@@ -66,4 +76,90 @@ pub async fn mark_read(
         return Err(ApiError::not_found("notification"));
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+fn remaining(conn: &mut canglong_persistence::AnyConnection, user: Uuid) -> Result<Subscriptions, ApiError> {
+    Ok(Subscriptions {
+        remaining: store::grants_of(conn, user)?.into_iter().collect(),
+    })
+}
+
+/// Record the one-time subscriptions the person just accepted (`wx.requestSubscribeMessage`):
+/// each kind named allows one WeChat message of that kind.
+#[utoipa::path(tag = "notifications", operation_id = "add_subscriptions", request_body = SubscriptionGrant,
+    responses((status = 200, body = Subscriptions), Problems), security(("bearer" = [])))]
+#[post("/me/subscriptions")]
+pub async fn subscribe(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<SubscriptionGrant>,
+) -> Result<HttpResponse, ApiError> {
+    let kinds = body.0.kinds;
+    if let Some(bad) = kinds.iter().find(|k| NoticeKind::parse(k).is_none()) {
+        let known: Vec<&str> = NoticeKind::ALL.iter().map(|k| k.as_str()).collect();
+        return Err(ApiError::unprocessable(
+            "unknown_kind",
+            format!("unknown kind `{bad}`; known: {}", known.join(", ")),
+        ));
+    }
+    let user = auth.user_id;
+    let out = db::write(&state.pool, move |conn| {
+        for k in &kinds {
+            store::grant(conn, user, k, 1)?;
+        }
+        remaining(conn, user)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The WeChat messages the person still allows, by kind.
+#[utoipa::path(tag = "notifications", operation_id = "get_subscriptions",
+    responses((status = 200, body = Subscriptions), Problems), security(("bearer" = [])))]
+#[get("/me/subscriptions")]
+pub async fn subscriptions(
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> Result<HttpResponse, ApiError> {
+    let user = auth.user_id;
+    let out = db::read(&state.pool, move |conn| remaining(conn, user)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Community admin: the WeChat outbox, e.g. `?status=dead` for what was given up.
+#[utoipa::path(tag = "notifications", operation_id = "list_outbox", params(OutboxQuery),
+    responses((status = 200, body = OutboxPage), Problems), security(("bearer" = [])))]
+#[get("/outbox")]
+pub async fn outbox(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::CommunityAdmin])?;
+    let q = q.into_inner();
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
+    let community = auth.community_id;
+    let out = db::read(&state.pool, move |conn| {
+        let rows = store::outbox_of(conn, community, q.status.as_deref(), &page)?;
+        let (rows, next) = page.finish(rows, |r| r.id.0);
+        Ok(OutboxPage {
+            items: rows
+                .into_iter()
+                .map(|r| OutboxMessage {
+                    id: r.id.0,
+                    user_id: r.user_id.0,
+                    kind: r.kind,
+                    status: r.status,
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                    next_attempt_at: views::utc(r.next_attempt_at),
+                    created_at: views::utc(r.created_at),
+                    sent_at: r.sent_at.map(views::utc),
+                })
+                .collect(),
+            next_cursor: next.map(|c| c.encode()),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
 }

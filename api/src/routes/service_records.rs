@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use canglong_core::notice::NoticeKind;
 use canglong_core::{PageRequest, Role, Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
 use canglong_openapi::{
@@ -10,7 +11,7 @@ use canglong_openapi::{
     VerificationResult,
 };
 use canglong_persistence::service_records::{self as store, StaffRecord, Verification};
-use canglong_persistence::{ledger as ledger_store, needs, volunteers};
+use canglong_persistence::{ledger as ledger_store, needs, notifications, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -258,6 +259,25 @@ pub async fn verify_record(
                 "this record has already been verified",
             ));
         }
+        let detail = match &transaction {
+            Some(_) => format!(
+                "{} 分钟服务已核实，{} 积分已入账。",
+                outcome.minutes_approved,
+                outcome.points.unwrap_or(0)
+            ),
+            None if outcome.status == "verified" => {
+                format!("{} 分钟服务已核实。", outcome.minutes_approved)
+            }
+            None => "服务记录未通过核实，详情请问社工。".to_string(),
+        };
+        notifications::notify(
+            conn,
+            actor.community_id,
+            volunteer.user_id.0,
+            NoticeKind::ServiceVerified,
+            "服务时长核实",
+            &detail,
+        )?;
         let record = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
         let result = VerificationResult {
             service_record: views::service_record(&record)?,

@@ -164,3 +164,26 @@ mod tests {
         assert_eq!(super::mask_phone("123"), "***");
     }
 }
+
+/// A CSV file for filing: UTF-8 with a byte-order mark (so Excel opens it), the header first,
+/// fields quoted as CSV requires.
+pub fn csv_file<I, R>(name: &str, header: &[&str], rows: I) -> Result<actix_web::HttpResponse, ApiError>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    out.write_record(header).map_err(|_| ApiError::internal())?;
+    for r in rows {
+        out.write_record(r).map_err(|_| ApiError::internal())?;
+    }
+    let body = out.into_inner().map_err(|_| ApiError::internal())?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .body(body))
+}

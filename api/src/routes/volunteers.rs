@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use std::collections::BTreeMap;
 
+use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_openapi::{
     Decision, MonthMinutes, NewSkill, SkillList, Volunteer, VolunteerApplication, VolunteerEvent,
@@ -10,7 +11,7 @@ use canglong_openapi::{
 };
 use canglong_persistence::volunteers::{self as store, Application, VolunteerRow};
 use canglong_persistence::{
-    AnyConnection, ledger, people, service_records, to_json_text, trainings,
+    AnyConnection, ledger, notifications, people, service_records, to_json_text, trainings,
 };
 use canglong_volunteers::{Availability, VolunteerStatus};
 use chrono::Datelike;
@@ -301,6 +302,24 @@ pub async fn decide(
         } else {
             people::revoke_role(conn, row.user_id.0, Role::Volunteer.as_str())?;
         }
+        let detail = match next {
+            VolunteerStatus::Active => "您的志愿者申请已通过，欢迎加入！",
+            VolunteerStatus::Rejected => "您的志愿者申请未通过。",
+            VolunteerStatus::Suspended => "您的志愿者资格已暂停，记录与积分保留。",
+            VolunteerStatus::Pending => "您的志愿者申请待审核。",
+        };
+        let detail = match d.reason.as_deref() {
+            Some(r) => format!("{detail}说明：{r}"),
+            None => detail.to_string(),
+        };
+        notifications::notify(
+            conn,
+            actor.community_id,
+            row.user_id.0,
+            NoticeKind::VolunteerDecided,
+            "志愿者申请结果",
+            &detail,
+        )?;
         let row = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
         view(conn, &row, true)
     })

@@ -2,6 +2,7 @@
 //! pages of results ([`PageRequest`], [`Cursor`]) and the clock ([`now`]).
 
 mod error;
+pub mod notice;
 mod page;
 mod role;
 

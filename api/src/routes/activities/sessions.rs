@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
 use canglong_activities::{self as domain, EnrolmentStatus};
+use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, Uuid, now};
 use canglong_ledger::{BonusKind, Transaction, TxKind};
 use canglong_openapi::{
@@ -227,7 +228,7 @@ pub async fn cancel_enrolment(
                 conn,
                 actor.community_id,
                 w.user_id.0,
-                "enrolment_promoted",
+                NoticeKind::EnrolmentPromoted,
                 "候补转正",
                 &body,
             )?;

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use canglong_alliance::{Figures, MerchantStatus, VoucherStatus};
+use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_openapi::{
     Decision, Evaluation, EvaluationDecision, EvaluationFigures, EvaluationRequest, ExitRequest,
@@ -9,7 +10,7 @@ use canglong_openapi::{
     StaffBinding,
 };
 use canglong_persistence::alliance::{self as store, EvaluationRow, MerchantRow};
-use canglong_persistence::{AnyConnection, Id, people};
+use canglong_persistence::{AnyConnection, Id, notifications, people};
 use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -235,6 +236,7 @@ pub async fn review(
             to.as_str(),
             reason.as_deref(),
         )?;
+        tell_applicant(conn, &m, to, reason.as_deref())?;
         let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
         detail(conn, &actor, &m)
     })
@@ -276,6 +278,7 @@ pub async fn file(
             to.as_str(),
             reason.as_deref(),
         )?;
+        tell_applicant(conn, &m, to, reason.as_deref())?;
         let m = store::merchant(conn, community, id)?.ok_or_else(ApiError::internal)?;
         detail(conn, &actor, &m)
     })
@@ -476,4 +479,36 @@ pub async fn evaluate(
     })
     .await?;
     Ok(HttpResponse::Created().json(evaluation))
+}
+
+/// Tells whoever applied for the merchant how the community or subdistrict decided.
+fn tell_applicant(
+    conn: &mut AnyConnection,
+    m: &store::MerchantRow,
+    to: MerchantStatus,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(applicant) = m.applicant_id else {
+        return Ok(());
+    };
+    let outcome = match to {
+        MerchantStatus::CommunityApproved => "已通过社区审核，待街道备案",
+        MerchantStatus::Active => "已完成街道备案，正式加入联盟",
+        MerchantStatus::Rejected => "未通过审核",
+        MerchantStatus::Returned => "被退回补充材料",
+        _ => "状态已更新",
+    };
+    let body = match reason {
+        Some(r) => format!("「{}」{outcome}。说明：{r}", m.name),
+        None => format!("「{}」{outcome}。", m.name),
+    };
+    notifications::notify(
+        conn,
+        m.community_id.0,
+        applicant.0,
+        NoticeKind::MerchantDecided,
+        "商户申请结果",
+        &body,
+    )?;
+    Ok(())
 }

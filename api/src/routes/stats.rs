@@ -1,0 +1,462 @@
+//! The review meetings' figures: the headline overview (also for integrators with
+//! `stats:read`) and the tables behind it, as JSON or CSV. Staff see their community; a
+//! subdistrict admin sees each community of the subdistrict and their sum.
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{HttpResponse, get, web};
+use canglong_core::{NaiveDateTime, Role, Uuid, now};
+use canglong_openapi::{self as wire, CommunityHeadline, Overview, StatsQuery, StatsTable};
+use canglong_persistence::{AnyConnection, stats as store};
+use canglong_stats::tables::{self, Cell, MerchantFigures, Table};
+use canglong_stats::{self as domain, Facts};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Problems, views};
+use crate::auth::{AnyBearer, Bearer};
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(overview).service(table);
+}
+
+/// The longest period one request may cover.
+const MAX_PERIOD_DAYS: i64 = 366 * 5;
+
+/// The communities the caller may see figures of, the one asked for, and whether the caller
+/// sees a subdistrict.
+fn scope(
+    conn: &mut AnyConnection,
+    caller: &Bearer,
+    asked: Option<Uuid>,
+) -> Result<(Vec<(Uuid, String)>, bool), ApiError> {
+    let (home, subdistrict) = match caller {
+        Bearer::Integrator(i) => {
+            if !i.scopes.iter().any(|s| s == "stats:read") {
+                return Err(ApiError::forbidden(
+                    "insufficient_scope",
+                    "this client lacks the stats:read scope",
+                ));
+            }
+            (i.community_id, false)
+        }
+        Bearer::Person(a) => {
+            a.require_staff()?;
+            (a.community_id, a.has(Role::SubdistrictAdmin))
+        }
+    };
+    let all: Vec<(Uuid, String)> = store::communities_of_subdistrict(conn, home)?
+        .into_iter()
+        .map(|(id, name)| (id.0, name))
+        .filter(|(id, _)| subdistrict || *id == home)
+        .collect();
+    match asked {
+        None => Ok((all, subdistrict)),
+        Some(c) => {
+            let one: Vec<_> = all.into_iter().filter(|(id, _)| *id == c).collect();
+            if one.is_empty() {
+                return Err(ApiError::not_found("community"));
+            }
+            Ok((one, false))
+        }
+    }
+}
+
+fn period(q: &StatsQuery) -> Result<(NaiveDateTime, NaiveDateTime), ApiError> {
+    let to = q.to.map_or_else(now, |t| t.naive_utc());
+    let from = q
+        .from
+        .map_or_else(|| domain::year_before(to, to).0, |t| t.naive_utc());
+    if from >= to {
+        return Err(ApiError::unprocessable(
+            "invalid_period",
+            "`from` must be before `to`",
+        ));
+    }
+    if (to - from).num_days() > MAX_PERIOD_DAYS {
+        return Err(ApiError::unprocessable(
+            "invalid_period",
+            "a period covers at most five years",
+        ));
+    }
+    Ok((from, to))
+}
+
+fn uuids(ids: Vec<canglong_persistence::Id>) -> HashSet<Uuid> {
+    ids.into_iter().map(|i| i.0).collect()
+}
+
+/// The facts of `[from, to)`; `full` adds what only the current period needs.
+fn facts(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    full: bool,
+) -> Result<Facts, ApiError> {
+    let mut f = Facts {
+        from: Some(from),
+        to: Some(to),
+        residents: uuids(store::residents(conn, set, to)?),
+        actors: uuids(store::actors(conn, set, from, to)?),
+        needs: needs(conn, set, from, to)?,
+        ..Facts::default()
+    };
+    if full {
+        f.records = records(conn, set, from, to)?;
+        f.projects = projects(conn, set)?;
+        f.postings = store::postings(conn, set, from, to)?
+            .into_iter()
+            .map(|(tx_kind, account_kind, amount, at)| domain::Posting {
+                tx_kind,
+                account_kind,
+                amount,
+                at,
+            })
+            .collect();
+        f.checkins = checkins(conn, set, from, to)?;
+    }
+    Ok(f)
+}
+
+fn needs(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<domain::Need>, ApiError> {
+    Ok(store::needs(conn, set, from, to)?
+        .into_iter()
+        .map(|n| domain::Need {
+            id: n.id.0,
+            category: n.category,
+            target_group: n.target_group,
+            status: n.status,
+            window_end: n.window_end,
+            done_at: n.done_at,
+            created_at: n.created_at,
+        })
+        .collect())
+}
+
+fn records(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<domain::Record>, ApiError> {
+    Ok(store::verified_records(conn, set, from, to)?
+        .into_iter()
+        .map(|r| domain::Record {
+            volunteer_id: r.volunteer_id.0,
+            beneficiary_group: r.beneficiary_group,
+            minutes: i64::from(r.minutes.unwrap_or(0)),
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+fn projects(conn: &mut AnyConnection, set: &[Uuid]) -> Result<Vec<domain::Project>, ApiError> {
+    Ok(store::projects(conn, set)?
+        .into_iter()
+        .map(|p| domain::Project {
+            id: p.id.0,
+            title: p.title,
+            status: p.status,
+            period_start: p.period_start,
+            period_end: p.period_end,
+            continues: p.continues_project_id.map(|c| c.0),
+        })
+        .collect())
+}
+
+fn checkins(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<domain::Checkin>, ApiError> {
+    Ok(store::checkins(conn, set, from, to)?
+        .into_iter()
+        .map(|(s, people, at)| domain::Checkin {
+            session_id: s.0,
+            people: i64::from(people),
+            at,
+        })
+        .collect())
+}
+
+fn headline(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<wire::Headline, ApiError> {
+    let now = facts(conn, set, from, to, true)?;
+    let (bf, bt) = domain::year_before(from, to);
+    let before = facts(conn, set, bf, bt, false)?;
+    let h = domain::headline(&now, &before);
+    let f = |x: domain::Figure| wire::Figure {
+        value: x.value,
+        definition: x.definition.to_string(),
+        numerator: x.numerator,
+        denominator: x.denominator,
+    };
+    Ok(wire::Headline {
+        participation_rate: f(h.participation_rate),
+        participation_growth: f(h.participation_growth),
+        service_precision: f(h.service_precision),
+        service_precision_growth: f(h.service_precision_growth),
+        continuation_rate: f(h.continuation_rate),
+        elderly_person_times: f(h.elderly_person_times),
+        parent_child_classes: f(h.parent_child_classes),
+        peak_daily_visits: f(h.peak_daily_visits),
+        volunteer_hours: f(h.volunteer_hours),
+        active_volunteers: f(h.active_volunteers),
+        long_term_volunteers: f(h.long_term_volunteers),
+        points_issued: f(h.points_issued),
+        points_redeemed: f(h.points_redeemed),
+    })
+}
+
+/// The case study's headline figures for a period (default: the last year), each with its
+/// definition, numerator and denominator. A subdistrict admin gets the subdistrict's sum and
+/// each community's own.
+#[utoipa::path(tag = "stats", operation_id = "stats_overview", params(StatsQuery),
+    responses((status = 200, body = Overview), Problems), security(("bearer" = [])))]
+#[get("/stats/overview")]
+pub async fn overview(
+    state: web::Data<AppState>,
+    caller: AnyBearer,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let (from, to) = period(&q)?;
+    let out = db::read(&state.pool, move |conn| {
+        let (set, subdistrict) = scope(conn, &caller.0, q.community_id)?;
+        let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
+        let figures = headline(conn, &ids, from, to)?;
+        let mut communities = Vec::new();
+        if subdistrict {
+            for (id, name) in &set {
+                communities.push(CommunityHeadline {
+                    community_id: *id,
+                    name: name.clone(),
+                    figures: headline(conn, &[*id], from, to)?,
+                });
+            }
+        }
+        Ok(Overview {
+            from: views::utc(from),
+            to: views::utc(to),
+            community_ids: ids,
+            figures,
+            communities,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The tables behind the review meetings: `volunteers` (hours by `month` or `team`), `needs`
+/// (posted, claimed, fulfilled, time to claim, ratings by `month`, `category` or
+/// `target_group`), `served` (person-times by `target_group` or `month`), `points` (by `month`
+/// or `kind`), `merchants`, `projects`, `suggestions` (by `category`, `month` or `status`).
+/// `?format=csv` gives a file.
+#[utoipa::path(tag = "stats", operation_id = "stats_table",
+    params(("table" = String, Path, description = "volunteers, needs, served, points, merchants, projects or suggestions"), StatsQuery),
+    responses((status = 200, body = StatsTable),
+        (status = 200, description = "`?format=csv`", content_type = "text/csv", body = String), Problems),
+    security(("bearer" = [])))]
+#[get("/stats/{table}")]
+pub async fn table(
+    state: web::Data<AppState>,
+    caller: AnyBearer,
+    name: web::Path<String>,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, q) = (name.into_inner(), q.into_inner());
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "invalid_value",
+                "format: `json` or `csv`",
+            ));
+        }
+    };
+    let known: &'static [&'static str] = match name.as_str() {
+        "volunteers" => tables::VOLUNTEER_GROUPS,
+        "needs" => tables::NEED_GROUPS,
+        "served" => tables::SERVED_GROUPS,
+        "points" => tables::POINT_GROUPS,
+        "suggestions" => tables::SUGGESTION_GROUPS,
+        "merchants" | "projects" => tables::SINGLE,
+        _ => return Err(ApiError::not_found("table")),
+    };
+    let group_by = tables::grouping(q.group_by.as_deref(), known).map_err(|known| {
+        ApiError::unprocessable(
+            "invalid_group_by",
+            format!("group_by for {name}: one of {}", known.join(", ")),
+        )
+    })?;
+    let (from, to) = period(&q)?;
+    let n = name.clone();
+    let t = db::read(&state.pool, move |conn| {
+        let (set, _) = scope(conn, &caller.0, q.community_id)?;
+        let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
+        build(conn, &n, &ids, from, to, group_by)
+    })
+    .await?;
+    if csv {
+        let rows = t.rows.iter().map(|r| r.iter().map(cell_text).collect::<Vec<_>>());
+        return views::csv_file(&format!("stats-{name}"), &t.columns, rows);
+    }
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| {
+            t.columns
+                .iter()
+                .zip(r)
+                .map(|(c, v)| (c.to_string(), cell_json(v)))
+                .collect()
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(StatsTable {
+        table: name,
+        from: views::utc(from),
+        to: views::utc(to),
+        group_by: t.group_by.to_string(),
+        columns: t.columns.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }))
+}
+
+fn cell_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => s.clone(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Num(n) => n.to_string(),
+        Cell::Empty => String::new(),
+    }
+}
+
+fn cell_json(c: &Cell) -> serde_json::Value {
+    match c {
+        Cell::Text(s) => s.clone().into(),
+        Cell::Int(i) => (*i).into(),
+        Cell::Num(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into),
+        Cell::Empty => serde_json::Value::Null,
+    }
+}
+
+fn build(
+    conn: &mut AnyConnection,
+    name: &str,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    group_by: &'static str,
+) -> Result<Table, ApiError> {
+    Ok(match name {
+        "volunteers" => {
+            let mut teams_of: HashMap<Uuid, Vec<String>> = HashMap::new();
+            for (v, team) in store::team_members(conn, set)? {
+                teams_of.entry(v.0).or_default().push(team);
+            }
+            tables::volunteers(&records(conn, set, from, to)?, &teams_of, group_by)
+        }
+        "needs" => {
+            let mut first: HashMap<Uuid, NaiveDateTime> = HashMap::new();
+            for (need, at) in store::claims_since(conn, set, from)? {
+                first
+                    .entry(need.0)
+                    .and_modify(|t| *t = (*t).min(at))
+                    .or_insert(at);
+            }
+            let far = to + chrono::Duration::days(3650);
+            let ratings: HashMap<Uuid, i64> = store::ratings(conn, set, from, far)?
+                .into_iter()
+                .map(|(n, s)| (n.0, i64::from(s)))
+                .collect();
+            tables::needs(&needs(conn, set, from, to)?, &first, &ratings, group_by)
+        }
+        "served" => tables::served(&records(conn, set, from, to)?, group_by),
+        "points" => {
+            let postings: Vec<domain::Posting> = store::postings(conn, set, from, to)?
+                .into_iter()
+                .map(|(tx_kind, account_kind, amount, at)| domain::Posting {
+                    tx_kind,
+                    account_kind,
+                    amount,
+                    at,
+                })
+                .collect();
+            tables::points(&postings, store::outstanding_at(conn, set, from)?, group_by)
+        }
+        "merchants" => {
+            let list: Vec<(Uuid, String, String)> = store::merchants(conn, set)?
+                .into_iter()
+                .map(|(id, n, s)| (id.0, n, s))
+                .collect();
+            let mut figures: HashMap<Uuid, MerchantFigures> = HashMap::new();
+            for v in store::vouchers(conn, set, from, to)? {
+                let Some(m) = v.merchant_id else { continue };
+                let f = figures.entry(m.0).or_default();
+                f.issued += 1;
+                if v.status == "used" {
+                    f.used += 1;
+                }
+                if matches!(v.status.as_str(), "issued" | "used") {
+                    f.points += v.points_cost;
+                }
+            }
+            for m in store::refused_attempts(conn, set, from, to)?.into_iter().flatten() {
+                figures.entry(m.0).or_default().refused += 1;
+            }
+            for (m, stars) in store::merchant_ratings(conn, set, from, to)? {
+                if let Some(m) = m {
+                    figures.entry(m.0).or_default().stars.push(i64::from(stars));
+                }
+            }
+            for s in store::suggestions(conn, set, from, to)? {
+                if let (Some(m), "complaint") = (s.merchant_id, s.category.as_str()) {
+                    figures.entry(m.0).or_default().complaints += 1;
+                }
+            }
+            tables::merchants(&list, &figures)
+        }
+        "projects" => {
+            let sessions: Vec<(Uuid, Uuid)> = store::sessions(conn, set, from, to)?
+                .into_iter()
+                .map(|(s, p, _)| (s.0, p.0))
+                .collect();
+            let enrolments: HashMap<Uuid, i64> = store::enrolment_counts(conn, set)?
+                .into_iter()
+                .map(|(s, n)| (s.0, n))
+                .collect();
+            tables::projects(
+                &projects(conn, set)?,
+                &sessions,
+                &enrolments,
+                &checkins(conn, set, from, to)?,
+                from,
+                to,
+            )
+        }
+        _ => {
+            let list: Vec<tables::Suggestion> = store::suggestions(conn, set, from, to)?
+                .into_iter()
+                .map(|s| tables::Suggestion {
+                    category: s.category,
+                    status: s.status,
+                    answered: s.answered.is_some(),
+                    created_at: s.created_at,
+                })
+                .collect();
+            tables::suggestions(&list, group_by)
+        }
+    })
+}

@@ -1,0 +1,248 @@
+//! The suggestion box (意见箱): residents write (optionally anonymously), staff enter notes from
+//! the physical boxes and answer publicly. An anonymous author is hidden from staff in every
+//! list and export; the author still sees their own.
+
+use actix_web::{HttpResponse, get, post, web};
+use canglong_core::notice::NoticeKind;
+use canglong_core::{Actor, PageRequest, Role, Uuid, new_id, now};
+use canglong_openapi::{
+    NewSuggestion, Suggestion, SuggestionPage, SuggestionQuery, SuggestionResponse,
+};
+use canglong_persistence::suggestions::{self as store, Filter, SuggestionRow, Visible};
+use canglong_persistence::{AnyConnection, Id, alliance, notifications};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Problems, views};
+use crate::auth::Auth;
+use crate::extract::Body;
+use crate::{ApiError, AppState, db};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(respond);
+}
+
+/// The most rows one CSV export carries.
+const EXPORT_LIMIT: u32 = 10_000;
+
+/// Who may see the author: the author themself, and staff unless it was anonymous.
+fn view(r: &SuggestionRow, caller: &Actor) -> Result<Suggestion, ApiError> {
+    let own = r.author_id.is_some_and(|a| a.0 == caller.user_id);
+    let author_id = match r.author_id {
+        Some(a) if own || (caller.is_staff() && !r.anonymous) => Some(a.0),
+        _ => None,
+    };
+    Ok(Suggestion {
+        id: r.id.0,
+        community_id: r.community_id.0,
+        category: views::enum_of(&r.category)?,
+        text: r.text.clone(),
+        anonymous: r.anonymous,
+        author_id,
+        source: r.source.clone(),
+        merchant_id: r.merchant_id.map(|m| m.0),
+        project_id: r.project_id.map(|p| p.0),
+        status: views::enum_of(&r.status)?,
+        response: r.response.clone(),
+        responded_at: r.responded_at.map(views::utc),
+        created_at: views::utc(r.created_at),
+    })
+}
+
+fn check_links(conn: &mut AnyConnection, actor: &Actor, s: &NewSuggestion) -> Result<(), ApiError> {
+    if let Some(m) = s.merchant_id
+        && alliance::merchant(conn, actor.community_id, m)?.is_none()
+    {
+        return Err(ApiError::not_found("merchant"));
+    }
+    if let Some(p) = s.project_id
+        && canglong_persistence::activities::project(conn, actor.community_id, p)?.is_none()
+    {
+        return Err(ApiError::not_found("project"));
+    }
+    Ok(())
+}
+
+/// Write a suggestion: a course wanted, an urgent service, a complaint (it may name a merchant
+/// or project) or anything else. Staff entering a note from the physical box send
+/// `source: "paper"`; such a note has no author.
+#[utoipa::path(tag = "suggestions", operation_id = "create_suggestion", request_body = NewSuggestion,
+    responses((status = 201, body = Suggestion), Problems), security(("bearer" = [])))]
+#[post("/suggestions")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<NewSuggestion>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, s) = (auth.0, body.0);
+    let paper = match s.source.as_deref() {
+        None | Some("app") => false,
+        Some("paper") => {
+            actor.require_staff()?;
+            true
+        }
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "invalid_value",
+                "source: `app` or `paper`",
+            ));
+        }
+    };
+    if s.text.trim().chars().count() < 2 {
+        return Err(ApiError::unprocessable(
+            "text_too_short",
+            "write at least two characters",
+        ));
+    }
+    let out = db::write(&state.pool, move |conn| {
+        check_links(conn, &actor, &s)?;
+        let row = SuggestionRow {
+            id: Id(new_id()),
+            community_id: Id(actor.community_id),
+            author_id: (!paper).then_some(Id(actor.user_id)),
+            entered_by: paper.then_some(Id(actor.user_id)),
+            source: if paper { "paper" } else { "app" }.into(),
+            category: views::name_of(&s.category),
+            text: s.text.trim().to_string(),
+            anonymous: s.anonymous || paper,
+            merchant_id: s.merchant_id.map(Id),
+            project_id: s.project_id.map(Id),
+            status: "open".into(),
+            response: None,
+            responded_by: None,
+            responded_at: None,
+            created_at: now(),
+        };
+        store::insert(conn, &row)?;
+        view(&row, &actor)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Staff see the community's suggestions (`?format=csv` for a file); residents see their own
+/// and those answered publicly, never another resident's name.
+#[utoipa::path(tag = "suggestions", operation_id = "list_suggestions", params(SuggestionQuery),
+    responses((status = 200, body = SuggestionPage),
+        (status = 200, description = "`?format=csv`", content_type = "text/csv", body = String), Problems),
+    security(("bearer" = [])))]
+#[get("/suggestions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<SuggestionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, q) = (auth.0, q.into_inner());
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => {
+            actor.require_staff()?;
+            true
+        }
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "invalid_value",
+                "format: `json` or `csv`",
+            ));
+        }
+    };
+    let page = if csv {
+        PageRequest {
+            limit: EXPORT_LIMIT,
+            after: None,
+        }
+    } else {
+        PageRequest::parse(q.limit, q.cursor.as_deref())?
+    };
+    let visible = match (q.mine, actor.is_staff()) {
+        (Some(true), _) => Visible::Mine(actor.user_id),
+        (_, true) => Visible::All,
+        (_, false) => Visible::MineAndAnswered(actor.user_id),
+    };
+    let category = q.category.map(|c| views::name_of(&c));
+    let status = q.status.map(|c| views::name_of(&c));
+    let a = actor.clone();
+    let (items, next) = db::read(&state.pool, move |conn| {
+        let filter = Filter {
+            visible,
+            category: category.as_deref(),
+            status: status.as_deref(),
+        };
+        let rows = store::list(conn, a.community_id, &filter, &page)?;
+        let (rows, next) = page.finish(rows, |r| r.id.0);
+        let items = rows.iter().map(|r| view(r, &a)).collect::<Result<Vec<_>, _>>()?;
+        Ok((items, next.map(|c| c.encode())))
+    })
+    .await?;
+    if csv {
+        let rows = items.iter().map(|s| {
+            [
+                s.id.to_string(),
+                s.created_at.to_rfc3339(),
+                views::name_of(&s.category),
+                views::name_of(&s.status),
+                s.source.clone(),
+                if s.anonymous { "匿名 anonymous".into() } else { s.author_id.map(|a| a.to_string()).unwrap_or_default() },
+                s.text.clone(),
+                s.merchant_id.map(|m| m.to_string()).unwrap_or_default(),
+                s.project_id.map(|p| p.to_string()).unwrap_or_default(),
+                s.response.clone().unwrap_or_default(),
+            ]
+        });
+        return views::csv_file(
+            "suggestions",
+            &[
+                "编号 id",
+                "时间 created_at",
+                "类别 category",
+                "状态 status",
+                "来源 source",
+                "提交人 author_id",
+                "内容 text",
+                "商户 merchant_id",
+                "项目 project_id",
+                "回复 response",
+            ],
+            rows,
+        );
+    }
+    Ok(HttpResponse::Ok().json(SuggestionPage {
+        items,
+        next_cursor: next,
+    }))
+}
+
+/// Staff: set the suggestion's status and its public response; the author is told.
+#[utoipa::path(tag = "suggestions", operation_id = "respond_suggestion", request_body = SuggestionResponse,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Suggestion), Problems),
+    security(("bearer" = [])))]
+#[post("/suggestions/{id}/response")]
+pub async fn respond(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<Uuid>,
+    body: Body<SuggestionResponse>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id, r) = (auth.0, id.into_inner(), body.0);
+    let out = db::write(&state.pool, move |conn| {
+        store::get(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::not_found("suggestion"))?;
+        actor.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
+        let status = views::name_of(&r.status);
+        store::respond(conn, id, &status, r.response.trim(), actor.user_id)?;
+        let row = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        if let Some(author) = row.author_id {
+            let body = format!("您的建议有了回复：{}", r.response.trim());
+            notifications::notify(
+                conn,
+                actor.community_id,
+                author.0,
+                NoticeKind::SuggestionAnswered,
+                "意见箱回复",
+                &body,
+            )?;
+        }
+        view(&row, &actor)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}

@@ -1,0 +1,428 @@
+//! The facts the review meetings' figures are computed from: narrow rows of one period and a set
+//! of communities. Reading plain facts (instead of one SQL per figure) keeps every definition in
+//! one place, `canglong_stats`, identical on both databases.
+
+use canglong_core::{NaiveDateTime, Uuid};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::schema::{
+    accounts, checkins, communities, enrolments, ledger_transactions, merchants, need_claims,
+    need_ratings, needs, postings, projects, service_records, sessions, suggestions, team_members,
+    teams, user_roles, users, voucher_attempts, voucher_ratings, volunteers, vouchers,
+};
+use crate::{AnyConnection, Id, QueryResult};
+
+/// Roles that make a person staff rather than a resident in the participation figures.
+const STAFF_ROLES: [&str; 4] = [
+    "social_worker",
+    "community_admin",
+    "subdistrict_admin",
+    "merchant_staff",
+];
+
+fn ids(set: &[Uuid]) -> Vec<Id> {
+    set.iter().copied().map(Id).collect()
+}
+
+/// (id, name) of the subdistrict's communities.
+pub fn communities_of_subdistrict(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+) -> QueryResult<Vec<(Id, String)>> {
+    let sd: Id = communities::table
+        .find(Id(community_id))
+        .select(communities::subdistrict_id)
+        .first(conn)?;
+    communities::table
+        .filter(communities::subdistrict_id.eq(sd))
+        .select((communities::id, communities::name))
+        .order(communities::name)
+        .load(conn)
+}
+
+/// People registered before `until` who hold no staff role: the residents.
+pub fn residents(conn: &mut AnyConnection, set: &[Uuid], until: NaiveDateTime) -> QueryResult<Vec<Id>> {
+    let staff = user_roles::table
+        .filter(user_roles::community_id.eq_any(ids(set)))
+        .filter(user_roles::role.eq_any(STAFF_ROLES))
+        .select(user_roles::user_id);
+    users::table
+        .filter(users::community_id.eq_any(ids(set)))
+        .filter(users::created_at.lt(until))
+        .filter(users::id.ne_all(staff))
+        .select(users::id)
+        .load(conn)
+}
+
+/// Everyone who did anything on record in `[from, to)`: posted or claimed a need, reported
+/// service, enrolled, checked in, redeemed, rated or wrote a suggestion (may repeat).
+pub fn actors(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Id>> {
+    let c = ids(set);
+    let mut out: Vec<Id> = needs::table
+        .filter(needs::community_id.eq_any(c.clone()))
+        .filter(needs::created_at.ge(from).and(needs::created_at.lt(to)))
+        .select(needs::requester_id)
+        .distinct()
+        .load(conn)?;
+    out.extend(
+        need_claims::table
+            .filter(need_claims::community_id.eq_any(c.clone()))
+            .filter(need_claims::created_at.ge(from).and(need_claims::created_at.lt(to)))
+            .select(need_claims::user_id)
+            .distinct()
+            .load::<Id>(conn)?,
+    );
+    out.extend(
+        service_records::table
+            .inner_join(volunteers::table.on(volunteers::id.eq(service_records::volunteer_id)))
+            .filter(service_records::community_id.eq_any(c.clone()))
+            .filter(
+                service_records::created_at
+                    .ge(from)
+                    .and(service_records::created_at.lt(to)),
+            )
+            .select(volunteers::user_id)
+            .distinct()
+            .load::<Id>(conn)?,
+    );
+    out.extend(
+        enrolments::table
+            .filter(enrolments::community_id.eq_any(c.clone()))
+            .filter(enrolments::created_at.ge(from).and(enrolments::created_at.lt(to)))
+            .select(enrolments::user_id)
+            .distinct()
+            .load::<Id>(conn)?,
+    );
+    out.extend(
+        checkins::table
+            .filter(checkins::community_id.eq_any(c.clone()))
+            .filter(checkins::created_at.ge(from).and(checkins::created_at.lt(to)))
+            .select(checkins::user_id)
+            .distinct()
+            .load::<Id>(conn)?,
+    );
+    out.extend(
+        vouchers::table
+            .filter(vouchers::community_id.eq_any(c.clone()))
+            .filter(vouchers::issued_at.ge(from).and(vouchers::issued_at.lt(to)))
+            .select(vouchers::holder_id)
+            .distinct()
+            .load::<Id>(conn)?,
+    );
+    out.extend(
+        need_ratings::table
+            .filter(need_ratings::community_id.eq_any(c.clone()))
+            .filter(need_ratings::created_at.ge(from).and(need_ratings::created_at.lt(to)))
+            .select(need_ratings::rater_id)
+            .distinct()
+            .load::<Id>(conn)?,
+    );
+    out.extend(
+        suggestions::table
+            .filter(suggestions::community_id.eq_any(c))
+            .filter(suggestions::created_at.ge(from).and(suggestions::created_at.lt(to)))
+            .filter(suggestions::author_id.is_not_null())
+            .select(suggestions::author_id.assume_not_null())
+            .distinct()
+            .load::<Id>(conn)?,
+    );
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct NeedFact {
+    pub id: Id,
+    pub category: String,
+    pub target_group: String,
+    pub status: String,
+    pub window_end: NaiveDateTime,
+    pub done_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Needs posted in `[from, to)`.
+pub fn needs(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<NeedFact>> {
+    needs::table
+        .filter(needs::community_id.eq_any(ids(set)))
+        .filter(needs::created_at.ge(from).and(needs::created_at.lt(to)))
+        .select((
+            needs::id,
+            needs::category,
+            needs::target_group,
+            needs::status,
+            needs::window_end,
+            needs::done_at,
+            needs::created_at,
+        ))
+        .load(conn)
+}
+
+/// (need, claimed at) of every claim made from `from` on (withdrawn ones too: the need was
+/// claimed then).
+pub fn claims_since(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+) -> QueryResult<Vec<(Id, NaiveDateTime)>> {
+    need_claims::table
+        .filter(need_claims::community_id.eq_any(ids(set)))
+        .filter(need_claims::created_at.ge(from))
+        .select((need_claims::need_id, need_claims::created_at))
+        .load(conn)
+}
+
+/// (need, stars) of ratings given in `[from, to)`.
+pub fn ratings(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, i32)>> {
+    need_ratings::table
+        .filter(need_ratings::community_id.eq_any(ids(set)))
+        .filter(need_ratings::created_at.ge(from).and(need_ratings::created_at.lt(to)))
+        .select((need_ratings::need_id, need_ratings::stars))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct RecordFact {
+    pub volunteer_id: Id,
+    pub beneficiary_group: String,
+    pub minutes: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Verified service records reported in `[from, to)`.
+pub fn verified_records(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<RecordFact>> {
+    service_records::table
+        .filter(service_records::community_id.eq_any(ids(set)))
+        .filter(service_records::status.eq("verified"))
+        .filter(
+            service_records::created_at
+                .ge(from)
+                .and(service_records::created_at.lt(to)),
+        )
+        .select((
+            service_records::volunteer_id,
+            service_records::beneficiary_group,
+            service_records::minutes_approved,
+            service_records::created_at,
+        ))
+        .load(conn)
+}
+
+/// (volunteer, team name) of every team membership.
+pub fn team_members(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(Id, String)>> {
+    team_members::table
+        .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
+        .filter(team_members::community_id.eq_any(ids(set)))
+        .select((team_members::volunteer_id, teams::name))
+        .load(conn)
+}
+
+/// (transaction kind, account kind, amount, time) of postings in `[from, to)`.
+pub fn postings(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, String, i64, NaiveDateTime)>> {
+    postings::table
+        .inner_join(ledger_transactions::table)
+        .inner_join(accounts::table)
+        .filter(accounts::community_id.eq_any(ids(set)))
+        .filter(postings::created_at.ge(from).and(postings::created_at.lt(to)))
+        .select((
+            ledger_transactions::kind,
+            accounts::kind,
+            postings::amount,
+            postings::created_at,
+        ))
+        .load(conn)
+}
+
+/// Points residents held at `at`: the sum of their postings before it.
+pub fn outstanding_at(conn: &mut AnyConnection, set: &[Uuid], at: NaiveDateTime) -> QueryResult<i64> {
+    let sum: Option<i64> = postings::table
+        .inner_join(accounts::table)
+        .filter(accounts::community_id.eq_any(ids(set)))
+        .filter(accounts::kind.eq("resident"))
+        .filter(postings::created_at.lt(at))
+        .select(crate::ledger::sum_of("postings.amount"))
+        .first(conn)?;
+    Ok(sum.unwrap_or(0))
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct VoucherFact {
+    pub merchant_id: Option<Id>,
+    pub status: String,
+    pub points_cost: i64,
+    pub issued_at: NaiveDateTime,
+}
+
+/// Vouchers issued in `[from, to)`.
+pub fn vouchers(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<VoucherFact>> {
+    vouchers::table
+        .filter(vouchers::community_id.eq_any(ids(set)))
+        .filter(vouchers::issued_at.ge(from).and(vouchers::issued_at.lt(to)))
+        .select((
+            vouchers::merchant_id,
+            vouchers::status,
+            vouchers::points_cost,
+            vouchers::issued_at,
+        ))
+        .load(conn)
+}
+
+/// (id, name, status) of the communities' merchants.
+pub fn merchants(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(Id, String, String)>> {
+    merchants::table
+        .filter(merchants::community_id.eq_any(ids(set)))
+        .select((merchants::id, merchants::name, merchants::status))
+        .order(merchants::name)
+        .load(conn)
+}
+
+/// (merchant, refused voucher checks) in `[from, to)`.
+pub fn refused_attempts(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Option<Id>>> {
+    voucher_attempts::table
+        .filter(voucher_attempts::community_id.eq_any(ids(set)))
+        .filter(voucher_attempts::outcome.ne("used"))
+        .filter(voucher_attempts::created_at.ge(from).and(voucher_attempts::created_at.lt(to)))
+        .select(voucher_attempts::merchant_id)
+        .load(conn)
+}
+
+/// (merchant, stars) of voucher ratings in `[from, to)`.
+pub fn merchant_ratings(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Option<Id>, i32)>> {
+    voucher_ratings::table
+        .filter(voucher_ratings::community_id.eq_any(ids(set)))
+        .filter(voucher_ratings::created_at.ge(from).and(voucher_ratings::created_at.lt(to)))
+        .select((voucher_ratings::merchant_id, voucher_ratings::stars))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ProjectFact {
+    pub id: Id,
+    pub title: String,
+    pub status: String,
+    pub period_start: NaiveDateTime,
+    pub period_end: NaiveDateTime,
+    pub continues_project_id: Option<Id>,
+}
+
+/// Every project of the communities (few: tens a year).
+pub fn projects(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<ProjectFact>> {
+    projects::table
+        .filter(projects::community_id.eq_any(ids(set)))
+        .select((
+            projects::id,
+            projects::title,
+            projects::status,
+            projects::period_start,
+            projects::period_end,
+            projects::continues_project_id,
+        ))
+        .order(projects::period_start)
+        .load(conn)
+}
+
+/// (session, project, starts at) of sessions starting in `[from, to)`.
+pub fn sessions(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, Id, NaiveDateTime)>> {
+    sessions::table
+        .filter(sessions::community_id.eq_any(ids(set)))
+        .filter(sessions::starts_at.ge(from).and(sessions::starts_at.lt(to)))
+        .select((sessions::id, sessions::project_id, sessions::starts_at))
+        .load(conn)
+}
+
+/// (session, enrolments not cancelled) for the given sessions.
+pub fn enrolment_counts(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(Id, i64)>> {
+    enrolments::table
+        .filter(enrolments::community_id.eq_any(ids(set)))
+        .filter(enrolments::status.ne("cancelled"))
+        .group_by(enrolments::session_id)
+        .select((enrolments::session_id, count_star()))
+        .load(conn)
+}
+
+/// (session, people, time) of check-ins in `[from, to)`.
+pub fn checkins(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, i32, NaiveDateTime)>> {
+    checkins::table
+        .filter(checkins::community_id.eq_any(ids(set)))
+        .filter(checkins::created_at.ge(from).and(checkins::created_at.lt(to)))
+        .select((checkins::session_id, checkins::people, checkins::created_at))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct SuggestionFact {
+    pub category: String,
+    pub status: String,
+    pub answered: Option<NaiveDateTime>,
+    pub merchant_id: Option<Id>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn suggestions(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<SuggestionFact>> {
+    suggestions::table
+        .filter(suggestions::community_id.eq_any(ids(set)))
+        .filter(suggestions::created_at.ge(from).and(suggestions::created_at.lt(to)))
+        .select((
+            suggestions::category,
+            suggestions::status,
+            suggestions::responded_at,
+            suggestions::merchant_id,
+            suggestions::created_at,
+        ))
+        .load(conn)
+}
