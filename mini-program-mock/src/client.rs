@@ -736,4 +736,67 @@ impl Client {
         self.post_empty(&format!("/api/v1/notifications/{id}/read"), None)
             .await
     }
+
+    // Feedback, subscriptions, analysis, integrators
+
+    pub async fn create_suggestion(&self, body: &NewSuggestion) -> ApiResult<Suggestion> {
+        self.post("/api/v1/suggestions", body, None).await
+    }
+    pub async fn list_suggestions(&self, query: &str) -> ApiResult<SuggestionPage> {
+        self.get(&format!("/api/v1/suggestions?{query}")).await
+    }
+    pub async fn respond_suggestion(
+        &self,
+        id: Uuid,
+        body: &SuggestionResponse,
+    ) -> ApiResult<Suggestion> {
+        self.post(&format!("/api/v1/suggestions/{id}/response"), body, None)
+            .await
+    }
+    pub async fn subscribe(&self, kinds: &[&str]) -> ApiResult<Subscriptions> {
+        let body = SubscriptionGrant {
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        };
+        self.post("/api/v1/me/subscriptions", &body, None).await
+    }
+    pub async fn outbox(&self, query: &str) -> ApiResult<OutboxPage> {
+        self.get(&format!("/api/v1/outbox?{query}")).await
+    }
+    pub async fn stats_overview(&self, query: &str) -> ApiResult<Overview> {
+        self.get(&format!("/api/v1/stats/overview?{query}")).await
+    }
+    pub async fn stats_table(&self, table: &str, query: &str) -> ApiResult<StatsTable> {
+        self.get(&format!("/api/v1/stats/{table}?{query}")).await
+    }
+    /// A CSV file as text (status checked).
+    pub async fn csv(&self, path_and_query: &str) -> ApiResult<String> {
+        let res = self
+            .request(Method::GET, path_and_query)
+            .send()
+            .await
+            .map_err(|_| ApiFailure {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                problem: None,
+                headers: Default::default(),
+            })?;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(ApiFailure {
+                status,
+                problem: serde_json::from_slice(&bytes).ok(),
+                headers,
+            });
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+    pub async fn client_token(&self, client_id: Uuid, secret: &str) -> ApiResult<ClientToken> {
+        let body = ClientCredentials {
+            grant_type: "client_credentials".into(),
+            client_id,
+            client_secret: secret.into(),
+        };
+        self.post("/api/v1/auth/token", &body, None).await
+    }
 }

@@ -2,10 +2,15 @@
 //! code, and real error codes for codes that start with a trigger word:
 //! `bad` → 40029, `busy` → -1, `limited` → 45011, `blocked` → 40226, `redirect` → HTTP 302,
 //! `slow` → answers after 5 s.
+//!
+//! It also hands out access tokens (`cgi-bin/stable_token`) and receives subscribe messages
+//! (`message/subscribe/send`), recording every message it accepts; tests can make it fail the
+//! next sends (-1), refuse a person (43101) or expire its token (40001).
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::Arc;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -22,11 +27,82 @@ struct Code2SessionQuery {
     grant_type: String,
 }
 
+/// What the fake remembers between calls.
+#[derive(Default)]
+struct Fake {
+    calls: AtomicUsize,
+    token_fetches: AtomicUsize,
+    token: Mutex<String>,
+    fail_sends: AtomicUsize,
+    refused: Mutex<HashSet<String>>,
+    messages: Mutex<Vec<serde_json::Value>>,
+    send_calls: AtomicUsize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn stable_token(body: web::Json<serde_json::Value>, fake: web::Data<Fake>) -> HttpResponse {
+    let ok = body.get("grant_type").and_then(|v| v.as_str()) == Some("client_credential")
+        && body.get("appid").and_then(|v| v.as_str()).is_some_and(|s| !s.is_empty())
+        && body.get("secret").and_then(|v| v.as_str()).is_some_and(|s| !s.is_empty());
+    if !ok {
+        return HttpResponse::Ok().json(serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}));
+    }
+    // Slow enough that concurrent cold callers overlap.
+    actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    let n = fake.token_fetches.fetch_add(1, Ordering::SeqCst) + 1;
+    let token = format!("ACCESS-TOKEN-{n}");
+    *lock(&fake.token) = token.clone();
+    HttpResponse::Ok().json(serde_json::json!({"access_token": token, "expires_in": 7200}))
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    access_token: String,
+}
+
+async fn subscribe_send(
+    q: web::Query<TokenQuery>,
+    body: web::Json<serde_json::Value>,
+    fake: web::Data<Fake>,
+) -> HttpResponse {
+    fake.send_calls.fetch_add(1, Ordering::SeqCst);
+    let err = |code: i64, msg: &str| {
+        HttpResponse::Ok().json(serde_json::json!({"errcode": code, "errmsg": msg}))
+    };
+    if q.access_token.is_empty() || *lock(&fake.token) != q.access_token {
+        return err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    let failing = fake
+        .fail_sends
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if failing {
+        return err(-1, "system error");
+    }
+    let to = body.get("touser").and_then(|v| v.as_str()).unwrap_or_default();
+    if lock(&fake.refused).contains(to) {
+        return err(43101, "user refuse to accept the msg");
+    }
+    let thing = |k: &str| {
+        body.pointer(&format!("/data/{k}/value"))
+            .and_then(|v| v.as_str())
+            .map_or(0, |s| s.chars().count())
+    };
+    if thing("thing1") > 20 || thing("thing2") > 20 {
+        return err(47003, "argument invalid! data.thing.value exceeds limit");
+    }
+    lock(&fake.messages).push(body.into_inner());
+    err(0, "ok")
+}
+
 async fn code2session(
     q: web::Query<Code2SessionQuery>,
-    calls: web::Data<AtomicUsize>,
+    fake: web::Data<Fake>,
 ) -> HttpResponse {
-    calls.fetch_add(1, Ordering::SeqCst);
+    fake.calls.fetch_add(1, Ordering::SeqCst);
     if q.appid.is_empty() || q.secret.is_empty() || q.grant_type != "authorization_code" {
         return HttpResponse::Ok()
             .json(serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}));
@@ -65,7 +141,7 @@ async fn code2session(
 /// A running fake WeChat server; stopped when dropped.
 pub struct FakeWechat {
     pub addr: SocketAddr,
-    calls: Arc<AtomicUsize>,
+    fake: Arc<Fake>,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -74,12 +150,17 @@ impl FakeWechat {
     pub fn start() -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
-        let calls = Arc::new(AtomicUsize::new(0));
-        let data = web::Data::from(calls.clone());
+        let fake = Arc::new(Fake::default());
+        let data = web::Data::from(fake.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
                 .route("/sns/jscode2session", web::get().to(code2session))
+                .route("/cgi-bin/stable_token", web::post().to(stable_token))
+                .route(
+                    "/cgi-bin/message/subscribe/send",
+                    web::post().to(subscribe_send),
+                )
         })
         .workers(1)
         .disable_signals()
@@ -89,7 +170,7 @@ impl FakeWechat {
         std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
         Ok(Self {
             addr,
-            calls,
+            fake,
             handle,
         })
     }
@@ -101,7 +182,37 @@ impl FakeWechat {
 
     /// How many code2Session calls it has answered.
     pub fn calls(&self) -> usize {
-        self.calls.load(Ordering::SeqCst)
+        self.fake.calls.load(Ordering::SeqCst)
+    }
+
+    /// How many access tokens it has handed out.
+    pub fn token_fetches(&self) -> usize {
+        self.fake.token_fetches.load(Ordering::SeqCst)
+    }
+
+    /// How many subscribe sends it was asked for, accepted or not.
+    pub fn send_calls(&self) -> usize {
+        self.fake.send_calls.load(Ordering::SeqCst)
+    }
+
+    /// The subscribe messages it accepted, in order.
+    pub fn messages(&self) -> Vec<serde_json::Value> {
+        lock(&self.fake.messages).clone()
+    }
+
+    /// The next `n` sends answer `-1` (system busy).
+    pub fn fail_next_sends(&self, n: usize) {
+        self.fake.fail_sends.store(n, Ordering::SeqCst);
+    }
+
+    /// Sends to this openid answer 43101 (the person refused or unsubscribed).
+    pub fn refuse(&self, openid: &str) {
+        lock(&self.fake.refused).insert(openid.to_string());
+    }
+
+    /// Invalidates the current access token: the next send with it answers 40001.
+    pub fn expire_token(&self) {
+        *lock(&self.fake.token) = "EXPIRED".into();
     }
 }
 

@@ -30,6 +30,7 @@ pub mod schema;
 pub mod service_records;
 pub mod stats;
 pub mod suggestions;
+pub mod synthetic;
 pub mod trainings;
 pub mod volunteers;
 

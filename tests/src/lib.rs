@@ -153,18 +153,7 @@ pub fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     })
     .expect("community");
 
-    let (tx, rx) = mpsc::channel();
-    let (s, p) = (settings.clone(), pool.clone());
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let state = AppState::new(&s, p).expect("state");
-            let server = Server::build(&s, state).expect("bind");
-            tx.send((server.addr, server.handle.clone()))
-                .expect("send addr");
-            let _ = server.run().await;
-        })
-    });
-    let (addr, handle) = rx.recv().expect("server started");
+    let (addr, handle) = start_server(&settings, &pool);
     TestApp {
         db,
         base: format!("http://{addr}"),
@@ -177,12 +166,42 @@ pub fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
+/// Starts the server on its own thread; returns its address and handle.
+fn start_server(settings: &Settings, pool: &Pool) -> (std::net::SocketAddr, actix_web::dev::ServerHandle) {
+    let (tx, rx) = mpsc::channel();
+    let (s, p) = (settings.clone(), pool.clone());
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let state = AppState::new(&s, p).expect("state");
+            let server = Server::build(&s, state).expect("bind");
+            tx.send((server.addr, server.handle.clone()))
+                .expect("send addr");
+            let _ = server.run().await;
+        })
+    });
+    rx.recv().expect("server started")
+}
+
 fn staff_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| canglong_api::auth::hash_password(STAFF_PASSWORD).expect("hash"))
 }
 
 impl TestApp {
+    /// Stops the server and starts a new one on the same database (a restart: nothing kept in
+    /// memory survives). Clients must use the new `base`.
+    pub async fn restart(&mut self) {
+        self.handle.stop(true).await;
+        let (addr, handle) = start_server(&self.settings, &self.pool);
+        self.base = format!("http://{addr}");
+        self.handle = handle;
+    }
+
+    /// The server's state as a new process would build it (for running its jobs directly).
+    pub fn state(&self) -> AppState {
+        AppState::new(&self.settings, self.pool.clone()).expect("state")
+    }
+
     /// A client with no token.
     pub fn anonymous(&self) -> Client {
         Client::new(&self.base)

@@ -10,6 +10,7 @@ mod needs;
 mod organisation;
 mod points;
 mod races;
+mod stats;
 mod storage;
 mod sweep;
 mod volunteers;

@@ -57,6 +57,7 @@ async fn periodic_jobs(db: Db) {
             auto_confirmed: 1,
             points_expired: 0,
             vouchers_expired: 0,
+            vouchers_reminded: 0,
         }
     );
     assert_eq!(

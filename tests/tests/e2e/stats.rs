@@ -1,0 +1,396 @@
+//! The review meetings' figures, recomputed here from the generated plan (not from the
+//! database) and compared with what the server says; the subdistrict's sum; integrators.
+
+use std::collections::{HashMap, HashSet};
+
+use canglong_openapi::{Figure, Headline};
+use canglong_persistence::synthetic::{Plan, Scale, load};
+use canglong_persistence::write_tx;
+use canglong_tests::{Db, TestApp, both, need, spawn};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+
+both!(overview_matches_the_plan, subdistrict_and_tables, integrators_only_read_stats);
+
+fn start() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+}
+
+fn rfc(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn period() -> (NaiveDateTime, NaiveDateTime) {
+    (start() + Duration::days(366), start() + Duration::days(731))
+}
+
+fn query() -> String {
+    let (from, to) = period();
+    format!("from={}&to={}", rfc(from), rfc(to))
+}
+
+fn load_plan(app: &TestApp, community: uuid::Uuid, seed: u64) -> Plan {
+    let plan = Plan::generate(Scale::small(), seed, start());
+    write_tx(&mut app.pool.get().unwrap(), |c| load(c, community, &plan)).unwrap();
+    plan
+}
+
+fn within(t: NaiveDateTime, (from, to): (NaiveDateTime, NaiveDateTime)) -> bool {
+    t >= from && t < to
+}
+
+/// Residents (plan indices) who did anything recorded in the period.
+fn participants(p: &Plan, w: (NaiveDateTime, NaiveDateTime)) -> HashSet<usize> {
+    let mut s = HashSet::new();
+    for n in &p.needs {
+        if within(n.created_at, w) {
+            s.insert(n.requester);
+        }
+        if let Some((v, claimed, _, _)) = n.served
+            && within(claimed, w)
+        {
+            s.insert(p.volunteers[v]);
+        }
+        if let Some((_, at)) = n.rating
+            && within(at, w)
+        {
+            s.insert(n.requester);
+        }
+    }
+    for r in &p.records {
+        if within(r.at, w) {
+            s.insert(p.volunteers[r.volunteer]);
+        }
+    }
+    for (_, who, _, at) in &p.checkins {
+        if within(*at, w) {
+            s.insert(*who);
+        }
+    }
+    for (who, _, at) in &p.suggestions {
+        if within(*at, w) {
+            s.insert(*who);
+        }
+    }
+    s
+}
+
+fn precision(p: &Plan, w: (NaiveDateTime, NaiveDateTime)) -> (f64, f64) {
+    let mut on_time = 0.0;
+    let mut considered = 0.0;
+    for n in p.needs.iter().filter(|n| within(n.created_at, w)) {
+        if n.status == "cancelled" {
+            continue;
+        }
+        considered += 1.0;
+        if let Some((_, _, done, _)) = n.served
+            && done <= n.window_end
+        {
+            on_time += 1.0;
+        }
+    }
+    (on_time, considered)
+}
+
+/// Every headline figure as (numerator, denominator), computed from the plan alone.
+fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
+    let w = period();
+    let year_ago = (w.0 - Duration::days(366), w.1 - Duration::days(365));
+    let mut e = HashMap::new();
+    let residents = p.resident_created.iter().filter(|c| **c < w.1).count() as f64;
+    let now = participants(p, w).len() as f64;
+    let before = participants(p, year_ago).len() as f64;
+    e.insert("participation_rate", (now, Some(residents)));
+    e.insert("participation_growth", (now - before, Some(before)));
+    let (a, b) = precision(p, w);
+    let (c, d) = precision(p, year_ago);
+    e.insert("service_precision", (a, Some(b)));
+    let (pn, pb) = (a / b, c / d);
+    e.insert("service_precision_growth", (pn - pb, Some(pb)));
+    let continued: HashSet<usize> = p.projects.iter().filter_map(|x| x.continues).collect();
+    let ended: Vec<usize> = (0..p.projects.len())
+        .filter(|i| within(p.projects[*i].end, w))
+        .collect();
+    e.insert(
+        "continuation_rate",
+        (
+            ended.iter().filter(|i| continued.contains(i)).count() as f64,
+            Some(ended.len() as f64),
+        ),
+    );
+    let records: Vec<_> = p.records.iter().filter(|r| within(r.at, w)).collect();
+    e.insert(
+        "elderly_person_times",
+        (records.iter().filter(|r| r.group == "elderly").count() as f64, None),
+    );
+    let classes: HashSet<usize> = p
+        .checkins
+        .iter()
+        .filter(|(_, _, people, at)| *people >= 2 && within(*at, w))
+        .map(|(s, _, _, _)| *s)
+        .collect();
+    e.insert("parent_child_classes", (classes.len() as f64, None));
+    let mut days: HashMap<NaiveDate, i64> = HashMap::new();
+    for (_, _, people, at) in p.checkins.iter().filter(|c| within(c.3, w)) {
+        *days.entry((*at + Duration::hours(8)).date()).or_default() += i64::from(*people);
+    }
+    e.insert(
+        "peak_daily_visits",
+        (days.values().copied().max().unwrap_or(0) as f64, None),
+    );
+    let minutes: i64 = records.iter().map(|r| i64::from(r.minutes)).sum();
+    e.insert("volunteer_hours", (minutes as f64, Some(60.0)));
+    let mut months: HashMap<usize, HashSet<(i32, u32)>> = HashMap::new();
+    for r in &records {
+        let local = r.at + Duration::hours(8);
+        months
+            .entry(r.volunteer)
+            .or_default()
+            .insert((local.year(), local.month()));
+    }
+    e.insert("active_volunteers", (months.len() as f64, None));
+    e.insert(
+        "long_term_volunteers",
+        (months.values().filter(|m| m.len() >= 3).count() as f64, None),
+    );
+    let sum = |kinds: &[&str]| -> f64 {
+        p.transfers
+            .iter()
+            .filter(|t| kinds.contains(&t.0) && within(t.4, w))
+            .map(|t| t.3)
+            .sum::<i64>() as f64
+    };
+    e.insert("points_issued", (sum(&["earn", "bonus"]), None));
+    e.insert("points_redeemed", (sum(&["redeem"]), None));
+    e
+}
+
+fn figures(h: &Headline) -> Vec<(&'static str, &Figure)> {
+    vec![
+        ("participation_rate", &h.participation_rate),
+        ("participation_growth", &h.participation_growth),
+        ("service_precision", &h.service_precision),
+        ("service_precision_growth", &h.service_precision_growth),
+        ("continuation_rate", &h.continuation_rate),
+        ("elderly_person_times", &h.elderly_person_times),
+        ("parent_child_classes", &h.parent_child_classes),
+        ("peak_daily_visits", &h.peak_daily_visits),
+        ("volunteer_hours", &h.volunteer_hours),
+        ("active_volunteers", &h.active_volunteers),
+        ("long_term_volunteers", &h.long_term_volunteers),
+        ("points_issued", &h.points_issued),
+        ("points_redeemed", &h.points_redeemed),
+    ]
+}
+
+fn assert_matches(h: &Headline, plan: &Plan) {
+    let want = expected(plan);
+    for (name, got) in figures(h) {
+        let (num, den) = want[name];
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(got.numerator, num), "{name}: numerator {} ≠ {num}", got.numerator);
+        match (got.denominator, den) {
+            (Some(g), Some(d)) => assert!(close(g, d), "{name}: denominator {g} ≠ {d}"),
+            (None, None) => {}
+            other => panic!("{name}: denominators differ {other:?}"),
+        }
+        let value = den.map_or(num, |d| if d == 0.0 { 0.0 } else { num / d });
+        assert!(close(got.value, value), "{name}: value {} ≠ {value}", got.value);
+        assert!(!got.definition.is_empty(), "{name} has no definition");
+    }
+}
+
+async fn overview_matches_the_plan(db: Db) {
+    let app = spawn(db);
+    let plan = load_plan(&app, app.community_id, 7);
+    assert!(plan.records.len() > 100 && plan.checkins.len() > 30, "a plan worth testing");
+    let admin = app.staff("community_admin").await;
+    let o = admin.stats_overview(&query()).await.unwrap();
+    assert_eq!(o.community_ids, vec![app.community_id]);
+    assert!(o.communities.is_empty(), "a community admin sees no per-community split");
+    assert_matches(&o.figures, &plan);
+    // Figures that must be non-trivial for the comparison to mean anything.
+    assert!(o.figures.participation_rate.value > 0.0);
+    assert!(o.figures.peak_daily_visits.value > 0.0);
+    assert!(o.figures.continuation_rate.denominator.unwrap() > 0.0);
+
+    // Nothing of this is for residents; a bad period is refused.
+    let resident = app.resident("stats-resident").await;
+    assert_eq!(resident.stats_overview(&query()).await.unwrap_err().status, 403);
+    let (from, to) = period();
+    let backwards = format!("from={}&to={}", rfc(to), rfc(from));
+    assert_eq!(
+        admin.stats_overview(&backwards).await.unwrap_err().code(),
+        "invalid_period"
+    );
+}
+
+async fn subdistrict_and_tables(db: Db) {
+    let app = spawn(db);
+    let plan_a = load_plan(&app, app.community_id, 11);
+    let neighbour = app.other_community();
+    let plan_b = load_plan(&app, neighbour, 12);
+    let street = app.staff("subdistrict_admin").await;
+    let o = street.stats_overview(&query()).await.unwrap();
+    assert_eq!(o.communities.len(), 2);
+    let a = o.communities.iter().find(|c| c.community_id == app.community_id).unwrap();
+    let b = o.communities.iter().find(|c| c.community_id == neighbour).unwrap();
+    assert_matches(&a.figures, &plan_a);
+    assert_matches(&b.figures, &plan_b);
+    // The sum: counts add up, ratios are the sum of numerators over the sum of denominators.
+    for ((name, total), ((_, x), (_, y))) in figures(&o.figures)
+        .into_iter()
+        .zip(figures(&a.figures).into_iter().zip(figures(&b.figures)))
+    {
+        match name {
+            "peak_daily_visits" | "service_precision_growth" => continue,
+            _ => assert!(
+                (total.numerator - (x.numerator + y.numerator)).abs() < 1e-9,
+                "{name}: {} ≠ {} + {}",
+                total.numerator,
+                x.numerator,
+                y.numerator
+            ),
+        }
+    }
+    // One community asked for by id; one outside the subdistrict's reach is not found.
+    let one = street
+        .stats_overview(&format!("{}&community_id={neighbour}", query()))
+        .await
+        .unwrap();
+    assert_eq!(one.community_ids, vec![neighbour]);
+    assert_matches(&one.figures, &plan_b);
+    let admin = app.staff("community_admin").await;
+    assert_eq!(
+        admin
+            .stats_overview(&format!("{}&community_id={neighbour}", query()))
+            .await
+            .unwrap_err()
+            .status,
+        404
+    );
+
+    // The tables agree with the overview and with the plan.
+    let w = period();
+    let served = admin
+        .stats_table("served", &format!("{}&group_by=target_group", query()))
+        .await
+        .unwrap();
+    let elderly = served
+        .rows
+        .iter()
+        .find(|r| r["target_group"] == "elderly")
+        .unwrap();
+    let mine = street
+        .stats_overview(&format!("{}&community_id={}", query(), app.community_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        elderly["person_times"].as_f64().unwrap(),
+        mine.figures.elderly_person_times.value
+    );
+    let needs = admin
+        .stats_table("needs", &format!("{}&group_by=category", query()))
+        .await
+        .unwrap();
+    let posted: i64 = needs.rows.iter().map(|r| r["posted"].as_i64().unwrap()).sum();
+    let in_period = plan_a.needs.iter().filter(|n| within(n.created_at, w)).count() as i64;
+    assert_eq!(posted, in_period);
+    let teams = admin
+        .stats_table("volunteers", &format!("{}&group_by=team", query()))
+        .await
+        .unwrap();
+    let minutes: i64 = teams.rows.iter().map(|r| r["minutes"].as_i64().unwrap()).sum();
+    let plan_minutes: i64 = plan_a
+        .records
+        .iter()
+        .filter(|r| within(r.at, w))
+        .map(|r| i64::from(r.minutes))
+        .sum();
+    assert_eq!(minutes, plan_minutes, "each synthetic volunteer is in one team");
+    for (table, group) in [
+        ("points", "month"),
+        ("points", "kind"),
+        ("merchants", "none"),
+        ("projects", "none"),
+        ("suggestions", "category"),
+        ("needs", "target_group"),
+    ] {
+        let t = admin
+            .stats_table(table, &format!("{}&group_by={group}", query()))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(t.group_by, group);
+    }
+    let csv = admin
+        .csv(&format!("/api/v1/stats/suggestions?{}&format=csv", query()))
+        .await
+        .unwrap();
+    assert!(csv.starts_with("\u{feff}category,suggestions,answered"), "{csv}");
+    let rows = csv.lines().count() - 1;
+    let categories: HashSet<&str> = plan_a
+        .suggestions
+        .iter()
+        .filter(|s| within(s.2, w))
+        .map(|s| s.1)
+        .collect();
+    assert_eq!(rows, categories.len());
+    let bad = admin
+        .stats_table("needs", &format!("{}&group_by=colour", query()))
+        .await
+        .unwrap_err();
+    assert_eq!((bad.status.as_u16(), bad.code()), (422, "invalid_group_by"));
+    assert_eq!(admin.stats_table("salaries", "").await.unwrap_err().status, 404);
+}
+
+async fn integrators_only_read_stats(db: Db) {
+    let app = spawn(db);
+    load_plan(&app, app.community_id, 21);
+    let (id, secret) = write_tx(&mut app.pool.get().unwrap(), |c| {
+        canglong_api::auth::create_client(c, "市大数据局", &["stats:read".into()], app.community_id)
+    })
+    .unwrap();
+    let anon = app.anonymous();
+    assert_eq!(
+        anon.client_token(id, "wrong").await.unwrap_err().code(),
+        "invalid_client"
+    );
+    let t = anon.client_token(id, &secret).await.unwrap();
+    assert_eq!(t.scope, "stats:read");
+    let integrator = anon.with_token(&t.access_token);
+    let o = integrator.stats_overview(&query()).await.unwrap();
+    let admin = app.staff("community_admin").await;
+    let theirs = admin.stats_overview(&query()).await.unwrap();
+    assert_eq!(
+        o.figures.participation_rate,
+        theirs.figures.participation_rate
+    );
+    // Nothing outside the scope: the ledger, posting a need, a person's profile.
+    let ledger = integrator
+        .request(reqwest::Method::GET, "/api/v1/points/transactions")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ledger.status(), 403);
+    let posted = integrator.create_need(&need(1)).await.unwrap_err();
+    assert_eq!((posted.status.as_u16(), posted.code()), (403, "insufficient_scope"));
+    assert_eq!(integrator.me().await.unwrap_err().status, 403);
+    // Nor another community.
+    let other = app.other_community();
+    assert_eq!(
+        integrator
+            .stats_overview(&format!("{}&community_id={other}", query()))
+            .await
+            .unwrap_err()
+            .status,
+        404
+    );
+    // Unknown scopes are refused when the client is made.
+    let bad = write_tx(&mut app.pool.get().unwrap(), |c| {
+        canglong_api::auth::create_client(c, "x", &["ledger:write".into()], app.community_id)
+    })
+    .unwrap_err();
+    assert_eq!(bad.code, "unknown_scope");
+}
