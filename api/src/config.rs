@@ -114,7 +114,12 @@ pub struct Settings {
     /// Subscribe-message templates by notice kind: `need_claimed=TEMPLATE_ID,...`. Each template
     /// has the fields `thing1` (title), `thing2` (detail) and `time3`. A kind without one is not
     /// sent to WeChat (its messages end `failed_permanent`).
-    #[arg(long, env = "CANGLONG_WECHAT_TEMPLATES", default_value = "", global = true)]
+    #[arg(
+        long,
+        env = "CANGLONG_WECHAT_TEMPLATES",
+        default_value = "",
+        global = true
+    )]
     pub wechat_templates: String,
 
     /// First retry delay of an undelivered subscribe message, seconds; doubles per attempt.

@@ -80,9 +80,10 @@ pub async fn deliver(
                         let error = code.map_or("unreachable".into(), |c| format!("errcode {c}"));
                         let dead = attempts as u32 >= policy.max_attempts;
                         let next = now()
-                            + chrono::Duration::seconds(
-                                backoff_secs(policy.backoff_secs, row.attempts as u32) as i64,
-                            );
+                            + chrono::Duration::seconds(backoff_secs(
+                                policy.backoff_secs,
+                                row.attempts as u32,
+                            ) as i64);
                         let status = if dead { "dead" } else { "pending" };
                         settle(pool, id, status, attempts, next, Some(error)).await?;
                         if dead {

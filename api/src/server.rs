@@ -18,8 +18,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::{JwtKeys, SignInLimiter};
 use crate::extract::BODY_LIMIT;
 use crate::observe::{Metrics, observe};
-use crate::routes::{self, system};
 use crate::outbox::{self, OutboxPolicy};
+use crate::routes::{self, system};
 use crate::wechat::WechatClient;
 use crate::{ApiError, Settings, jobs};
 

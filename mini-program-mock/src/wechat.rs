@@ -7,8 +7,8 @@
 //! (`message/subscribe/send`), recording every message it accepts; tests can make it fail the
 //! next sends (-1), refuse a person (43101) or expire its token (40001).
 
-use std::net::{SocketAddr, TcpListener};
 use std::collections::HashSet;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -45,10 +45,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 async fn stable_token(body: web::Json<serde_json::Value>, fake: web::Data<Fake>) -> HttpResponse {
     let ok = body.get("grant_type").and_then(|v| v.as_str()) == Some("client_credential")
-        && body.get("appid").and_then(|v| v.as_str()).is_some_and(|s| !s.is_empty())
-        && body.get("secret").and_then(|v| v.as_str()).is_some_and(|s| !s.is_empty());
+        && body
+            .get("appid")
+            .and_then(|v| v.as_str())
+            .is_some_and(|s| !s.is_empty())
+        && body
+            .get("secret")
+            .and_then(|v| v.as_str())
+            .is_some_and(|s| !s.is_empty());
     if !ok {
-        return HttpResponse::Ok().json(serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}));
+        return HttpResponse::Ok()
+            .json(serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}));
     }
     // Slow enough that concurrent cold callers overlap.
     actix_web::rt::time::sleep(Duration::from_millis(50)).await;
@@ -73,7 +80,10 @@ async fn subscribe_send(
         HttpResponse::Ok().json(serde_json::json!({"errcode": code, "errmsg": msg}))
     };
     if q.access_token.is_empty() || *lock(&fake.token) != q.access_token {
-        return err(40001, "invalid credential, access_token is invalid or not latest");
+        return err(
+            40001,
+            "invalid credential, access_token is invalid or not latest",
+        );
     }
     let failing = fake
         .fail_sends
@@ -82,7 +92,10 @@ async fn subscribe_send(
     if failing {
         return err(-1, "system error");
     }
-    let to = body.get("touser").and_then(|v| v.as_str()).unwrap_or_default();
+    let to = body
+        .get("touser")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     if lock(&fake.refused).contains(to) {
         return err(43101, "user refuse to accept the msg");
     }
@@ -98,10 +111,7 @@ async fn subscribe_send(
     err(0, "ok")
 }
 
-async fn code2session(
-    q: web::Query<Code2SessionQuery>,
-    fake: web::Data<Fake>,
-) -> HttpResponse {
+async fn code2session(q: web::Query<Code2SessionQuery>, fake: web::Data<Fake>) -> HttpResponse {
     fake.calls.fetch_add(1, Ordering::SeqCst);
     if q.appid.is_empty() || q.secret.is_empty() || q.grant_type != "authorization_code" {
         return HttpResponse::Ok()
@@ -168,11 +178,7 @@ impl FakeWechat {
         .run();
         let handle = server.handle();
         std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
-        Ok(Self {
-            addr,
-            fake,
-            handle,
-        })
+        Ok(Self { addr, fake, handle })
     }
 
     /// The base URL to give the server as `CANGLONG_WECHAT_API_BASE`.

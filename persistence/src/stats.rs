@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use crate::schema::{
     accounts, checkins, communities, enrolments, ledger_transactions, merchants, need_claims,
     need_ratings, needs, postings, projects, service_records, sessions, suggestions, team_members,
-    teams, user_roles, users, voucher_attempts, voucher_ratings, volunteers, vouchers,
+    teams, user_roles, users, volunteers, voucher_attempts, voucher_ratings, vouchers,
 };
 use crate::{AnyConnection, Id, QueryResult};
 
@@ -42,7 +42,11 @@ pub fn communities_of_subdistrict(
 }
 
 /// People registered before `until` who hold no staff role: the residents.
-pub fn residents(conn: &mut AnyConnection, set: &[Uuid], until: NaiveDateTime) -> QueryResult<Vec<Id>> {
+pub fn residents(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    until: NaiveDateTime,
+) -> QueryResult<Vec<Id>> {
     let staff = user_roles::table
         .filter(user_roles::community_id.eq_any(ids(set)))
         .filter(user_roles::role.eq_any(STAFF_ROLES))
@@ -73,7 +77,11 @@ pub fn actors(
     out.extend(
         need_claims::table
             .filter(need_claims::community_id.eq_any(c.clone()))
-            .filter(need_claims::created_at.ge(from).and(need_claims::created_at.lt(to)))
+            .filter(
+                need_claims::created_at
+                    .ge(from)
+                    .and(need_claims::created_at.lt(to)),
+            )
             .select(need_claims::user_id)
             .distinct()
             .load::<Id>(conn)?,
@@ -94,7 +102,11 @@ pub fn actors(
     out.extend(
         enrolments::table
             .filter(enrolments::community_id.eq_any(c.clone()))
-            .filter(enrolments::created_at.ge(from).and(enrolments::created_at.lt(to)))
+            .filter(
+                enrolments::created_at
+                    .ge(from)
+                    .and(enrolments::created_at.lt(to)),
+            )
             .select(enrolments::user_id)
             .distinct()
             .load::<Id>(conn)?,
@@ -102,7 +114,11 @@ pub fn actors(
     out.extend(
         checkins::table
             .filter(checkins::community_id.eq_any(c.clone()))
-            .filter(checkins::created_at.ge(from).and(checkins::created_at.lt(to)))
+            .filter(
+                checkins::created_at
+                    .ge(from)
+                    .and(checkins::created_at.lt(to)),
+            )
             .select(checkins::user_id)
             .distinct()
             .load::<Id>(conn)?,
@@ -118,7 +134,11 @@ pub fn actors(
     out.extend(
         need_ratings::table
             .filter(need_ratings::community_id.eq_any(c.clone()))
-            .filter(need_ratings::created_at.ge(from).and(need_ratings::created_at.lt(to)))
+            .filter(
+                need_ratings::created_at
+                    .ge(from)
+                    .and(need_ratings::created_at.lt(to)),
+            )
             .select(need_ratings::rater_id)
             .distinct()
             .load::<Id>(conn)?,
@@ -126,7 +146,11 @@ pub fn actors(
     out.extend(
         suggestions::table
             .filter(suggestions::community_id.eq_any(c))
-            .filter(suggestions::created_at.ge(from).and(suggestions::created_at.lt(to)))
+            .filter(
+                suggestions::created_at
+                    .ge(from)
+                    .and(suggestions::created_at.lt(to)),
+            )
             .filter(suggestions::author_id.is_not_null())
             .select(suggestions::author_id.assume_not_null())
             .distinct()
@@ -191,7 +215,11 @@ pub fn ratings(
 ) -> QueryResult<Vec<(Id, i32)>> {
     need_ratings::table
         .filter(need_ratings::community_id.eq_any(ids(set)))
-        .filter(need_ratings::created_at.ge(from).and(need_ratings::created_at.lt(to)))
+        .filter(
+            need_ratings::created_at
+                .ge(from)
+                .and(need_ratings::created_at.lt(to)),
+        )
         .select((need_ratings::need_id, need_ratings::stars))
         .load(conn)
 }
@@ -248,7 +276,11 @@ pub fn postings(
         .inner_join(ledger_transactions::table)
         .inner_join(accounts::table)
         .filter(accounts::community_id.eq_any(ids(set)))
-        .filter(postings::created_at.ge(from).and(postings::created_at.lt(to)))
+        .filter(
+            postings::created_at
+                .ge(from)
+                .and(postings::created_at.lt(to)),
+        )
         .select((
             ledger_transactions::kind,
             accounts::kind,
@@ -259,7 +291,11 @@ pub fn postings(
 }
 
 /// Points residents held at `at`: the sum of their postings before it.
-pub fn outstanding_at(conn: &mut AnyConnection, set: &[Uuid], at: NaiveDateTime) -> QueryResult<i64> {
+pub fn outstanding_at(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
     let sum: Option<i64> = postings::table
         .inner_join(accounts::table)
         .filter(accounts::community_id.eq_any(ids(set)))
@@ -316,7 +352,11 @@ pub fn refused_attempts(
     voucher_attempts::table
         .filter(voucher_attempts::community_id.eq_any(ids(set)))
         .filter(voucher_attempts::outcome.ne("used"))
-        .filter(voucher_attempts::created_at.ge(from).and(voucher_attempts::created_at.lt(to)))
+        .filter(
+            voucher_attempts::created_at
+                .ge(from)
+                .and(voucher_attempts::created_at.lt(to)),
+        )
         .select(voucher_attempts::merchant_id)
         .load(conn)
 }
@@ -330,7 +370,11 @@ pub fn merchant_ratings(
 ) -> QueryResult<Vec<(Option<Id>, i32)>> {
     voucher_ratings::table
         .filter(voucher_ratings::community_id.eq_any(ids(set)))
-        .filter(voucher_ratings::created_at.ge(from).and(voucher_ratings::created_at.lt(to)))
+        .filter(
+            voucher_ratings::created_at
+                .ge(from)
+                .and(voucher_ratings::created_at.lt(to)),
+        )
         .select((voucher_ratings::merchant_id, voucher_ratings::stars))
         .load(conn)
 }
@@ -394,7 +438,11 @@ pub fn checkins(
 ) -> QueryResult<Vec<(Id, i32, NaiveDateTime)>> {
     checkins::table
         .filter(checkins::community_id.eq_any(ids(set)))
-        .filter(checkins::created_at.ge(from).and(checkins::created_at.lt(to)))
+        .filter(
+            checkins::created_at
+                .ge(from)
+                .and(checkins::created_at.lt(to)),
+        )
         .select((checkins::session_id, checkins::people, checkins::created_at))
         .load(conn)
 }
@@ -416,7 +464,11 @@ pub fn suggestions(
 ) -> QueryResult<Vec<SuggestionFact>> {
     suggestions::table
         .filter(suggestions::community_id.eq_any(ids(set)))
-        .filter(suggestions::created_at.ge(from).and(suggestions::created_at.lt(to)))
+        .filter(
+            suggestions::created_at
+                .ge(from)
+                .and(suggestions::created_at.lt(to)),
+        )
         .select((
             suggestions::category,
             suggestions::status,

@@ -33,7 +33,11 @@ pub fn insert(conn: &mut AnyConnection, row: &SuggestionRow) -> QueryResult<()> 
         .map(|_| ())
 }
 
-pub fn get(conn: &mut AnyConnection, community_id: Uuid, id: Uuid) -> QueryResult<Option<SuggestionRow>> {
+pub fn get(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<SuggestionRow>> {
     suggestions::table
         .find(Id(id))
         .filter(suggestions::community_id.eq(Id(community_id)))

@@ -90,7 +90,13 @@ pub struct PlanRecord {
 
 /// (kind, from account, to account, amount, at); accounts: `None` is the community pool,
 /// `Some(i)` resident i.
-pub type PlanTransfer = (&'static str, Option<usize>, Option<usize>, i64, NaiveDateTime);
+pub type PlanTransfer = (
+    &'static str,
+    Option<usize>,
+    Option<usize>,
+    i64,
+    NaiveDateTime,
+);
 
 #[derive(Debug, Clone)]
 pub struct PlanProject {
@@ -156,7 +162,9 @@ impl Plan {
         let mut p = Plan::default();
         // Residents join over three years, in order, so "who existed at t" is a prefix.
         let span = 3 * 365 * 24 * 60;
-        let mut created: Vec<i64> = (0..scale.residents).map(|_| rng.below(span) as i64).collect();
+        let mut created: Vec<i64> = (0..scale.residents)
+            .map(|_| rng.below(span) as i64)
+            .collect();
         created.sort_unstable();
         p.resident_created = created
             .iter()
@@ -183,8 +191,13 @@ impl Plan {
                     let v = rng.below(p.volunteers.len());
                     let claimed = t + Duration::minutes(1 + rng.below(180) as i64);
                     let minutes = 10 + rng.below(110) as i32;
-                    let done = claimed + Duration::minutes(i64::from(minutes) + rng.below(600) as i64);
-                    let status = if rng.below(4) == 0 { "done" } else { "confirmed" };
+                    let done =
+                        claimed + Duration::minutes(i64::from(minutes) + rng.below(600) as i64);
+                    let status = if rng.below(4) == 0 {
+                        "done"
+                    } else {
+                        "confirmed"
+                    };
                     (status, Some((v, claimed, done, minutes)))
                 }
             };
@@ -225,7 +238,15 @@ impl Plan {
         let mut moves: Vec<PlanTransfer> = p
             .records
             .iter()
-            .map(|r| ("earn", None, Some(p.volunteers[r.volunteer]), i64::from(r.minutes), r.at))
+            .map(|r| {
+                (
+                    "earn",
+                    None,
+                    Some(p.volunteers[r.volunteer]),
+                    i64::from(r.minutes),
+                    r.at,
+                )
+            })
             .collect();
         for _ in 0..scale.bonuses {
             let t = at(&mut rng);
@@ -236,7 +257,13 @@ impl Plan {
         }
         for _ in 0..scale.redemptions {
             let who = p.volunteers[rng.below(p.volunteers.len())];
-            moves.push(("redeem", Some(who), None, 20 + rng.below(80) as i64, at(&mut rng)));
+            moves.push((
+                "redeem",
+                Some(who),
+                None,
+                20 + rng.below(80) as i64,
+                at(&mut rng),
+            ));
         }
         moves.sort_by_key(|m| m.4);
         let mut held: HashMap<usize, i64> = HashMap::new();
@@ -271,7 +298,12 @@ impl Plan {
                     let who = rng.below(n);
                     if seen.insert(who) {
                         let people = 1 + rng.below(3) as i32;
-                        p.checkins.push((session, who, people, starts + Duration::minutes(rng.below(30) as i64)));
+                        p.checkins.push((
+                            session,
+                            who,
+                            people,
+                            starts + Duration::minutes(rng.below(30) as i64),
+                        ));
                     }
                 }
             }
@@ -280,7 +312,8 @@ impl Plan {
             let t = at(&mut rng);
             let n = existing(&p, t);
             if n > 0 {
-                p.suggestions.push((rng.below(n), rng.pick(&SUGGESTIONS), t));
+                p.suggestions
+                    .push((rng.below(n), rng.pick(&SUGGESTIONS), t));
             }
         }
         p
@@ -492,7 +525,8 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
                     service_records::created_at.eq(r.at),
                     service_records::honor.eq(false),
                     service_records::points.eq(Some(i64::from(r.minutes))),
-                    service_records::started_at.eq(Some(r.at - Duration::minutes(i64::from(r.minutes)))),
+                    service_records::started_at
+                        .eq(Some(r.at - Duration::minutes(i64::from(r.minutes)))),
                     service_records::ended_at.eq(Some(r.at)),
                 ),
             )

@@ -167,7 +167,10 @@ pub fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 /// Starts the server on its own thread; returns its address and handle.
-fn start_server(settings: &Settings, pool: &Pool) -> (std::net::SocketAddr, actix_web::dev::ServerHandle) {
+fn start_server(
+    settings: &Settings,
+    pool: &Pool,
+) -> (std::net::SocketAddr, actix_web::dev::ServerHandle) {
     let (tx, rx) = mpsc::channel();
     let (s, p) = (settings.clone(), pool.clone());
     std::thread::spawn(move || {

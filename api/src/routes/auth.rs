@@ -3,7 +3,8 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use canglong_core::{Actor, Uuid, now};
 use canglong_openapi::{
-    ClientCredentials, ClientToken, LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse, UserSummary, WechatLogin,
+    ClientCredentials, ClientToken, LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse,
+    UserSummary, WechatLogin,
 };
 use canglong_persistence::{AnyConnection, clients, people};
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -605,7 +605,10 @@ pub async fn confirm_need(
             row.slots_taken,
             None,
         )?;
-        for c in store::claims(conn, id)?.iter().filter(|c| c.status == "active") {
+        for c in store::claims(conn, id)?
+            .iter()
+            .filter(|c| c.status == "active")
+        {
             tell(
                 conn,
                 &row,

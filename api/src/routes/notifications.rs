@@ -78,7 +78,10 @@ pub async fn mark_read(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn remaining(conn: &mut canglong_persistence::AnyConnection, user: Uuid) -> Result<Subscriptions, ApiError> {
+fn remaining(
+    conn: &mut canglong_persistence::AnyConnection,
+    user: Uuid,
+) -> Result<Subscriptions, ApiError> {
     Ok(Subscriptions {
         remaining: store::grants_of(conn, user)?.into_iter().collect(),
     })

@@ -310,7 +310,10 @@ pub async fn table(
     })
     .await?;
     if csv {
-        let rows = t.rows.iter().map(|r| r.iter().map(cell_text).collect::<Vec<_>>());
+        let rows = t
+            .rows
+            .iter()
+            .map(|r| r.iter().map(cell_text).collect::<Vec<_>>());
         return views::csv_file(&format!("stats-{name}"), &t.columns, rows);
     }
     let rows = t
@@ -347,7 +350,9 @@ fn cell_json(c: &Cell) -> serde_json::Value {
     match c {
         Cell::Text(s) => s.clone().into(),
         Cell::Int(i) => (*i).into(),
-        Cell::Num(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into),
+        Cell::Num(n) => {
+            serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into)
+        }
         Cell::Empty => serde_json::Value::Null,
     }
 }
@@ -413,7 +418,10 @@ fn build(
                     f.points += v.points_cost;
                 }
             }
-            for m in store::refused_attempts(conn, set, from, to)?.into_iter().flatten() {
+            for m in store::refused_attempts(conn, set, from, to)?
+                .into_iter()
+                .flatten()
+            {
                 figures.entry(m.0).or_default().refused += 1;
             }
             for (m, stars) in store::merchant_ratings(conn, set, from, to)? {

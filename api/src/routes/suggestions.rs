@@ -169,7 +169,10 @@ pub async fn list(
         };
         let rows = store::list(conn, a.community_id, &filter, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);
-        let items = rows.iter().map(|r| view(r, &a)).collect::<Result<Vec<_>, _>>()?;
+        let items = rows
+            .iter()
+            .map(|r| view(r, &a))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok((items, next.map(|c| c.encode())))
     })
     .await?;
@@ -181,7 +184,11 @@ pub async fn list(
                 views::name_of(&s.category),
                 views::name_of(&s.status),
                 s.source.clone(),
-                if s.anonymous { "匿名 anonymous".into() } else { s.author_id.map(|a| a.to_string()).unwrap_or_default() },
+                if s.anonymous {
+                    "匿名 anonymous".into()
+                } else {
+                    s.author_id.map(|a| a.to_string()).unwrap_or_default()
+                },
                 s.text.clone(),
                 s.merchant_id.map(|m| m.to_string()).unwrap_or_default(),
                 s.project_id.map(|p| p.to_string()).unwrap_or_default(),

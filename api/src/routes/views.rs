@@ -167,7 +167,11 @@ mod tests {
 
 /// A CSV file for filing: UTF-8 with a byte-order mark (so Excel opens it), the header first,
 /// fields quoted as CSV requires.
-pub fn csv_file<I, R>(name: &str, header: &[&str], rows: I) -> Result<actix_web::HttpResponse, ApiError>
+pub fn csv_file<I, R>(
+    name: &str,
+    header: &[&str],
+    rows: I,
+) -> Result<actix_web::HttpResponse, ApiError>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator,

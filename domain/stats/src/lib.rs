@@ -176,8 +176,7 @@ impl Facts {
 pub const DEF_PARTICIPATION: &str = "distinct residents with any recorded action in the period (posted, claimed or served a need, enrolled, checked in, redeemed, rated, wrote a suggestion) / residents registered at the period's end (people without a staff or merchant role)";
 pub const DEF_PARTICIPATION_GROWTH: &str = "(participants in the period - participants in the same period a year earlier) / participants a year earlier";
 pub const DEF_PRECISION: &str = "needs posted in the period that were fulfilled (done or confirmed) by the end of the window the requester asked for / needs posted in the period that were not cancelled";
-pub const DEF_PRECISION_GROWTH: &str =
-    "(service precision in the period - the same a year earlier) / service precision a year earlier";
+pub const DEF_PRECISION_GROWTH: &str = "(service precision in the period - the same a year earlier) / service precision a year earlier";
 pub const DEF_CONTINUATION: &str = "projects whose period ended in the period and that a later project continues / projects whose period ended in the period";
 pub const DEF_ELDERLY: &str =
     "verified service records for the elderly (beneficiary group elderly) reported in the period";
@@ -185,7 +184,8 @@ pub const DEF_PARENT_CHILD: &str =
     "sessions starting in the period with at least one check-in that brought a child";
 pub const DEF_PEAK_VISITS: &str =
     "the most people checked in on one local day (UTC+8) of the period, children included";
-pub const DEF_HOURS: &str = "approved minutes of verified service records reported in the period / 60";
+pub const DEF_HOURS: &str =
+    "approved minutes of verified service records reported in the period / 60";
 pub const DEF_ACTIVE: &str =
     "distinct volunteers with a verified service record reported in the period";
 pub const DEF_LONG_TERM: &str = "distinct volunteers with verified service records in at least 3 different local months of the period";
@@ -213,10 +213,7 @@ pub struct Headline {
 }
 
 pub fn headline(now: &Facts, before: &Facts) -> Headline {
-    let (from, to) = (
-        now.from.unwrap_or_default(),
-        now.to.unwrap_or_default(),
-    );
+    let (from, to) = (now.from.unwrap_or_default(), now.to.unwrap_or_default());
     let participants = now.participants() as f64;
     let (on_time, considered) = now.precision_parts();
     let (on_time_b, considered_b) = before.precision_parts();

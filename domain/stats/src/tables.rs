@@ -111,7 +111,10 @@ pub fn needs(
                         .map(|c| (*c - n.created_at).num_seconds() as f64 / 60.0)
                 })
                 .collect();
-            let stars: Vec<i64> = ns.iter().filter_map(|n| ratings.get(&n.id).copied()).collect();
+            let stars: Vec<i64> = ns
+                .iter()
+                .filter_map(|n| ratings.get(&n.id).copied())
+                .collect();
             vec![
                 Cell::Text(k),
                 Cell::Int(ns.len() as i64),
@@ -251,7 +254,10 @@ pub struct MerchantFigures {
     pub complaints: i64,
 }
 
-pub fn merchants(list: &[(Uuid, String, String)], figures: &HashMap<Uuid, MerchantFigures>) -> Table {
+pub fn merchants(
+    list: &[(Uuid, String, String)],
+    figures: &HashMap<Uuid, MerchantFigures>,
+) -> Table {
     let empty = MerchantFigures::default();
     let rows = list
         .iter()
@@ -330,7 +336,14 @@ pub fn projects(
                 Cell::Int(own.len() as i64),
                 Cell::Int(own.iter().filter_map(|s| enrolments.get(s)).sum()),
                 Cell::Int(visits.get(&p.id).copied().unwrap_or(0)),
-                Cell::Text(if continued.contains(&p.id) { "yes" } else { "no" }.into()),
+                Cell::Text(
+                    if continued.contains(&p.id) {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .into(),
+                ),
                 Cell::Text(p.continues.map(|c| c.to_string()).unwrap_or_default()),
             ]
         })

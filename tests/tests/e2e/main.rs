@@ -5,6 +5,7 @@ mod alliance;
 mod auth;
 mod boundaries;
 mod contract;
+mod feedback;
 mod input;
 mod needs;
 mod organisation;

@@ -9,7 +9,11 @@ use canglong_persistence::write_tx;
 use canglong_tests::{Db, TestApp, both, need, spawn};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
-both!(overview_matches_the_plan, subdistrict_and_tables, integrators_only_read_stats);
+both!(
+    overview_matches_the_plan,
+    subdistrict_and_tables,
+    integrators_only_read_stats
+);
 
 fn start() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2024, 1, 1)
@@ -19,7 +23,8 @@ fn start() -> NaiveDateTime {
 }
 
 fn rfc(t: NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn period() -> (NaiveDateTime, NaiveDateTime) {
@@ -123,7 +128,10 @@ fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
     let records: Vec<_> = p.records.iter().filter(|r| within(r.at, w)).collect();
     e.insert(
         "elderly_person_times",
-        (records.iter().filter(|r| r.group == "elderly").count() as f64, None),
+        (
+            records.iter().filter(|r| r.group == "elderly").count() as f64,
+            None,
+        ),
     );
     let classes: HashSet<usize> = p
         .checkins
@@ -153,7 +161,10 @@ fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
     e.insert("active_volunteers", (months.len() as f64, None));
     e.insert(
         "long_term_volunteers",
-        (months.values().filter(|m| m.len() >= 3).count() as f64, None),
+        (
+            months.values().filter(|m| m.len() >= 3).count() as f64,
+            None,
+        ),
     );
     let sum = |kinds: &[&str]| -> f64 {
         p.transfers
@@ -190,14 +201,22 @@ fn assert_matches(h: &Headline, plan: &Plan) {
     for (name, got) in figures(h) {
         let (num, den) = want[name];
         let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-        assert!(close(got.numerator, num), "{name}: numerator {} ≠ {num}", got.numerator);
+        assert!(
+            close(got.numerator, num),
+            "{name}: numerator {} ≠ {num}",
+            got.numerator
+        );
         match (got.denominator, den) {
             (Some(g), Some(d)) => assert!(close(g, d), "{name}: denominator {g} ≠ {d}"),
             (None, None) => {}
             other => panic!("{name}: denominators differ {other:?}"),
         }
         let value = den.map_or(num, |d| if d == 0.0 { 0.0 } else { num / d });
-        assert!(close(got.value, value), "{name}: value {} ≠ {value}", got.value);
+        assert!(
+            close(got.value, value),
+            "{name}: value {} ≠ {value}",
+            got.value
+        );
         assert!(!got.definition.is_empty(), "{name} has no definition");
     }
 }
@@ -205,11 +224,17 @@ fn assert_matches(h: &Headline, plan: &Plan) {
 async fn overview_matches_the_plan(db: Db) {
     let app = spawn(db);
     let plan = load_plan(&app, app.community_id, 7);
-    assert!(plan.records.len() > 100 && plan.checkins.len() > 30, "a plan worth testing");
+    assert!(
+        plan.records.len() > 100 && plan.checkins.len() > 30,
+        "a plan worth testing"
+    );
     let admin = app.staff("community_admin").await;
     let o = admin.stats_overview(&query()).await.unwrap();
     assert_eq!(o.community_ids, vec![app.community_id]);
-    assert!(o.communities.is_empty(), "a community admin sees no per-community split");
+    assert!(
+        o.communities.is_empty(),
+        "a community admin sees no per-community split"
+    );
     assert_matches(&o.figures, &plan);
     // Figures that must be non-trivial for the comparison to mean anything.
     assert!(o.figures.participation_rate.value > 0.0);
@@ -218,7 +243,10 @@ async fn overview_matches_the_plan(db: Db) {
 
     // Nothing of this is for residents; a bad period is refused.
     let resident = app.resident("stats-resident").await;
-    assert_eq!(resident.stats_overview(&query()).await.unwrap_err().status, 403);
+    assert_eq!(
+        resident.stats_overview(&query()).await.unwrap_err().status,
+        403
+    );
     let (from, to) = period();
     let backwards = format!("from={}&to={}", rfc(to), rfc(from));
     assert_eq!(
@@ -235,8 +263,16 @@ async fn subdistrict_and_tables(db: Db) {
     let street = app.staff("subdistrict_admin").await;
     let o = street.stats_overview(&query()).await.unwrap();
     assert_eq!(o.communities.len(), 2);
-    let a = o.communities.iter().find(|c| c.community_id == app.community_id).unwrap();
-    let b = o.communities.iter().find(|c| c.community_id == neighbour).unwrap();
+    let a = o
+        .communities
+        .iter()
+        .find(|c| c.community_id == app.community_id)
+        .unwrap();
+    let b = o
+        .communities
+        .iter()
+        .find(|c| c.community_id == neighbour)
+        .unwrap();
     assert_matches(&a.figures, &plan_a);
     assert_matches(&b.figures, &plan_b);
     // The sum: counts add up, ratios are the sum of numerators over the sum of denominators.
@@ -295,21 +331,36 @@ async fn subdistrict_and_tables(db: Db) {
         .stats_table("needs", &format!("{}&group_by=category", query()))
         .await
         .unwrap();
-    let posted: i64 = needs.rows.iter().map(|r| r["posted"].as_i64().unwrap()).sum();
-    let in_period = plan_a.needs.iter().filter(|n| within(n.created_at, w)).count() as i64;
+    let posted: i64 = needs
+        .rows
+        .iter()
+        .map(|r| r["posted"].as_i64().unwrap())
+        .sum();
+    let in_period = plan_a
+        .needs
+        .iter()
+        .filter(|n| within(n.created_at, w))
+        .count() as i64;
     assert_eq!(posted, in_period);
     let teams = admin
         .stats_table("volunteers", &format!("{}&group_by=team", query()))
         .await
         .unwrap();
-    let minutes: i64 = teams.rows.iter().map(|r| r["minutes"].as_i64().unwrap()).sum();
+    let minutes: i64 = teams
+        .rows
+        .iter()
+        .map(|r| r["minutes"].as_i64().unwrap())
+        .sum();
     let plan_minutes: i64 = plan_a
         .records
         .iter()
         .filter(|r| within(r.at, w))
         .map(|r| i64::from(r.minutes))
         .sum();
-    assert_eq!(minutes, plan_minutes, "each synthetic volunteer is in one team");
+    assert_eq!(
+        minutes, plan_minutes,
+        "each synthetic volunteer is in one team"
+    );
     for (table, group) in [
         ("points", "month"),
         ("points", "kind"),
@@ -328,7 +379,10 @@ async fn subdistrict_and_tables(db: Db) {
         .csv(&format!("/api/v1/stats/suggestions?{}&format=csv", query()))
         .await
         .unwrap();
-    assert!(csv.starts_with("\u{feff}category,suggestions,answered"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}category,suggestions,answered"),
+        "{csv}"
+    );
     let rows = csv.lines().count() - 1;
     let categories: HashSet<&str> = plan_a
         .suggestions
@@ -342,7 +396,10 @@ async fn subdistrict_and_tables(db: Db) {
         .await
         .unwrap_err();
     assert_eq!((bad.status.as_u16(), bad.code()), (422, "invalid_group_by"));
-    assert_eq!(admin.stats_table("salaries", "").await.unwrap_err().status, 404);
+    assert_eq!(
+        admin.stats_table("salaries", "").await.unwrap_err().status,
+        404
+    );
 }
 
 async fn integrators_only_read_stats(db: Db) {
@@ -375,7 +432,10 @@ async fn integrators_only_read_stats(db: Db) {
         .unwrap();
     assert_eq!(ledger.status(), 403);
     let posted = integrator.create_need(&need(1)).await.unwrap_err();
-    assert_eq!((posted.status.as_u16(), posted.code()), (403, "insufficient_scope"));
+    assert_eq!(
+        (posted.status.as_u16(), posted.code()),
+        (403, "insufficient_scope")
+    );
     assert_eq!(integrator.me().await.unwrap_err().status, 403);
     // Nor another community.
     let other = app.other_community();
