@@ -53,6 +53,15 @@ enum Command {
     },
     /// One pass of the periodic jobs, then one pass of the WeChat outbox.
     Sweep,
+    /// Benchmarks and demos: a new community with two generated years of records at the case
+    /// study's scale times `factor`; prints its id.
+    #[command(hide = true)]
+    Synthetic {
+        #[arg(long, default_value_t = 1)]
+        factor: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -215,6 +224,30 @@ fn run(cli: Cli) -> Res {
             })?;
             println!("client_id {id}");
             println!("client_secret {secret}");
+            Ok(())
+        }
+        Command::Synthetic { factor, seed } => {
+            use canglong_persistence::synthetic::{Plan, Scale, load};
+            let pool = migrated_pool(&s, 1)?;
+            let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .ok_or("bad start")?;
+            let plan = Plan::generate(Scale::case_study(factor), seed, start);
+            let id = write_tx(&mut *pool.get()?, |c| {
+                let sd = people::ensure_subdistrict(c, "基准街道")?;
+                let id = people::create_community(c, sd, &format!("基准社区-{seed}-x{factor}"))?;
+                load(c, id, &plan)?;
+                Ok::<_, diesel::result::Error>(id)
+            })?;
+            eprintln!(
+                "residents {} needs {} service records {} postings {} check-ins {}",
+                plan.resident_created.len(),
+                plan.needs.len(),
+                plan.records.len(),
+                plan.postings(),
+                plan.checkins.len()
+            );
+            println!("{id}");
             Ok(())
         }
         Command::Sweep => {

@@ -41,9 +41,9 @@ impl Scale {
         Self {
             residents: 23_000 * factor,
             volunteers: 600 * factor,
-            needs: 30_000 * factor,
-            extra_records: 10_000 * factor,
-            bonuses: 40_000 * factor,
+            needs: 36_000 * factor,
+            extra_records: 11_000 * factor,
+            bonuses: 50_000 * factor,
             redemptions: 10_000 * factor,
             projects: 8,
             checkins_per_session: 60,
