@@ -156,15 +156,6 @@ pub fn local_month(t: NaiveDateTime) -> String {
     (t + chrono::Duration::hours(8)).format("%Y-%m").to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn phones_are_masked() {
-        assert_eq!(super::mask_phone("13812345678"), "138****5678");
-        assert_eq!(super::mask_phone("123"), "***");
-    }
-}
-
 /// A CSV file for filing: UTF-8 with a byte-order mark (so Excel opens it), the header first,
 /// fields quoted as CSV requires.
 pub fn csv_file<I, R>(
@@ -190,4 +181,13 @@ where
             format!("attachment; filename=\"{name}.csv\""),
         ))
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn phones_are_masked() {
+        assert_eq!(super::mask_phone("13812345678"), "138****5678");
+        assert_eq!(super::mask_phone("123"), "***");
+    }
 }
