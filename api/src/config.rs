@@ -140,6 +140,14 @@ pub struct Settings {
     )]
     pub outbox_max_attempts: u32,
 
+    /// PEM certificate chain: with `CANGLONG_TLS_KEY`, the server speaks HTTPS itself.
+    #[arg(long, env = "CANGLONG_TLS_CERT", global = true)]
+    pub tls_cert: Option<String>,
+
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1) for `CANGLONG_TLS_CERT`.
+    #[arg(long, env = "CANGLONG_TLS_KEY", global = true)]
+    pub tls_key: Option<String>,
+
     #[arg(long, env = "CANGLONG_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
 
@@ -170,6 +178,8 @@ impl Settings {
             escalate_minutes: 120,
             sweep_seconds: 3600,
             wechat_templates: String::new(),
+            tls_cert: None,
+            tls_key: None,
             outbox_backoff_secs: 30,
             outbox_max_attempts: 8,
             pool_size: 8,

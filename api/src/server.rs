@@ -145,6 +145,40 @@ fn path_error(_: actix_web::error::PathError, req: &HttpRequest) -> actix_web::E
     ApiError::not_found(req.path()).into()
 }
 
+/// The TLS configuration when both `CANGLONG_TLS_CERT` and `CANGLONG_TLS_KEY` are set; one
+/// without the other is a mistake, refused at start.
+fn tls_config(settings: &Settings) -> std::io::Result<Option<rustls::ServerConfig>> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &str, e: &dyn std::fmt::Display| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{what}: {e}"))
+    };
+    let (cert, key) = match (&settings.tls_cert, &settings.tls_key) {
+        (None, None) => return Ok(None),
+        (Some(c), Some(k)) => (c, k),
+        _ => {
+            return Err(bad(
+                "TLS",
+                &"set both CANGLONG_TLS_CERT and CANGLONG_TLS_KEY, or neither",
+            ));
+        }
+    };
+    let chain = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad(cert, &e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(cert, &e))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| bad(key, &e))?;
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| bad("TLS", &e))?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| bad("TLS", &e))?;
+    Ok(Some(config))
+}
+
 /// A running server.
 pub struct Server {
     pub addr: std::net::SocketAddr,
@@ -185,8 +219,11 @@ impl Server {
         .shutdown_timeout(5)
         // Longer than clients keep idle connections (the mock: 30 s), so a client never reuses a
         // connection the server is closing at that moment.
-        .keep_alive(Duration::from_secs(75))
-        .listen(listener)?;
+        .keep_alive(Duration::from_secs(75));
+        server = match tls_config(settings)? {
+            Some(tls) => server.listen_rustls_0_23(listener, tls)?,
+            None => server.listen(listener)?,
+        };
         if let Some(w) = settings.workers {
             server = server.workers(w);
         }

@@ -14,4 +14,5 @@ mod races;
 mod stats;
 mod storage;
 mod sweep;
+mod tls;
 mod volunteers;
