@@ -8,6 +8,7 @@ mod contract;
 mod feedback;
 mod input;
 mod needs;
+mod ops;
 mod organisation;
 mod points;
 mod races;
