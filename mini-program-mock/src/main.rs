@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use canglong_mini_program_mock::{FakeWechat, bench};
+use canglong_mini_program_mock::{FakeWechat, bench, scenario};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -17,8 +17,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the fake WeChat API on loopback until interrupted; prints its base URL.
-    FakeWechat,
+    /// Serve the fake WeChat API until interrupted; prints its base URL.
+    FakeWechat {
+        /// Address to listen on (default: a free loopback port).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// "A day in Canglong" against a server running the demo whose WeChat base is the fake;
+    /// prints a summary and fails if an invariant does not hold.
+    Scenario {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
+        /// The demo staff's password.
+        #[arg(long, env = "CANGLONG_PASSWORD", default_value = "canglong-demo-2026")]
+        password: String,
+        #[arg(long, default_value_t = 6)]
+        elderly: usize,
+        #[arg(long, default_value_t = 3)]
+        riders: usize,
+    },
     /// Credits per second through the HTTP API, at each concurrency given.
     BenchLedger {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -42,11 +59,35 @@ enum Command {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     match Cli::parse().command {
-        Command::FakeWechat => {
-            let fake = FakeWechat::start().map_err(|e| e.to_string())?;
+        Command::FakeWechat { bind } => {
+            let fake = match bind {
+                Some(addr) => FakeWechat::start_on(&addr),
+                None => FakeWechat::start(),
+            }
+            .map_err(|e| e.to_string())?;
             println!("CANGLONG_WECHAT_API_BASE={}", fake.base_url());
             std::future::pending::<()>().await;
             Ok(())
+        }
+        Command::Scenario {
+            base,
+            password,
+            elderly,
+            riders,
+        } => {
+            let summary = scenario::run(&scenario::Config {
+                base,
+                password,
+                elderly: elderly.max(1),
+                riders: riders.max(1),
+            })
+            .await?;
+            print!("{summary}");
+            if summary.ok() {
+                Ok(())
+            } else {
+                Err("an invariant does not hold".into())
+            }
         }
         Command::BenchLedger {
             base,

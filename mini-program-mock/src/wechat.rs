@@ -158,7 +158,12 @@ pub struct FakeWechat {
 impl FakeWechat {
     /// Starts on a free loopback port, on its own thread.
     pub fn start() -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
+        Self::start_on("127.0.0.1:0")
+    }
+
+    /// Starts on the given address, on its own thread.
+    pub fn start_on(addr: &str) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let fake = Arc::new(Fake::default());
         let data = web::Data::from(fake.clone());

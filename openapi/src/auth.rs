@@ -71,6 +71,8 @@ pub struct Me {
     pub phone_masked: Option<String>,
     pub notification_preferences: BTreeMap<String, bool>,
     pub volunteer: Option<Volunteer>,
+    /// For merchant staff: the shop they verify vouchers for.
+    pub merchant_id: Option<Uuid>,
     pub points_balance: i64,
     pub created_at: DateTime<Utc>,
 }

@@ -41,6 +41,7 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
         phone_masked: user.phone.as_deref().map(views::mask_phone),
         notification_preferences: prefs,
         volunteer,
+        merchant_id: canglong_persistence::alliance::staff_merchant(conn, user_id)?,
         points_balance,
         created_at: views::utc(user.created_at),
     })

@@ -12,6 +12,7 @@ mod ops;
 mod organisation;
 mod points;
 mod races;
+mod scenario;
 mod stats;
 mod storage;
 mod sweep;

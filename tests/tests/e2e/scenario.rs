@@ -1,0 +1,30 @@
+//! "A day in Canglong" (`mini-program-mock scenario`) on the demo, over real HTTP, with its
+//! invariants: the ledger reconciles, every point is accounted for, no need is left stuck.
+
+use canglong_mini_program_mock::scenario::{Config, run};
+use canglong_tests::{Db, both, spawn};
+
+both!(a_day_in_canglong);
+
+async fn a_day_in_canglong(db: Db) {
+    let app = spawn(db);
+    canglong_api::seed::seed_demo(&mut app.pool.get().unwrap()).expect("demo");
+    let cfg = Config {
+        base: app.base.clone(),
+        password: canglong_api::seed::DEMO_PASSWORD.into(),
+        elderly: 4,
+        riders: 2,
+    };
+    let summary = run(&cfg).await.expect("the day runs");
+    println!("{summary}");
+    assert!(summary.ok(), "{summary}");
+    assert_eq!(summary.needs_posted, 8);
+    assert_eq!(summary.micro_services, 4);
+    assert_eq!(summary.records_verified, 8);
+    assert!(summary.vouchers_used >= 2, "{summary}");
+    assert!(summary.vouchers_refused_to_other_merchants > 0, "{summary}");
+    assert_eq!((summary.seats_enrolled, summary.checkins), (1, 1));
+    // A second day on the same server: new people, the same invariants.
+    let again = run(&cfg).await.expect("a second day");
+    assert!(again.ok(), "{again}");
+}
