@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use canglong_mini_program_mock::{FakeWechat, bench, scenario};
+use std::sync::Arc;
+
+use canglong_mini_program_mock::{FakeWechat, bench, load, scenario};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -35,6 +37,23 @@ enum Command {
         elderly: usize,
         #[arg(long, default_value_t = 3)]
         riders: usize,
+    },
+    /// The mini-program's load at each concurrency given: throughput and p50/p95/p99 per
+    /// endpoint. The server must run the demo and point its WeChat base at a fake (residents
+    /// sign in through it) and allow many sign-ins (CANGLONG_AUTH_RATE_LIMIT).
+    Load {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
+        #[arg(long, env = "CANGLONG_PASSWORD", default_value = "canglong-demo-2026")]
+        password: String,
+        /// Concurrent clients, comma-separated; each is a person of its own.
+        #[arg(long, default_value = "8,64,256", value_delimiter = ',')]
+        clients: Vec<usize>,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// `realistic` (mostly reads, some writes) or `healthz` (the HTTP layer alone).
+        #[arg(long, default_value = "realistic")]
+        mix: String,
     },
     /// Credits per second through the HTTP API, at each concurrency given.
     BenchLedger {
@@ -88,6 +107,38 @@ async fn main() -> Result<(), String> {
             } else {
                 Err("an invariant does not hold".into())
             }
+        }
+        Command::Load {
+            base,
+            password,
+            clients,
+            seconds,
+            mix,
+        } => {
+            let mix = match mix.as_str() {
+                "realistic" => load::Mix::Realistic,
+                "healthz" => load::Mix::Healthz,
+                other => return Err(format!("unknown mix `{other}`: realistic or healthz")),
+            };
+            let cast = match mix {
+                load::Mix::Realistic => {
+                    let most = clients.iter().copied().max().unwrap_or(1);
+                    Some(Arc::new(load::cast(&base, &password, most).await?))
+                }
+                load::Mix::Healthz => None,
+            };
+            for c in clients {
+                let r = load::run(
+                    &base,
+                    cast.clone(),
+                    mix,
+                    c.max(1),
+                    Duration::from_secs(seconds),
+                )
+                .await;
+                println!("{r}");
+            }
+            Ok(())
         }
         Command::BenchLedger {
             base,

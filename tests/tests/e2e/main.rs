@@ -7,6 +7,7 @@ mod boundaries;
 mod contract;
 mod feedback;
 mod input;
+mod load;
 mod needs;
 mod ops;
 mod organisation;
