@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -111,6 +112,9 @@ pub struct Cast {
     volunteers: Vec<bool>,
     worker: Client,
     offer: Uuid,
+    /// Each rider's timeline (minutes since a month ago): a rider's services never overlap,
+    /// across runs too.
+    timeline: Vec<AtomicI64>,
 }
 
 fn err(step: &str) -> impl Fn(ApiFailure) -> String + '_ {
@@ -201,11 +205,13 @@ pub async fn cast(base: &str, password: &str, clients: usize) -> Result<Cast, St
         .review_offer(offer.id, true, None)
         .await
         .map_err(err("review offer"))?;
+    let timeline = (0..residents.len()).map(|_| AtomicI64::new(0)).collect();
     Ok(Cast {
         residents,
         volunteers,
         worker,
         offer: offer.id,
+        timeline,
     })
 }
 
@@ -253,14 +259,8 @@ async fn timed<T>(
 }
 
 /// One client's turn: picks an operation by the mix and returns what it measured.
-async fn turn(
-    c: &Client,
-    volunteer: bool,
-    cast: &Cast,
-    dice: &mut Dice,
-    seq: &mut u64,
-    rider_minutes: &mut i64,
-) -> Vec<Sample> {
+async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sample> {
+    let (c, volunteer) = (&cast.residents[who], cast.volunteers[who]);
     let roll = dice.roll();
     *seq += 1;
     let key = format!("{}-{}", Uuid::now_v7(), seq);
@@ -297,9 +297,9 @@ async fn turn(
             .await;
             out.push(s);
             if claimed.is_some() {
-                *rider_minutes += 20;
-                let started = Utc::now() - chrono::Duration::days(30)
-                    + chrono::Duration::minutes(*rider_minutes);
+                let at = cast.timeline[who].fetch_add(20, Ordering::Relaxed);
+                let started =
+                    Utc::now() - chrono::Duration::days(30) + chrono::Duration::minutes(at);
                 let body = CompletionRequest {
                     minutes: 15,
                     started_at: Some(started),
@@ -320,7 +320,7 @@ async fn turn(
             // The social worker verifies the oldest waiting record.
             let q = ServiceRecordQuery {
                 status: Some("pending".into()),
-                limit: Some(20),
+                limit: Some(100),
                 ..Default::default()
             };
             let (s, page) =
@@ -376,23 +376,12 @@ pub async fn run(
             let mut samples: Vec<Sample> = Vec::new();
             let mut dice =
                 Dice(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
-            let (mut seq, mut minutes) = (0, 0);
+            let mut seq = 0;
             while Instant::now() < deadline {
                 match (&cast, mix) {
                     (Some(cast), Mix::Realistic) => {
-                        let n = i % cast.residents.len();
-                        let c = &cast.residents[n];
-                        samples.extend(
-                            turn(
-                                c,
-                                cast.volunteers[n],
-                                cast,
-                                &mut dice,
-                                &mut seq,
-                                &mut minutes,
-                            )
-                            .await,
-                        );
+                        let who = i % cast.residents.len();
+                        samples.extend(turn(who, cast, &mut dice, &mut seq).await);
                     }
                     _ => samples.push(timed("GET /healthz", anon.healthz()).await.0),
                 }
