@@ -316,8 +316,19 @@ async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sa
             }
             out
         }
-        88..=95 => {
-            // The social worker verifies the oldest waiting record.
+        88..=90 => vec![
+            timed(
+                "GET /needs?mine=true",
+                c.list_needs(&NeedQuery {
+                    mine: Some(true),
+                    ..Default::default()
+                }),
+            )
+            .await
+            .0,
+        ],
+        91..=93 => {
+            // The social worker verifies a waiting record.
             let q = ServiceRecordQuery {
                 status: Some("pending".into()),
                 limit: Some(100),
