@@ -168,12 +168,13 @@ fn expire_voucher(
 fn expire_lot(conn: &mut AnyConnection, lot: &ledger_store::LotRow) -> Result<bool, ApiError> {
     let community = lot.community_id.0;
     write_tx(conn, |c| {
-        ledger_store::lock_accounts(c, &[lot.account_id.0])?;
+        // Both accounts at once, in id order like every posting (a subset first can deadlock).
+        let expired = ledger::expired_account(c, community)?;
+        ledger_store::lock_accounts(c, &[lot.account_id.0, expired.id.0])?;
         // Re-read under the lock: the points may have been spent since the scan.
         let Some(current) = ledger_store::lot(c, lot.id.0)?.filter(|l| l.remaining > 0) else {
             return Ok(false);
         };
-        let expired = ledger::expired_account(c, community)?;
         let memo = format!("{} 积分到期", current.remaining);
         ledger::post(
             c,

@@ -195,9 +195,12 @@ pub async fn verify_record(
             if !record.honor {
                 let account =
                     ledger::resident_account(conn, actor.community_id, volunteer.user_id.0)?;
-                // Lock the account before reading today's earnings: concurrent verifications
-                // for one volunteer must see each other's credits, or the daily cap leaks.
-                ledger_store::lock_accounts(conn, &[account.id.0])?;
+                let pool = ledger::community_account(conn, actor.community_id)?;
+                // Lock the accounts before reading today's earnings: concurrent verifications
+                // for one volunteer must see each other's credits, or the daily cap leaks. Both
+                // accounts at once, in id order like every posting: locking the volunteer's
+                // first and the pool later deadlocks against a redemption holding the pool.
+                ledger_store::lock_accounts(conn, &[account.id.0, pool.id.0])?;
                 let today = ledger_store::credited_since(
                     conn,
                     account.id.0,
@@ -211,7 +214,6 @@ pub async fn verify_record(
                 );
                 points = rules.capped(full, today);
                 if points > 0 {
-                    let pool = ledger::community_account(conn, actor.community_id)?;
                     let memo = format!("服务 {} 分钟：{}", v.approved_minutes, record.content);
                     transaction = Some(ledger::post(
                         conn,

@@ -1,9 +1,13 @@
 use canglong_openapi::{CompletionRequest, NeedStatus};
-use canglong_tests::{Db, both, need, spawn};
+use canglong_tests::{Db, active_offer, both, fund, need, spawn};
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 
-both!(last_slot_race, idempotent_claims_and_completions);
+both!(
+    last_slot_race,
+    idempotent_claims_and_completions,
+    verifying_while_redeeming
+);
 
 /// Twenty volunteers tap "claim" on a one-slot need at once: exactly one wins.
 async fn last_slot_race(db: Db) {
@@ -120,4 +124,143 @@ async fn idempotent_claims_and_completions(db: Db) {
         (e.status, e.code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_idempotency_key")
     );
+}
+
+/// A rider's hours are verified while the rider spends points: every request succeeds. (Locking
+/// the rider's account first and the community pool later deadlocked on PostgreSQL against a
+/// redemption holding the pool; the load benchmark found it.)
+async fn verifying_while_redeeming(db: Db) {
+    let app = spawn(db);
+    let admin = app.staff("community_admin").await;
+    let worker = app.staff("social_worker").await;
+    let grandma = app.resident("race-grandma").await;
+    let rider = app.volunteer_approved_by("race-rider", &admin).await;
+    let offer = active_offer(&admin, &admin, Some("community".into()), 1, 1000, 1000).await;
+    fund(&admin, &rider, 100).await;
+    let mut slot = 0;
+    for round in 0..8 {
+        let mut records = vec![];
+        for _ in 0..12 {
+            let n = grandma.create_need(&need(1)).await.unwrap();
+            rider.claim_need(n.id, None).await.unwrap();
+            slot += 1;
+            let started = chrono::Utc::now() - chrono::Duration::hours(48)
+                + chrono::Duration::minutes(16 * slot);
+            let body = CompletionRequest {
+                started_at: Some(started),
+                minutes: 15,
+                note: String::new(),
+            };
+            let done = rider.complete_need(n.id, &body, None).await.unwrap();
+            records.push(done.service_record.id);
+        }
+        let verify = records.iter().map(|r| {
+            let body = canglong_openapi::VerificationRequest {
+                approved_minutes: 15,
+                quality: canglong_openapi::Quality::Pass,
+                note: None,
+            };
+            let (worker, key) = (worker.clone(), format!("v-{r}"));
+            async move {
+                worker
+                    .verify_service_record(*r, &body, Some(&key))
+                    .await
+                    .map(|_| ())
+            }
+        });
+        let redeem = (0..12).map(|i| {
+            let (rider, key) = (rider.clone(), format!("r-{round}-{i}"));
+            async move { rider.redeem_offer(offer, Some(&key)).await.map(|_| ()) }
+        });
+        let (v, r) = tokio::join!(join_all(verify), join_all(redeem));
+        for result in v.iter().chain(&r) {
+            assert!(result.is_ok(), "{result:?}");
+        }
+    }
+    let rec = admin.reconciliation().await.unwrap();
+    assert!(rec.mismatches.is_empty() && rec.postings_sum == 0);
+    assert!(rider.balance(None).await.unwrap().balance >= 0);
+}
+
+/// The lock order, made deterministic (PostgreSQL only: SQLite has one writer and no row locks).
+/// Another transaction holds the community pool, as a redemption does, and then asks for the
+/// rider's account, in id order as every posting does. A verification that locked the rider's
+/// account before the pool would now deadlock with it; in id order it simply waits its turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verification_takes_account_locks_in_order_postgres() {
+    use canglong_persistence::ledger as store;
+    if canglong_tests::postgres_url().is_none() {
+        return;
+    }
+    let app = spawn(Db::Postgres);
+    let admin = app.staff("community_admin").await;
+    let worker = app.staff("social_worker").await;
+    let grandma = app.resident("order-grandma").await;
+    fund(&admin, &grandma, 10).await; // the pool exists before the rider's account
+    let rider = app.volunteer_approved_by("order-rider", &admin).await;
+    fund(&admin, &rider, 10).await;
+    let n = grandma.create_need(&need(1)).await.unwrap();
+    rider.claim_need(n.id, None).await.unwrap();
+    let body = CompletionRequest {
+        started_at: None,
+        minutes: 15,
+        note: String::new(),
+    };
+    let record = rider
+        .complete_need(n.id, &body, None)
+        .await
+        .unwrap()
+        .service_record
+        .id;
+
+    let rider_id = rider.me().await.unwrap().id;
+    let mut conn = app.pool.get().unwrap();
+    let pool_account =
+        store::account_of(&mut conn, app.community_id, "community", app.community_id)
+            .unwrap()
+            .unwrap()
+            .id
+            .0;
+    let rider_account = store::account_of(&mut conn, app.community_id, "resident", rider_id)
+        .unwrap()
+        .unwrap()
+        .id
+        .0;
+    assert!(
+        pool_account < rider_account,
+        "UUIDv7: the pool's account is older"
+    );
+
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        canglong_persistence::write_tx(&mut conn, |c| {
+            store::lock_accounts(c, &[pool_account])?;
+            locked_tx.send(()).unwrap();
+            go_rx.recv().unwrap();
+            // Let the verification reach its locks, then take the second one, in id order.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            store::lock_accounts(c, &[rider_account])?;
+            Ok::<_, diesel::result::Error>(())
+        })
+    });
+    locked_rx.recv().unwrap();
+    let verify = tokio::spawn(async move {
+        let body = canglong_openapi::VerificationRequest {
+            approved_minutes: 15,
+            quality: canglong_openapi::Quality::Pass,
+            note: None,
+        };
+        worker
+            .verify_service_record(record, &body, Some("order"))
+            .await
+    });
+    go_tx.send(()).unwrap();
+    let held = holder.join().unwrap();
+    let verified = verify.await.unwrap();
+    assert!(
+        held.is_ok(),
+        "the other transaction was chosen as a deadlock victim: {held:?}"
+    );
+    assert!(verified.is_ok(), "{verified:?}");
 }
