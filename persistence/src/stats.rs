@@ -290,6 +290,38 @@ pub fn postings(
         .load(conn)
 }
 
+/// Points moved on residents' accounts in `[from, to)` by transactions of `kinds`: the credits
+/// (`credits`) or the debits (as a positive number), summed by the database. No account join is
+/// needed: by the ledger's construction the credit of an `earn` or `bonus` and the debit of a
+/// `redeem` are always a resident's.
+pub fn resident_flow(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    kinds: &[&str],
+    credits: bool,
+) -> QueryResult<i64> {
+    let q = ledger_transactions::table
+        .inner_join(postings::table)
+        .filter(ledger_transactions::community_id.eq_any(ids(set)))
+        .filter(ledger_transactions::kind.eq_any(kinds.to_vec()))
+        .filter(
+            ledger_transactions::created_at
+                .ge(from)
+                .and(ledger_transactions::created_at.lt(to)),
+        )
+        .select(crate::ledger::sum_of("postings.amount"))
+        .into_boxed::<crate::db::MultiBackend>();
+    let q = if credits {
+        q.filter(postings::amount.gt(0))
+    } else {
+        q.filter(postings::amount.lt(0))
+    };
+    let sum: Option<i64> = q.first(conn)?;
+    Ok(sum.unwrap_or(0).abs())
+}
+
 /// Points residents held at `at`: the sum of their postings before it.
 pub fn outstanding_at(
     conn: &mut AnyConnection,

@@ -105,15 +105,8 @@ fn facts(
     if full {
         f.records = records(conn, set, from, to)?;
         f.projects = projects(conn, set)?;
-        f.postings = store::postings(conn, set, from, to)?
-            .into_iter()
-            .map(|(tx_kind, account_kind, amount, at)| domain::Posting {
-                tx_kind,
-                account_kind,
-                amount,
-                at,
-            })
-            .collect();
+        f.points_issued = store::resident_flow(conn, set, from, to, &["earn", "bonus"], true)?;
+        f.points_redeemed = store::resident_flow(conn, set, from, to, &["redeem"], false)?;
         f.checkins = checkins(conn, set, from, to)?;
     }
     Ok(f)

@@ -149,7 +149,10 @@ pub struct Facts {
     pub records: Vec<Record>,
     /// All projects (the period picks those that ended in it).
     pub projects: Vec<Project>,
-    pub postings: Vec<Posting>,
+    /// Points credited to residents by `earn` and `bonus` transactions in the period.
+    pub points_issued: i64,
+    /// Points residents spent on redemptions in the period.
+    pub points_redeemed: i64,
     /// Check-ins in the period.
     pub checkins: Vec<Checkin>,
 }
@@ -255,15 +258,6 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
     }
     let long_term = months_of.values().filter(|m| m.len() >= 3).count();
 
-    let resident_sum = |kinds: &[&str], sign: i64| -> i64 {
-        now.postings
-            .iter()
-            .filter(|p| p.account_kind == "resident" && kinds.contains(&p.tx_kind.as_str()))
-            .map(|p| p.amount * sign)
-            .filter(|a| *a > 0)
-            .sum()
-    };
-
     Headline {
         participation_rate: Figure::ratio(
             participants,
@@ -292,8 +286,8 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
         volunteer_hours: Figure::ratio(minutes as f64, 60.0, DEF_HOURS),
         active_volunteers: Figure::count(months_of.len() as f64, DEF_ACTIVE),
         long_term_volunteers: Figure::count(long_term as f64, DEF_LONG_TERM),
-        points_issued: Figure::count(resident_sum(&["earn", "bonus"], 1) as f64, DEF_ISSUED),
-        points_redeemed: Figure::count(resident_sum(&["redeem"], -1) as f64, DEF_REDEEMED),
+        points_issued: Figure::count(now.points_issued as f64, DEF_ISSUED),
+        points_redeemed: Figure::count(now.points_redeemed as f64, DEF_REDEEMED),
     }
 }
 

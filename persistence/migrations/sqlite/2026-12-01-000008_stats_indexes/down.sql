@@ -1,0 +1,9 @@
+DROP INDEX ledger_transactions_period;
+DROP INDEX suggestions_created;
+DROP INDEX vouchers_issued;
+DROP INDEX enrolments_created;
+DROP INDEX service_records_created;
+DROP INDEX need_ratings_created;
+DROP INDEX need_claims_created;
+DROP INDEX needs_created;
+DROP INDEX users_created;
