@@ -131,6 +131,15 @@ impl From<diesel::result::Error> for ApiError {
                 "the request conflicts with a concurrent change; retry",
             );
         }
+        if canglong_persistence::is_transient(&e) {
+            // Nothing was committed; with its Idempotency-Key the request is safe to repeat.
+            tracing::warn!(error = %e, "transient database conflict");
+            return Self::unavailable(
+                "retry_later",
+                "the request met a concurrent one; nothing was changed, retry it",
+                1,
+            );
+        }
         // Logged once here; the client sees no SQL.
         tracing::error!(error = %e, "database error");
         Self::internal()

@@ -49,7 +49,56 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     )
 }
 
+/// Whether an error is a transient conflict between transactions that a retry resolves: a
+/// serialization failure or deadlock victim (PostgreSQL), or a database still locked when the
+/// busy timeout ran out (SQLite).
+pub fn is_transient(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("deadlock detected") || m.contains("database is locked")
+        }
+        _ => false,
+    }
+}
+
 /// Stores a list as JSON text (the enum connection has no JSON type).
 pub fn to_json_text<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn db(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_string()))
+    }
+
+    #[test]
+    fn transient_conflicts_are_told_apart_from_bugs() {
+        assert!(super::is_transient(&db(
+            DatabaseErrorKind::SerializationFailure,
+            "could not serialize access"
+        )));
+        assert!(super::is_transient(&db(
+            DatabaseErrorKind::Unknown,
+            "deadlock detected"
+        )));
+        assert!(super::is_transient(&db(
+            DatabaseErrorKind::Unknown,
+            "database is locked"
+        )));
+        assert!(!super::is_transient(&db(
+            DatabaseErrorKind::UniqueViolation,
+            "duplicate key"
+        )));
+        assert!(!super::is_transient(&db(
+            DatabaseErrorKind::Unknown,
+            "syntax error"
+        )));
+        assert!(!super::is_transient(&Error::NotFound));
+    }
 }
