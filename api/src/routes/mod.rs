@@ -61,6 +61,7 @@ impl utoipa::IntoResponses for Problems {
                 "Conflicts with the current state, or an Idempotency-Key reused with another body",
             ),
             ("413", "Body too large"),
+            ("415", "The body is not sent as application/json"),
             (
                 "422",
                 "Well-formed but invalid values, or a forbidden state transition",
