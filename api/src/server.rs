@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use canglong_needs::Timing;
 use canglong_persistence::Pool;
 use utoipa::OpenApi;
@@ -123,12 +123,64 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     routes(App::new().into_utoipa_app()).split_for_parts().1
 }
 
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found(&format!(
-        "{} {}",
-        req.method(),
-        req.path()
-    )))
+/// The documented paths (templates split into segments) and the methods each answers, so an
+/// undeclared method on a known path gets 405 with `Allow` instead of 404.
+pub struct KnownPaths(Vec<(Vec<String>, Vec<String>)>);
+
+impl KnownPaths {
+    fn of(doc: &utoipa::openapi::OpenApi) -> Self {
+        let json = serde_json::to_value(doc).unwrap_or_default();
+        let paths = json.get("paths").and_then(|p| p.as_object()).cloned();
+        Self(
+            paths
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(path, item)| {
+                    let segments = path.split('/').map(String::from).collect();
+                    let mut methods: Vec<String> = item
+                        .as_object()
+                        .map(|o| o.keys().map(|m| m.to_uppercase()).collect())
+                        .unwrap_or_default();
+                    methods.retain(|m| m != "PARAMETERS" && m != "SUMMARY" && m != "DESCRIPTION");
+                    (segments, methods)
+                })
+                .collect(),
+        )
+    }
+
+    /// The methods of the documented path `path` matches, if any.
+    fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut found: Vec<String> = Vec::new();
+        for (template, methods) in &self.0 {
+            let fits = template.len() == parts.len()
+                && template.iter().zip(&parts).all(|(t, p)| {
+                    (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p
+                });
+            if fits {
+                found.extend(methods.iter().cloned());
+            }
+        }
+        found.sort();
+        found.dedup();
+        (!found.is_empty()).then_some(found)
+    }
+}
+
+async fn not_found(req: HttpRequest, known: web::Data<KnownPaths>) -> HttpResponse {
+    if let Some(allowed) = known.allowed(req.path()) {
+        let mut res = ApiError::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} answers only {}", req.path(), allowed.join(", ")),
+        )
+        .error_response();
+        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+            res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+        }
+        return res;
+    }
+    ApiError::not_found(&format!("{} {}", req.method(), req.path())).error_response()
 }
 
 fn query_error(e: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
@@ -193,12 +245,14 @@ impl Server {
         let addr = listener.local_addr()?;
         let state = web::Data::new(state);
         let docs = openapi_document();
+        let known = web::Data::new(KnownPaths::of(&docs));
         let mut server = HttpServer::new(move || {
             let (app, _) = routes(
                 App::new()
                     .wrap(Compress::default())
                     .wrap(from_fn(observe))
                     .app_data(state.clone())
+                    .app_data(known.clone())
                     .app_data(web::PayloadConfig::new(BODY_LIMIT))
                     .app_data(web::QueryConfig::default().error_handler(query_error))
                     .app_data(web::PathConfig::default().error_handler(path_error))

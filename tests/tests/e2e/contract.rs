@@ -1,7 +1,11 @@
 use canglong_tests::{Db, both, spawn};
 use reqwest::{Method, StatusCode};
 
-both!(served_document_and_docs_ui, health_ready_metrics);
+both!(
+    served_document_and_docs_ui,
+    health_ready_metrics,
+    undeclared_methods_get_405
+);
 
 /// The committed `openapi/openapi.json` is exactly what the server serves.
 #[test]
@@ -122,4 +126,38 @@ async fn health_ready_metrics(db: Db) {
     );
     assert!(text.contains("canglong_http_request_duration_seconds_bucket"));
     assert!(text.contains("canglong_db_pool_connections{state=\"idle\"}"));
+}
+
+/// A method a documented path does not answer gets 405 with `Allow` (from the same OpenAPI
+/// document the routes are registered with); an unknown path stays 404.
+async fn undeclared_methods_get_405(db: Db) {
+    let app = spawn(db);
+    let c = app.resident("method-prober").await;
+    let need = uuid::Uuid::now_v7();
+    for (method, path, allow) in [
+        (Method::PUT, "/api/v1/needs".to_string(), "GET, POST"),
+        (Method::TRACE, "/api/v1/needs".to_string(), "GET, POST"),
+        (Method::PATCH, format!("/api/v1/needs/{need}"), "GET"),
+        (
+            Method::GET,
+            format!("/api/v1/needs/{need}/claims/mine"),
+            "DELETE",
+        ),
+    ] {
+        let res = c.request(method.clone(), &path).send().await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        let problem: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "method_not_allowed");
+    }
+    let res = c
+        .request(Method::GET, "/api/v1/no-such-thing")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
