@@ -352,9 +352,7 @@ pub async fn export(
         };
         let rows = store::export(conn, community, &filter, EXPORT_LIMIT)?;
         let mut names = std::collections::HashMap::new();
-        let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        out.write_record(EXPORT_HEADER)
-            .map_err(|_| ApiError::internal())?;
+        let mut out = Vec::with_capacity(rows.len());
         let time = |t: Option<canglong_core::NaiveDateTime>| {
             t.map(|t| views::utc(t).to_rfc3339()).unwrap_or_default()
         };
@@ -387,17 +385,10 @@ pub async fn export(
                 time(r.verified_at),
                 r.points.map(|p| p.to_string()).unwrap_or_default(),
             ];
-            out.write_record(&record)
-                .map_err(|_| ApiError::internal())?;
+            out.push(record);
         }
-        out.into_inner().map_err(|_| ApiError::internal())
+        Ok(out)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"service-records.csv\"",
-        ))
-        .body(body))
+    views::csv_file("service-records", &EXPORT_HEADER, body)
 }
