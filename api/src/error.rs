@@ -146,6 +146,23 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+impl From<canglong_services::Error> for ApiError {
+    fn from(e: canglong_services::Error) -> Self {
+        use canglong_services::Error as E;
+        match e {
+            E::Rule(e) => e.into(),
+            E::Limited {
+                code,
+                message,
+                retry_after,
+            } => Self::too_many(code, message, retry_after),
+            E::Storage(e) => e.into(),
+            // Already logged where it was found.
+            E::Bug { .. } => Self::internal(),
+        }
+    }
+}
+
 impl From<r2d2::Error> for ApiError {
     fn from(e: r2d2::Error) -> Self {
         tracing::error!(error = %e, "database pool unavailable");

@@ -14,6 +14,15 @@ use crate::{ApiError, AppState, db};
 /// What a value-moving operation answers: a status and a JSON body, replayable as stored.
 pub type Answer = (StatusCode, serde_json::Value);
 
+/// The answer of an operation: its status and body as stored for replays.
+pub fn answer<T: serde::Serialize>(status: StatusCode, body: &T) -> Result<Answer, ApiError> {
+    let body = serde_json::to_value(body).map_err(|e| {
+        tracing::error!(error = %e, "an answer does not serialise");
+        ApiError::internal()
+    })?;
+    Ok((status, body))
+}
+
 /// A fingerprint of the request a key was first used with.
 pub fn fingerprint(method: &str, path: &str, body: &impl serde::Serialize) -> String {
     let mut h = Sha256::new();

@@ -4,7 +4,6 @@
 
 use canglong_core::notice::NoticeKind;
 use canglong_core::{NaiveDateTime, Uuid, now};
-use canglong_ledger::{Transaction, TxKind};
 use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
 use canglong_persistence::alliance as alliance_store;
 use canglong_persistence::ledger as ledger_store;
@@ -12,7 +11,9 @@ use canglong_persistence::needs as store;
 use canglong_persistence::notifications;
 use canglong_persistence::{AnyConnection, Pool, write_tx};
 
-use crate::{ApiError, ledger};
+use canglong_services::{alliance, ledger};
+
+use crate::ApiError;
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -102,10 +103,13 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
         }
     }
     for lot in ledger_store::lapsed_lots(&mut conn, at, BATCH)? {
-        report.points_expired += usize::from(expire_lot(&mut conn, &lot)?);
+        let done = write_tx(&mut conn, |c| ledger::expire_lot(c, &lot))?;
+        report.points_expired += usize::from(done);
     }
     for v in alliance_store::lapsed_vouchers(&mut conn, at, BATCH)? {
-        report.vouchers_expired += usize::from(expire_voucher(&mut conn, &v)?);
+        let (community, id) = (v.community_id.0, v.id.0);
+        let done = write_tx(&mut conn, |c| alliance::expire_voucher(c, community, id))?;
+        report.vouchers_expired += usize::from(done);
     }
     let until = at + chrono::Duration::days(REMIND_BEFORE_DAYS);
     for v in alliance_store::expiring_unreminded(&mut conn, at, until, BATCH)? {
@@ -138,64 +142,6 @@ fn remind(
         &body,
     )?;
     Ok(true)
-}
-
-/// An issued voucher past its expiry: closed as expired, refunded by the community's rule.
-fn expire_voucher(
-    conn: &mut AnyConnection,
-    v: &alliance_store::VoucherRow,
-) -> Result<bool, ApiError> {
-    write_tx(conn, |c| {
-        let Some(current) = alliance_store::voucher(c, v.community_id.0, v.id.0)? else {
-            return Ok(false);
-        };
-        if current.status != "issued" {
-            return Ok(false);
-        }
-        let (_, rules, _) = ledger::rules(c, v.community_id.0)?;
-        crate::routes::alliance::close_with_refund(
-            c,
-            &current,
-            "expired",
-            rules.refund_percent,
-            None,
-        )
-    })
-}
-
-/// Moves what is left of a lapsed lot to the community's expired account: expiry is itself a
-/// ledger transaction, so the resident's history shows it.
-fn expire_lot(conn: &mut AnyConnection, lot: &ledger_store::LotRow) -> Result<bool, ApiError> {
-    let community = lot.community_id.0;
-    write_tx(conn, |c| {
-        // Both accounts at once, in id order like every posting (a subset first can deadlock).
-        let expired = ledger::expired_account(c, community)?;
-        ledger_store::lock_accounts(c, &[lot.account_id.0, expired.id.0])?;
-        // Re-read under the lock: the points may have been spent since the scan.
-        let Some(current) = ledger_store::lot(c, lot.id.0)?.filter(|l| l.remaining > 0) else {
-            return Ok(false);
-        };
-        let memo = format!("{} 积分到期", current.remaining);
-        ledger::post(
-            c,
-            ledger::Entry {
-                community,
-                tx: Transaction::transfer(
-                    TxKind::Expire,
-                    lot.account_id.0,
-                    expired.id.0,
-                    current.remaining,
-                )?,
-                key: format!("expire:{}", lot.id.0),
-                actor: None,
-                memo,
-                reverses: None,
-                expires_at: None,
-                lot: Some(lot.id.0),
-            },
-        )?;
-        Ok(true)
-    })
 }
 
 fn status(r: &store::NeedRow) -> NeedStatus {

@@ -43,6 +43,7 @@ pub enum VoucherStatus {
     Cancelled,
     Expired,
     Refunded,
+    Void,
 }
 
 /// A merchant's application to join the alliance (藏龙共创联盟).

@@ -182,5 +182,44 @@ pub struct Reconciliation {
     pub unbalanced_transactions: Vec<Uuid>,
     /// Verified service records with no crediting transaction.
     pub uncredited_records: Vec<Uuid>,
+    /// The value chain around the ledger: every invariant checked, with the ids that break it
+    /// (empty when it holds).
+    pub chain: Vec<ChainCheck>,
     pub checked_at: DateTime<Utc>,
+}
+
+/// One invariant of the value chain and what breaks it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChainCheck {
+    pub check: ChainInvariant,
+    /// The vouchers (voucher checks), transactions (credit, bonus and attendance checks) or
+    /// service records (`verified_before_end`) that break it.
+    pub ids: Vec<Uuid>,
+}
+
+/// The invariants of the value chain:
+/// - `redemption_missing`: a voucher without exactly its one redemption transaction;
+/// - `redemption_without_voucher`: a redemption that issued no voucher;
+/// - `refund_mismatch`: a refund on a voucher that was not closed with one, or the reverse;
+/// - `reversed_voucher_live`: a reversed redemption whose voucher is not void;
+/// - `void_without_reversal`: a void voucher whose redemption was not reversed;
+/// - `seat_mismatch`: a course seat and its voucher not alive (or given up) together;
+/// - `bonus_without_pass`: a five-star bonus for a record that did not pass verification;
+/// - `attendance_outside_session`: attendance points without a check-in in the session's time;
+/// - `credit_unfit`: credited hours for a record not verified or whose minutes do not fit its
+///   need's window (or session);
+/// - `verified_before_end`: a record verified before its work ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainInvariant {
+    RedemptionMissing,
+    RedemptionWithoutVoucher,
+    RefundMismatch,
+    ReversedVoucherLive,
+    VoidWithoutReversal,
+    SeatMismatch,
+    BonusWithoutPass,
+    AttendanceOutsideSession,
+    CreditUnfit,
+    VerifiedBeforeEnd,
 }

@@ -8,8 +8,8 @@ use diesel::sql_types::{BigInt, Nullable};
 
 use crate::db::MultiBackend;
 use crate::schema::{
-    checkins, children, course_packages, enrolments, partner_staff, partners, project_parents,
-    projects, rooms, sessions,
+    checkin_attempts, checkins, children, course_packages, enrolments, partner_staff, partners,
+    project_parents, projects, rooms, sessions,
 };
 use crate::{AnyConnection, Id, QueryResult};
 
@@ -502,4 +502,51 @@ pub fn checkins_between(
         .filter(checkins::created_at.lt(to))
         .select((checkins::created_at, checkins::people))
         .load(conn)
+}
+
+/// Records a wrong check-in code entered by a person for a session.
+pub fn record_checkin_refusal(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    session_id: Uuid,
+    user_id: Uuid,
+) -> QueryResult<()> {
+    diesel::insert_into(checkin_attempts::table)
+        .values((
+            checkin_attempts::id.eq(Id(canglong_core::new_id())),
+            checkin_attempts::community_id.eq(Id(community_id)),
+            checkin_attempts::session_id.eq(Id(session_id)),
+            checkin_attempts::user_id.eq(Id(user_id)),
+            checkin_attempts::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Wrong check-in codes the person entered for the session.
+pub fn checkin_refusals(
+    conn: &mut AnyConnection,
+    session_id: Uuid,
+    user_id: Uuid,
+) -> QueryResult<i64> {
+    checkin_attempts::table
+        .filter(checkin_attempts::session_id.eq(Id(session_id)))
+        .filter(checkin_attempts::user_id.eq(Id(user_id)))
+        .count()
+        .get_result(conn)
+}
+
+/// The person's newest enrolment of the session, whatever its status.
+pub fn latest_enrolment(
+    conn: &mut AnyConnection,
+    session_id: Uuid,
+    user_id: Uuid,
+) -> QueryResult<Option<EnrolmentRow>> {
+    enrolments::table
+        .filter(enrolments::session_id.eq(Id(session_id)))
+        .filter(enrolments::user_id.eq(Id(user_id)))
+        .order(enrolments::position.desc())
+        .select(EnrolmentRow::as_select())
+        .first(conn)
+        .optional()
 }

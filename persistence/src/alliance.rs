@@ -259,6 +259,19 @@ pub fn move_stock(conn: &mut AnyConnection, id: Uuid, delta: i32) -> QueryResult
     Ok(n == 1)
 }
 
+/// Locks every offer of a merchant, in id order (the global lock order: merchant, then its
+/// offers, then sessions, then accounts).
+pub fn lock_offers_of_merchant(
+    conn: &mut AnyConnection,
+    merchant_id: Uuid,
+) -> QueryResult<Vec<OfferRow>> {
+    let q = offers::table
+        .filter(offers::merchant_id.eq(Some(Id(merchant_id))))
+        .order(offers::id.asc())
+        .select(offers::all_columns);
+    for_update!(conn, q, load::<OfferRow>)
+}
+
 /// Withdraws every offer of a merchant that is not already closed.
 pub fn withdraw_offers(conn: &mut AnyConnection, merchant_id: Uuid) -> QueryResult<usize> {
     diesel::update(
@@ -425,6 +438,57 @@ pub fn close_voucher(
     Ok(n == 1)
 }
 
+/// Voids an issued voucher whose redemption was reversed; false if it was not issued any more.
+pub fn void_voucher(conn: &mut AnyConnection, id: Uuid) -> QueryResult<bool> {
+    let n = diesel::update(
+        vouchers::table
+            .find(Id(id))
+            .filter(vouchers::status.eq("issued")),
+    )
+    .set((
+        vouchers::status.eq("void"),
+        vouchers::closed_at.eq(Some(now())),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The voucher a redemption or refund transaction paid for, if any.
+pub fn voucher_of_transaction(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    transaction_id: Uuid,
+) -> QueryResult<Option<VoucherRow>> {
+    let t = Id(transaction_id);
+    vouchers::table
+        .filter(vouchers::community_id.eq(Id(community_id)))
+        .filter(
+            vouchers::redeem_transaction_id
+                .eq(t)
+                .or(vouchers::refund_transaction_id.eq(Some(t))),
+        )
+        .select(VoucherRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The holder's issued voucher for a seat in the session, if they bought it with points.
+pub fn issued_seat_voucher(
+    conn: &mut AnyConnection,
+    session_id: Uuid,
+    holder_id: Uuid,
+) -> QueryResult<Option<VoucherRow>> {
+    vouchers::table
+        .inner_join(offers::table.on(offers::id.eq(vouchers::offer_id)))
+        .filter(offers::session_id.eq(Some(Id(session_id))))
+        .filter(offers::kind.eq("course_seat"))
+        .filter(vouchers::holder_id.eq(Id(holder_id)))
+        .filter(vouchers::status.eq("issued"))
+        .select(VoucherRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn vouchers_of_holder(
     conn: &mut AnyConnection,
     community_id: Uuid,
@@ -527,15 +591,19 @@ pub fn record_attempt(
         .map(|_| ())
 }
 
-/// Refused attempts by a staff member since `since` (to slow down guessing).
-pub fn refused_attempts_since(
+/// The outcome logged for a code that names no voucher of the caller's counter.
+pub const WRONG_CODE: &str = "not_found";
+
+/// Wrong codes entered by a staff member since `since` (to slow down guessing). A voucher
+/// refused for its state (used by a colleague a moment ago, expired) is no guess.
+pub fn wrong_codes_since(
     conn: &mut AnyConnection,
     staff_id: Uuid,
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
     voucher_attempts::table
         .filter(voucher_attempts::staff_id.eq(Id(staff_id)))
-        .filter(voucher_attempts::outcome.ne("used"))
+        .filter(voucher_attempts::outcome.eq(WRONG_CODE))
         .filter(voucher_attempts::created_at.ge(since))
         .count()
         .get_result(conn)

@@ -3,13 +3,17 @@
 //! decisions live in the domain crates and the transactions are opened by the caller with
 //! [`write_tx`].
 
-/// Runs `$query` with `$load::<$row>`, locking the rows (`FOR UPDATE`) on PostgreSQL so that
-/// concurrent writers queue on them; on SQLite the write transaction (`BEGIN IMMEDIATE`) already
-/// holds the database's one write lock. The connection enum cannot say `FOR UPDATE` itself.
+/// Runs `$query` with `$load::<$row>`, locking the rows on PostgreSQL so that concurrent
+/// writers queue on them; on SQLite the write transaction (`BEGIN IMMEDIATE`) already holds the
+/// database's one write lock. The connection enum cannot say `FOR UPDATE` itself.
+///
+/// The lock is `FOR NO KEY UPDATE`: we never change a key, and a plain `FOR UPDATE` would also
+/// block every insert whose foreign key points at the row (a voucher naming its merchant), which
+/// turned a merchant's exit racing redemptions into deadlocks.
 macro_rules! for_update {
     ($conn:expr, $query:expr, $load:ident::<$row:ty>) => {
         match $conn {
-            $crate::AnyConnection::Postgresql(pg) => $query.for_update().$load::<$row>(pg),
+            $crate::AnyConnection::Postgresql(pg) => $query.for_no_key_update().$load::<$row>(pg),
             $crate::AnyConnection::Sqlite(sl) => $query.$load::<$row>(sl),
         }
     };
@@ -17,6 +21,7 @@ macro_rules! for_update {
 
 pub mod activities;
 pub mod alliance;
+pub mod audit;
 pub mod clients;
 pub mod db;
 pub mod id;

@@ -710,6 +710,18 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
     use super::DbUuid;
+    checkin_attempts (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        session_id -> DbUuid,
+        user_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
     checkins (id) {
         id -> DbUuid,
         community_id -> DbUuid,
@@ -805,6 +817,7 @@ diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    checkin_attempts,
     subdistricts,
     communities,
     users,

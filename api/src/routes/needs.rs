@@ -2,24 +2,22 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use canglong_core::notice::NoticeKind;
-use canglong_core::{Actor, PageRequest, Role, Uuid, now};
-use canglong_ledger::{BonusKind, Transaction, TxKind};
-use canglong_needs::{self as domain, ClaimView, NeedDraft, NeedState, NeedStatus};
+use canglong_core::{PageRequest, Role, Uuid, now};
+use canglong_needs::{self as domain, NeedDraft, NeedStatus};
 use canglong_openapi::{
     CancellationRequest, Claim, CompletionRequest, CompletionResult, Need, NeedDetail, NeedPage,
     NeedQuery, NewNeed, Rating, RatingRequest, Recommendation, RecommendationList,
 };
-use canglong_persistence::needs::{self as store, ClaimRow, NeedRow};
-use canglong_persistence::{AnyConnection, Id, notifications, people, service_records, volunteers};
+use canglong_persistence::needs::{self as store, NeedRow};
+use canglong_persistence::{AnyConnection, Id, people, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey};
 use crate::idempotency::{self, Answer};
-use crate::ledger::{self, Entry};
 use crate::{ApiError, AppState, db};
+use canglong_services::needs;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_need)
@@ -34,142 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rate_need);
 }
 
-fn state_of(row: &NeedRow) -> Result<NeedState, ApiError> {
-    Ok(NeedState {
-        status: NeedStatus::parse(&row.status).ok_or_else(ApiError::internal)?,
-        requester_id: row.requester_id.0,
-        slots: row.slots,
-        slots_taken: row.slots_taken,
-        window_end: row.window_end,
-    })
-}
-
-fn active_claims(rows: &[ClaimRow]) -> Vec<ClaimView> {
-    rows.iter()
-        .filter(|c| c.status == "active")
-        .map(|c| ClaimView {
-            volunteer_user_id: c.user_id.0,
-            completed: c.completed_at.is_some(),
-        })
-        .collect()
-}
-
-/// Only volunteers, staff and the requester see a need; to anyone else it does not exist.
-fn may_see(conn: &mut AnyConnection, actor: &Actor, row: &NeedRow) -> Result<bool, ApiError> {
-    if actor.is_staff() || row.requester_id.0 == actor.user_id || row.posted_by.0 == actor.user_id {
-        return Ok(true);
-    }
-    Ok(volunteers::by_user(conn, actor.user_id)?.is_some_and(|v| v.status == "active"))
-}
-
-/// The requester, or the staff member who posted for them, or any staff of the community.
-fn may_act_for_requester(actor: &Actor, row: &NeedRow) -> bool {
-    actor.is_staff() || row.requester_id.0 == actor.user_id || row.posted_by.0 == actor.user_id
-}
-
-/// The caller's active volunteer profile id, or 403.
-fn active_volunteer(conn: &mut AnyConnection, actor: &Actor) -> Result<Uuid, ApiError> {
-    match volunteers::by_user(conn, actor.user_id)? {
-        Some(v) if v.status == "active" && v.community_id.0 == actor.community_id => Ok(v.id.0),
-        Some(v) if v.status == "suspended" => Err(ApiError::forbidden(
-            "volunteer_suspended",
-            "your volunteer profile is suspended",
-        )),
-        Some(_) => Err(ApiError::forbidden(
-            "volunteer_not_active",
-            "your volunteer profile is not active",
-        )),
-        None => Err(ApiError::forbidden(
-            "not_a_volunteer",
-            "only approved volunteers may do this",
-        )),
-    }
-}
-
-fn locked(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<NeedRow, ApiError> {
-    let row =
-        store::lock(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("need"))?;
-    if !may_see(conn, actor, &row)? {
-        return Err(ApiError::not_found("need"));
-    }
-    Ok(row)
-}
-
-/// Applies a transition: the new state, and one history entry.
-fn transition(
-    conn: &mut AnyConnection,
-    row: &NeedRow,
-    actor: Uuid,
-    action: &str,
-    to: NeedStatus,
-    slots_taken: i32,
-    note: Option<&str>,
-) -> Result<NeedRow, ApiError> {
-    let done_at = if to == NeedStatus::Done && row.done_at.is_none() {
-        Some(now())
-    } else {
-        row.done_at
-    };
-    store::set_state(conn, row.id.0, to.as_str(), slots_taken, done_at)?;
-    store::record_event(
-        conn,
-        row,
-        Some(actor),
-        action,
-        Some(&row.status),
-        to.as_str(),
-        note,
-    )?;
-    Ok(NeedRow {
-        status: to.as_str().into(),
-        slots_taken,
-        done_at,
-        ..row.clone()
-    })
-}
-
-/// A five-star rating earns each volunteer who served the need the community's bonus, once.
-fn reward_high_rating(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    row: &NeedRow,
-) -> Result<(), ApiError> {
-    let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
-    let bonus = rules.bonus(BonusKind::HighRating);
-    if bonus <= 0 {
-        return Ok(());
-    }
-    let pool = ledger::community_account(conn, actor.community_id)?;
-    for claim in store::claims(conn, row.id.0)?
-        .iter()
-        .filter(|c| c.status == "active" && c.completed_at.is_some())
-    {
-        let account = ledger::resident_account(conn, actor.community_id, claim.user_id.0)?;
-        ledger::post(
-            conn,
-            Entry {
-                community: actor.community_id,
-                tx: Transaction::transfer(TxKind::Bonus, pool.id.0, account.id.0, bonus)?,
-                key: format!("rating:{}:{}", row.id.0, claim.user_id.0),
-                actor: Some(actor.user_id),
-                memo: format!("五星好评：{}", row.title)
-                    .chars()
-                    .take(200)
-                    .collect(),
-                reverses: None,
-                expires_at: rules.expiry_of(now()),
-                lot: None,
-            },
-        )?;
-    }
-    Ok(())
-}
-
 fn json<T: serde::Serialize>(status: StatusCode, v: &T) -> Result<Answer, ApiError> {
-    Ok((
-        status,
-        serde_json::to_value(v).map_err(|_| ApiError::internal())?,
-    ))
+    idempotency::answer(status, v)
 }
 
 /// Post a need. Staff may post for an elderly resident without a phone (`on_behalf_of`).
@@ -310,7 +174,7 @@ pub async fn recommended_needs(
 ) -> Result<HttpResponse, ApiError> {
     let actor = auth.0;
     let list = db::read(&state.pool, move |conn| {
-        active_volunteer(conn, &actor)?;
+        needs::active_volunteer(conn, &actor)?;
         let v = volunteers::by_user(conn, actor.user_id)?.ok_or_else(ApiError::internal)?;
         let skills: Vec<String> = serde_json::from_str(&v.skills).unwrap_or_default();
         let places: Vec<String> = serde_json::from_str(&v.places).unwrap_or_default();
@@ -389,7 +253,7 @@ pub async fn get_need(
     let d = db::read(&state.pool, move |conn| {
         let row =
             store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::not_found("need"))?;
-        if !may_see(conn, &actor, &row)? {
+        if !needs::may_see(conn, &actor, &row)? {
             return Err(ApiError::not_found("need"));
         }
         detail(conn, &row)
@@ -414,34 +278,10 @@ pub async fn claim_need(
     let (actor, id) = (auth.0, id.into_inner());
     let fp = idempotency::fingerprint("POST", req.path(), &());
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
-        let volunteer_id = active_volunteer(conn, &actor)?;
-        let row = locked(conn, &actor, id)?;
-        let claims = store::claims(conn, id)?;
-        let next = state_of(&row)?.claim(actor.user_id, &active_claims(&claims), now())?;
-        let claim_id =
-            store::insert_claim(conn, actor.community_id, id, volunteer_id, actor.user_id)?;
-        transition(
-            conn,
-            &row,
-            actor.user_id,
-            "claimed",
-            next.status,
-            next.slots_taken,
-            None,
-        )?;
-        tell(
-            conn,
-            &row,
-            row.requester_id.0,
-            NoticeKind::NeedClaimed,
-            "需求已被认领",
-            "已有志愿者认领，将按约定时间上门。",
-        )?;
-        let claim = store::claims(conn, id)?
-            .into_iter()
-            .find(|c| c.id.0 == claim_id)
-            .ok_or_else(ApiError::internal)?;
-        json(StatusCode::CREATED, &views::claim(&claim))
+        json(
+            StatusCode::CREATED,
+            &views::claim(&needs::claim(conn, &actor, id)?),
+        )
     })
     .await
 }
@@ -457,29 +297,7 @@ pub async fn withdraw_claim(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let need = db::write(&state.pool, move |conn| {
-        let row = locked(conn, &actor, id)?;
-        let claims = store::claims(conn, id)?;
-        let mine = claims
-            .iter()
-            .find(|c| c.status == "active" && c.user_id.0 == actor.user_id);
-        let view = mine.map(|c| ClaimView {
-            volunteer_user_id: c.user_id.0,
-            completed: c.completed_at.is_some(),
-        });
-        let next = state_of(&row)?.withdraw(view)?;
-        if let Some(c) = mine {
-            store::set_claim_status(conn, c.id.0, "withdrawn")?;
-        }
-        let row = transition(
-            conn,
-            &row,
-            actor.user_id,
-            "withdrawn",
-            next.status,
-            next.slots_taken,
-            None,
-        )?;
-        views::need(&row)
+        views::need(&needs::withdraw(conn, &actor, id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(need))
@@ -501,75 +319,17 @@ pub async fn complete_need(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, body) = (auth.0, id.into_inner(), body.0);
     let fp = idempotency::fingerprint("POST", req.path(), &body);
+    let report = needs::Report {
+        minutes: body.minutes,
+        note: body.note,
+        started_at: body.started_at.map(|t| t.naive_utc()),
+    };
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
-        let volunteer_id = active_volunteer(conn, &actor)?;
-        let row = locked(conn, &actor, id)?;
-        let claims = store::claims(conn, id)?;
-        let done =
-            state_of(&row)?.complete(actor.user_id, &active_claims(&claims), body.minutes)?;
-        let mine = claims
-            .iter()
-            .find(|c| c.status == "active" && c.user_id.0 == actor.user_id)
-            .ok_or_else(ApiError::internal)?;
-        store::complete_claim(conn, mine.id.0, body.minutes, &body.note, now())?;
-        let content = if body.note.is_empty() {
-            row.title.clone()
-        } else {
-            format!("{}: {}", row.title, body.note)
-        };
-        let start = body.started_at.map_or_else(
-            || now() - chrono::Duration::minutes(i64::from(body.minutes)),
-            |t| t.naive_utc(),
-        );
-        let span = (
-            start,
-            start + chrono::Duration::minutes(i64::from(body.minutes)),
-        );
-        if span.1 > now() + chrono::Duration::minutes(5) {
-            return Err(ApiError::unprocessable(
-                "invalid_span",
-                "a service cannot end in the future",
-            ));
-        }
-        if service_records::overlaps(conn, volunteer_id, span.0, span.1)? {
-            return Err(ApiError::unprocessable(
-                "overlapping_service",
-                "these minutes are already in another service record",
-            ));
-        }
-        let record = service_records::insert_for_need(
-            conn,
-            &service_records::NeedRecord {
-                community_id: actor.community_id,
-                volunteer_id,
-                need_id: id,
-                content: &content,
-                beneficiary_group: &row.target_group,
-                minutes: body.minutes,
-                span,
-            },
-        )?;
-        let row = transition(
-            conn,
-            &row,
-            actor.user_id,
-            "completed",
-            done.status,
-            row.slots_taken,
-            Some(&body.note),
-        )?;
-        tell(
-            conn,
-            &row,
-            row.requester_id.0,
-            NoticeKind::NeedCompleted,
-            "服务已完成",
-            "志愿者已完成服务，请确认并评价。",
-        )?;
+        let (need, record) = needs::complete(conn, &actor, id, &report)?;
         json(
             StatusCode::CREATED,
             &CompletionResult {
-                need: views::need(&row)?,
+                need: views::need(&need)?,
                 service_record: views::service_record(&record)?,
             },
         )
@@ -588,37 +348,7 @@ pub async fn confirm_need(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let need = db::write(&state.pool, move |conn| {
-        let row = locked(conn, &actor, id)?;
-        if !may_act_for_requester(&actor, &row) {
-            return Err(ApiError::forbidden(
-                "not_requester",
-                "only the requester or staff may confirm",
-            ));
-        }
-        let to = state_of(&row)?.confirm()?;
-        let row = transition(
-            conn,
-            &row,
-            actor.user_id,
-            "confirmed",
-            to,
-            row.slots_taken,
-            None,
-        )?;
-        for c in store::claims(conn, id)?
-            .iter()
-            .filter(|c| c.status == "active")
-        {
-            tell(
-                conn,
-                &row,
-                c.user_id.0,
-                NoticeKind::NeedConfirmed,
-                "服务已确认",
-                "居民已确认您的服务，感谢付出。",
-            )?;
-        }
-        views::need(&row)
+        views::need(&needs::confirm(conn, &actor, id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(need))
@@ -636,25 +366,7 @@ pub async fn cancel_need(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, reason) = (auth.0, id.into_inner(), body.0.reason);
     let need = db::write(&state.pool, move |conn| {
-        let row = locked(conn, &actor, id)?;
-        if !may_act_for_requester(&actor, &row) {
-            return Err(ApiError::forbidden(
-                "not_requester",
-                "only the requester or staff may cancel",
-            ));
-        }
-        let to = state_of(&row)?.cancel()?;
-        store::close_active_claims(conn, id, "cancelled")?;
-        let row = transition(
-            conn,
-            &row,
-            actor.user_id,
-            "cancelled",
-            to,
-            row.slots_taken,
-            Some(&reason),
-        )?;
-        views::need(&row)
+        views::need(&needs::cancel(conn, &actor, id, &reason)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(need))
@@ -672,64 +384,14 @@ pub async fn rate_need(
     body: Body<RatingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, r) = (auth.0, id.into_inner(), body.0);
-    if r.tags
-        .iter()
-        .any(|t| t.is_empty() || t.chars().count() > 20)
-    {
-        return Err(ApiError::unprocessable(
-            "invalid_tags",
-            "each tag must be 1 to 20 characters",
-        ));
-    }
+    let input = needs::RatingInput {
+        stars: r.stars,
+        tags: r.tags,
+        comment: r.comment,
+    };
     let rating = db::write(&state.pool, move |conn| {
-        let row = locked(conn, &actor, id)?;
-        if row.requester_id.0 != actor.user_id && row.posted_by.0 != actor.user_id {
-            return Err(ApiError::forbidden(
-                "not_requester",
-                "only the requester may rate the help",
-            ));
-        }
-        let status = NeedStatus::parse(&row.status).ok_or_else(ApiError::internal)?;
-        let rated = store::rating(conn, id)?.is_some();
-        let flagged = domain::rate(status, r.stars, rated)?;
-        let stored = store::insert_rating(
-            conn,
-            &row,
-            actor.user_id,
-            r.stars,
-            &r.tags,
-            &r.comment,
-            flagged,
-        )?;
-        if r.stars == 5 {
-            reward_high_rating(conn, &actor, &row)?;
-        }
-        let note = format!("{} stars", r.stars);
-        store::record_event(
-            conn,
-            &row,
-            Some(actor.user_id),
-            "rated",
-            Some(&row.status),
-            &row.status,
-            Some(&note),
-        )?;
-        Ok(views::rating(&stored))
+        Ok(views::rating(&needs::rate(conn, &actor, id, &input)?))
     })
     .await?;
     Ok(HttpResponse::Created().json(rating))
-}
-
-/// A notice about the need to one person: the need's title leads, the detail follows.
-fn tell(
-    conn: &mut AnyConnection,
-    row: &store::NeedRow,
-    to: Uuid,
-    kind: NoticeKind,
-    title: &str,
-    detail: &str,
-) -> Result<(), ApiError> {
-    let body = format!("「{}」{detail}", row.title);
-    notifications::notify(conn, row.community_id.0, to, kind, title, &body)?;
-    Ok(())
 }

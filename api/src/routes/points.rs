@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, HashSet};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use canglong_core::{PageRequest, Role, Uuid, now};
-use canglong_ledger::{AccountKind, Rules, Transaction, TxKind};
+use canglong_ledger::{AccountKind, Rules};
 use canglong_openapi::{
-    AdjustmentRequest, Balance, BalanceMismatch, BalanceQuery, ExpiringPoints, LedgerEntry,
-    LedgerPage, LedgerTransaction, PointsRules, Reconciliation, ReversalRequest, TransactionQuery,
-    VersionedRules,
+    AdjustmentRequest, Balance, BalanceMismatch, BalanceQuery, ChainCheck, ExpiringPoints,
+    LedgerEntry, LedgerPage, LedgerTransaction, PointsRules, Reconciliation, ReversalRequest,
+    TransactionQuery, VersionedRules,
 };
 use canglong_persistence::ledger::{self as store, AccountRow};
 use canglong_persistence::{AnyConnection, people, service_records};
@@ -19,8 +19,9 @@ use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey};
 use crate::idempotency;
-use crate::ledger::{self, Entry};
+use crate::ledger;
 use crate::{ApiError, AppState, db};
+use canglong_services::points;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(balance)
@@ -249,55 +250,19 @@ pub async fn adjust(
     body: Body<AdjustmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
-    let ledger_key = format!("adjust:{}:{}", auth.user_id, require_key(&key)?);
+    let ledger_key = require_key(&key)?;
     let (actor, a) = (auth.0, body.0);
-    if a.amount == 0 {
-        return Err(ApiError::unprocessable(
-            "invalid_amount",
-            "the amount cannot be zero",
-        ));
-    }
     let fp = idempotency::fingerprint("POST", req.path(), &a);
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
-        let account = store::account(conn, actor.community_id, a.account_id)?
-            .ok_or_else(|| ApiError::not_found("account"))?;
-        if !matches!(
-            AccountKind::parse(&account.kind),
-            Some(AccountKind::Resident | AccountKind::Merchant)
-        ) {
-            return Err(ApiError::unprocessable(
-                "not_adjustable",
-                "only resident and merchant accounts are adjusted",
-            ));
-        }
-        let pool = ledger::community_account(conn, actor.community_id)?;
-        let tx = if a.amount > 0 {
-            Transaction::transfer(TxKind::Adjust, pool.id.0, account.id.0, a.amount)?
-        } else {
-            Transaction::transfer(TxKind::Adjust, account.id.0, pool.id.0, -a.amount)?
-        };
-        let posted = ledger::post(
-            conn,
-            Entry {
-                community: actor.community_id,
-                tx,
-                key: ledger_key,
-                actor: Some(actor.user_id),
-                memo: a.reason,
-                reverses: None,
-                expires_at: None,
-                lot: None,
-            },
-        )?;
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(posted).map_err(|_| ApiError::internal())?,
-        ))
+        let posted = points::adjust(conn, &actor, a.account_id, a.amount, &a.reason, &ledger_key)?;
+        idempotency::answer(StatusCode::CREATED, &ledger::view(&posted)?)
     })
     .await
 }
 
 /// Community admin: undo a transaction with a reversing one that points at it (never an edit).
+/// Reversing a redemption voids its unused voucher (and gives up a seat bought with it); a used
+/// or refunded voucher's redemption, a voucher's refund and a reversal are refused.
 #[utoipa::path(tag = "points", operation_id = "reverse_transaction", request_body = ReversalRequest,
     params(("id" = Uuid, Path)), responses((status = 201, body = LedgerTransaction), Problems), security(("bearer" = [])))]
 #[post("/points/transactions/{id}/reversal")]
@@ -310,36 +275,7 @@ pub async fn reverse(
     auth.require(&[Role::CommunityAdmin])?;
     let (actor, id, reason) = (auth.0, id.into_inner(), body.0.reason);
     let posted = db::write(&state.pool, move |conn| {
-        let original = store::transaction(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("transaction"))?;
-        if original.reverses_id.is_some() {
-            return Err(ApiError::unprocessable(
-                "cannot_reverse",
-                "a reversal is not reversed; post an adjustment",
-            ));
-        }
-        let key = format!("reverse:{id}");
-        if store::transaction_by_key(conn, actor.community_id, &key)?.is_some() {
-            return Err(ApiError::conflict(
-                "already_reversed",
-                "this transaction was already reversed",
-            ));
-        }
-        let legs = store::postings_of(conn, &[id])?;
-        let tx = ledger::as_domain(&original, &legs)?.reversal()?;
-        ledger::post(
-            conn,
-            Entry {
-                community: actor.community_id,
-                tx,
-                key,
-                actor: Some(actor.user_id),
-                memo: reason,
-                reverses: Some(id),
-                expires_at: None,
-                lot: None,
-            },
-        )
+        ledger::view(&points::reverse(conn, &actor, id, &reason)?)
     })
     .await?;
     Ok(HttpResponse::Created().json(posted))
@@ -406,6 +342,15 @@ pub fn reconciliation(
         mismatches,
         unbalanced_transactions: books.unbalanced.iter().map(|(id, _)| id.0).collect(),
         uncredited_records,
+        chain: canglong_services::audit::chain(conn, community)?
+            .into_iter()
+            .map(|(check, ids)| {
+                Ok(ChainCheck {
+                    check: views::enum_of(check.as_str())?,
+                    ids,
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
         checked_at: views::utc(now()),
     })
 }

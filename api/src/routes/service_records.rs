@@ -3,23 +3,22 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use canglong_core::notice::NoticeKind;
 use canglong_core::{PageRequest, Role, Uuid, now};
-use canglong_ledger::{Transaction, TxKind};
 use canglong_openapi::{
     NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery, VerificationRequest,
     VerificationResult,
 };
-use canglong_persistence::service_records::{self as store, StaffRecord, Verification};
-use canglong_persistence::{ledger as ledger_store, needs, notifications, volunteers};
+use canglong_persistence::service_records::{self as store, StaffRecord};
+use canglong_persistence::volunteers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey};
 use crate::idempotency;
-use crate::ledger::{self, Entry};
+use crate::ledger;
 use crate::{ApiError, AppState, db};
+use canglong_services::records;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_records)
@@ -153,142 +152,19 @@ pub async fn verify_record(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
     let (actor, id, v) = (auth.0, id.into_inner(), body.0);
-    if v.quality == Quality::Fail && v.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        return Err(ApiError::unprocessable(
-            "reason_required",
-            "a failed verification needs a note saying why",
-        ));
-    }
     let fp = idempotency::fingerprint("POST", req.path(), &v);
+    let decision = records::Decision {
+        pass: v.quality == Quality::Pass,
+        approved_minutes: v.approved_minutes,
+        note: v.note,
+    };
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
-        let record = store::lock(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("service record"))?;
-        let volunteer = volunteers::get(conn, actor.community_id, record.volunteer_id.0)?
-            .ok_or_else(ApiError::internal)?;
-        if volunteer.user_id.0 == actor.user_id {
-            return Err(ApiError::forbidden(
-                "own_record",
-                "no one verifies their own service",
-            ));
-        }
-        if record.status != "pending" {
-            return Err(ApiError::conflict(
-                "already_verified",
-                "this record has already been verified",
-            ));
-        }
-        if v.approved_minutes > record.minutes_reported {
-            return Err(ApiError::unprocessable(
-                "minutes_exceed_reported",
-                "approved minutes cannot exceed those reported",
-            ));
-        }
-        let mut transaction = None;
-        let outcome = if v.quality == Quality::Pass {
-            let (version, rules, _) = ledger::rules(conn, actor.community_id)?;
-            let category = match record.need_id {
-                Some(n) => needs::get(conn, actor.community_id, n.0)?
-                    .map_or("other".to_string(), |n| n.category),
-                None => "other".to_string(),
-            };
-            let mut points = 0;
-            if !record.honor {
-                let account =
-                    ledger::resident_account(conn, actor.community_id, volunteer.user_id.0)?;
-                let pool = ledger::community_account(conn, actor.community_id)?;
-                // Lock the accounts before reading today's earnings: concurrent verifications
-                // for one volunteer must see each other's credits, or the daily cap leaks. Both
-                // accounts at once, in id order like every posting: locking the volunteer's
-                // first and the pool later deadlocks against a redemption holding the pool.
-                ledger_store::lock_accounts(conn, &[account.id.0, pool.id.0])?;
-                let today = ledger_store::credited_since(
-                    conn,
-                    account.id.0,
-                    TxKind::Earn.as_str(),
-                    ledger::local_day_start(now()),
-                )?;
-                let full = rules.points_for(
-                    i64::from(v.approved_minutes),
-                    &category,
-                    &record.beneficiary_group,
-                );
-                points = rules.capped(full, today);
-                if points > 0 {
-                    let memo = format!("服务 {} 分钟：{}", v.approved_minutes, record.content);
-                    transaction = Some(ledger::post(
-                        conn,
-                        Entry {
-                            community: actor.community_id,
-                            tx: Transaction::transfer(
-                                TxKind::Earn,
-                                pool.id.0,
-                                account.id.0,
-                                points,
-                            )?,
-                            key: format!("hours:{id}"),
-                            actor: Some(actor.user_id),
-                            memo: memo.chars().take(200).collect(),
-                            reverses: None,
-                            expires_at: rules.expiry_of(now()),
-                            lot: None,
-                        },
-                    )?);
-                }
-            }
-            Verification {
-                status: "verified",
-                minutes_approved: v.approved_minutes,
-                quality: "pass",
-                verified_by: actor.user_id,
-                note: v.note,
-                rules_version: Some(version),
-                points: Some(points),
-            }
-        } else {
-            Verification {
-                status: "rejected",
-                minutes_approved: 0,
-                quality: "fail",
-                verified_by: actor.user_id,
-                note: v.note,
-                rules_version: None,
-                points: None,
-            }
-        };
-        if !store::verify(conn, id, &outcome)? {
-            return Err(ApiError::conflict(
-                "already_verified",
-                "this record has already been verified",
-            ));
-        }
-        let detail = match &transaction {
-            Some(_) => format!(
-                "{} 分钟服务已核实，{} 积分已入账。",
-                outcome.minutes_approved,
-                outcome.points.unwrap_or(0)
-            ),
-            None if outcome.status == "verified" => {
-                format!("{} 分钟服务已核实。", outcome.minutes_approved)
-            }
-            None => "服务记录未通过核实，详情请问社工。".to_string(),
-        };
-        notifications::notify(
-            conn,
-            actor.community_id,
-            volunteer.user_id.0,
-            NoticeKind::ServiceVerified,
-            "服务时长核实",
-            &detail,
-        )?;
-        let record = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        let done = records::verify(conn, &actor, id, decision)?;
         let result = VerificationResult {
-            service_record: views::service_record(&record)?,
-            transaction,
+            service_record: views::service_record(&done.record)?,
+            transaction: done.credit.as_ref().map(ledger::view).transpose()?,
         };
-        Ok((
-            StatusCode::OK,
-            serde_json::to_value(result).map_err(|_| ApiError::internal())?,
-        ))
+        idempotency::answer(StatusCode::OK, &result)
     })
     .await
 }

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, get, web};
 use canglong_core::{NaiveDateTime, Role, Uuid, now};
 use canglong_openapi::{self as wire, CommunityHeadline, Overview, StatsQuery, StatsTable};
 use canglong_persistence::{AnyConnection, stats as store};
-use canglong_stats::tables::{self, Cell, MerchantFigures, Table};
+use canglong_stats::tables::{self, Cell, Table};
 use canglong_stats::{self as domain, Facts};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -399,34 +399,7 @@ fn build(
                 .into_iter()
                 .map(|(id, n, s)| (id.0, n, s))
                 .collect();
-            let mut figures: HashMap<Uuid, MerchantFigures> = HashMap::new();
-            for v in store::vouchers(conn, set, from, to)? {
-                let Some(m) = v.merchant_id else { continue };
-                let f = figures.entry(m.0).or_default();
-                f.issued += 1;
-                if v.status == "used" {
-                    f.used += 1;
-                }
-                if matches!(v.status.as_str(), "issued" | "used") {
-                    f.points += v.points_cost;
-                }
-            }
-            for m in store::refused_attempts(conn, set, from, to)?
-                .into_iter()
-                .flatten()
-            {
-                figures.entry(m.0).or_default().refused += 1;
-            }
-            for (m, stars) in store::merchant_ratings(conn, set, from, to)? {
-                if let Some(m) = m {
-                    figures.entry(m.0).or_default().stars.push(i64::from(stars));
-                }
-            }
-            for s in store::suggestions(conn, set, from, to)? {
-                if let (Some(m), "complaint") = (s.merchant_id, s.category.as_str()) {
-                    figures.entry(m.0).or_default().complaints += 1;
-                }
-            }
+            let figures = canglong_services::stats::merchant_figures(conn, set, from, to)?;
             tables::merchants(&list, &figures)
         }
         "projects" => {

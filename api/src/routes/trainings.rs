@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{PageRequest, Uuid, now};
-use canglong_ledger::{BonusKind, Transaction, TxKind};
 use canglong_openapi::{
     AttendanceRequest, AttendanceResult, NewTraining, Training, TrainingFeedback, TrainingPage,
     TrainingQuery,
@@ -15,7 +14,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
-use crate::ledger::{self, Entry};
 use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -148,57 +146,17 @@ pub async fn attendance(
     body: Body<AttendanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_staff()?;
-    let (actor, id, mut who) = (auth.0, id.into_inner(), body.0.volunteer_ids);
-    who.sort();
-    who.dedup();
-    let result = db::write(&state.pool, move |conn| {
-        let t = store::get(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("training"))?;
-        if store::attendees(conn, id)?.len() + who.len() > t.capacity as usize {
-            return Err(ApiError::unprocessable(
-                "over_capacity",
-                "more attendees than the training's capacity",
-            ));
-        }
-        let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
-        let bonus = rules.bonus(BonusKind::Training);
-        let (mut recorded, mut already_recorded) = (vec![], vec![]);
-        for v in who {
-            let vol = volunteers::get(conn, actor.community_id, v)?
-                .ok_or_else(|| ApiError::not_found("volunteer"))?;
-            if store::attended(conn, id, v)? {
-                already_recorded.push(v);
-                continue;
-            }
-            let mut tx_id = None;
-            if bonus > 0 {
-                let pool = ledger::community_account(conn, actor.community_id)?;
-                let account = ledger::resident_account(conn, actor.community_id, vol.user_id.0)?;
-                let posted = ledger::post(
-                    conn,
-                    Entry {
-                        community: actor.community_id,
-                        tx: Transaction::transfer(TxKind::Bonus, pool.id.0, account.id.0, bonus)?,
-                        key: format!("training:{id}:{v}"),
-                        actor: Some(actor.user_id),
-                        memo: format!("培训：{}", t.topic).chars().take(200).collect(),
-                        reverses: None,
-                        expires_at: rules.expiry_of(now()),
-                        lot: None,
-                    },
-                )?;
-                tx_id = Some(posted.id);
-            }
-            store::record_attendance(conn, &t, v, actor.user_id, tx_id)?;
-            recorded.push(v);
-        }
-        Ok(AttendanceResult {
-            recorded,
-            already_recorded,
-        })
+    let (actor, id, who) = (auth.0, id.into_inner(), body.0.volunteer_ids);
+    let done = db::write(&state.pool, move |conn| {
+        Ok(canglong_services::trainings::record_attendance(
+            conn, &actor, id, who,
+        )?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(result))
+    Ok(HttpResponse::Ok().json(AttendanceResult {
+        recorded: done.recorded,
+        already_recorded: done.already_recorded,
+    }))
 }
 
 /// An attendee's feedback on the training, once.

@@ -121,6 +121,44 @@ pub fn checkin_valid(secret: &str, code: &str, at: NaiveDateTime) -> bool {
         .any(|s| code_for_step(secret, *s) == code)
 }
 
+/// How long before the start the door opens for check-in.
+pub const CHECKIN_OPENS_MINUTES: i64 = 30;
+/// Wrong codes one person may enter for one session. With two valid codes out of 10⁶ at any
+/// time, a person's chance to guess within the limit is 10⁻⁵, and a full class of 50 together
+/// stays under 10⁻³.
+pub const MAX_CHECKIN_REFUSALS: i64 = 5;
+
+/// Check-in is open from shortly before the start to the end of the session, never at other
+/// times: attendance points exist only for being there.
+pub fn checkin_open(
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<(), DomainError> {
+    if now < starts_at - chrono::Duration::minutes(CHECKIN_OPENS_MINUTES) {
+        return Err(DomainError::invalid(
+            "checkin_not_open",
+            format!("check-in opens {CHECKIN_OPENS_MINUTES} minutes before the start"),
+        ));
+    }
+    if now >= ends_at {
+        return Err(DomainError::invalid(
+            "checkin_closed",
+            "the session has ended; check-in is closed",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a check-in made at `at` belongs to the session's time (the chain audit's rule).
+pub fn checkin_in_time(
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    at: NaiveDateTime,
+) -> bool {
+    checkin_open(starts_at, ends_at, at).is_ok()
+}
+
 /// When the code shown at `at` stops being the current one.
 pub fn code_expires(at: NaiveDateTime) -> NaiveDateTime {
     let step = at.and_utc().timestamp().div_euclid(CODE_STEP_SECONDS);
@@ -191,6 +229,23 @@ mod tests {
         assert_eq!(
             code_expires(t0()),
             t0() + Duration::seconds(CODE_STEP_SECONDS)
+        );
+    }
+
+    #[test]
+    fn checkin_is_open_from_half_an_hour_before_to_the_end() {
+        let (start, end) = (t0(), t0() + Duration::hours(2));
+        assert_eq!(
+            checkin_open(start, end, start - Duration::days(7))
+                .unwrap_err()
+                .code,
+            "checkin_not_open"
+        );
+        assert!(checkin_open(start, end, start - Duration::minutes(30)).is_ok());
+        assert!(checkin_open(start, end, end - Duration::seconds(1)).is_ok());
+        assert_eq!(
+            checkin_open(start, end, end).unwrap_err().code,
+            "checkin_closed"
         );
     }
 

@@ -9,6 +9,8 @@ wire_enum!(
         Cancelled = "cancelled",
         Expired = "expired",
         Refunded = "refunded",
+        // Its redemption was reversed: the points went back by the reversal, not a refund.
+        Void = "void",
     }
 );
 
@@ -62,9 +64,28 @@ impl VoucherStatus {
                 "voucher_already_used",
                 "this voucher was already used",
             )),
-            Self::Cancelled | Self::Refunded => Err(DomainError::invalid(
+            Self::Cancelled | Self::Refunded | Self::Void => Err(DomainError::invalid(
                 "voucher_inactive",
                 "this voucher was cancelled and refunded",
+            )),
+        }
+    }
+
+    /// Reversing the redemption voids an unused voucher. A used one was paid for with goods,
+    /// and a closed one already gave its points back: reversing either would pay twice.
+    pub fn void(self) -> Result<Self, DomainError> {
+        match self {
+            Self::Issued => Ok(Self::Void),
+            Self::Used => Err(DomainError::conflict(
+                "voucher_already_used",
+                "the voucher was used: its redemption cannot be reversed",
+            )),
+            other => Err(DomainError::conflict(
+                "voucher_closed",
+                format!(
+                    "the voucher is {} and its points were given back already",
+                    other.as_str()
+                ),
             )),
         }
     }
@@ -112,6 +133,16 @@ mod tests {
             "voucher_inactive"
         );
         assert_eq!(VoucherStatus::Issued.cancel(), Ok(VoucherStatus::Cancelled));
+        assert_eq!(VoucherStatus::Issued.void(), Ok(VoucherStatus::Void));
+        assert_eq!(
+            VoucherStatus::Used.void().unwrap_err().code,
+            "voucher_already_used"
+        );
+        assert_eq!(
+            VoucherStatus::Cancelled.void().unwrap_err().code,
+            "voucher_closed"
+        );
+        assert!(VoucherStatus::Void.use_at(later, t).is_err());
         assert!(VoucherStatus::Used.cancel().is_err());
     }
 

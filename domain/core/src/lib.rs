@@ -45,3 +45,11 @@ pub fn now() -> NaiveDateTime {
 pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
+
+/// A time as people here read it: Asia/Shanghai (UTC+8, no daylight saving), e.g.
+/// `2026-03-01 16:00 (北京时间)`. The wire keeps RFC 3339 UTC; this is for words meant for people.
+pub fn local_time(t: NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M (北京时间)")
+        .to_string()
+}

@@ -9,6 +9,6 @@ mod matching;
 pub use kinds::{Category, MICRO_MAX_MINUTES, NeedStatus, TargetGroup, is_micro};
 pub use lifecycle::{
     ClaimView, Completion, NeedDraft, NeedState, Timing, auto_confirm_due, escalation_due,
-    expiry_due, rate,
+    expiry_due, fits_window, rate, service_span,
 };
 pub use matching::{Candidate, MatchProfile, match_score, rank};

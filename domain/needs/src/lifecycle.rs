@@ -46,6 +46,48 @@ impl NeedDraft {
     }
 }
 
+/// How far ahead of the server's clock a reported end may be (phones' clocks drift).
+const CLOCK_SLACK_MINUTES: i64 = 5;
+
+/// Whether a service of `minutes` fits the need's window and a day: a credit is only ever
+/// earned for minutes that could have been served.
+pub fn fits_window(minutes: i32, window: (NaiveDateTime, NaiveDateTime)) -> bool {
+    let length = (window.1 - window.0).num_minutes();
+    minutes >= 1 && minutes <= MAX_MINUTES && i64::from(minutes) <= length
+}
+
+/// The span of a reported service: at most the need's window long (and a day), begun no
+/// earlier than the need was posted, and ended by now. Without a start, it ended just now.
+pub fn service_span(
+    posted_at: NaiveDateTime,
+    window: (NaiveDateTime, NaiveDateTime),
+    minutes: i32,
+    started_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<(NaiveDateTime, NaiveDateTime), DomainError> {
+    if !fits_window(minutes, window) {
+        return Err(DomainError::invalid(
+            "minutes_exceed_window",
+            "the minutes reported do not fit the need's time window",
+        ));
+    }
+    let length = Duration::minutes(i64::from(minutes));
+    let start = started_at.unwrap_or(now - length);
+    if start < posted_at {
+        return Err(DomainError::invalid(
+            "invalid_span",
+            "a service cannot start before the need was posted",
+        ));
+    }
+    if start + length > now + Duration::minutes(CLOCK_SLACK_MINUTES) {
+        return Err(DomainError::invalid(
+            "invalid_span",
+            "a service cannot end in the future",
+        ));
+    }
+    Ok((start, start + length))
+}
+
 /// The parts of a stored need that its transitions decide on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedState {
@@ -268,6 +310,38 @@ pub fn escalation_due(
         && slots_taken == 0
         && !escalated
         && created_at + t.escalate_after <= now
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    fn t(h: i64) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str("2026-03-01 08:00", "%Y-%m-%d %H:%M").unwrap()
+            + Duration::hours(h)
+    }
+
+    #[test]
+    fn a_service_fits_its_window_a_day_and_the_need_s_life() {
+        let window = (t(0), t(4));
+        let posted = t(-1);
+        assert_eq!(
+            service_span(posted, window, 15, None, t(1)),
+            Ok((t(1) - Duration::minutes(15), t(1)))
+        );
+        let e = |m, start, now| {
+            service_span(posted, window, m, start, now)
+                .unwrap_err()
+                .code
+        };
+        assert_eq!(e(1440, None, t(30)), "minutes_exceed_window");
+        assert_eq!(e(241, None, t(5)), "minutes_exceed_window");
+        assert_eq!(e(30, Some(t(-24 * 365 * 100)), t(1)), "invalid_span");
+        assert_eq!(e(30, Some(t(-2)), t(1)), "invalid_span");
+        assert_eq!(e(30, Some(t(2)), t(1)), "invalid_span");
+        assert!(fits_window(240, window));
+        assert!(!fits_window(0, window));
+    }
 }
 
 #[cfg(test)]

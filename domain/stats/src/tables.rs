@@ -248,6 +248,8 @@ pub fn points(postings: &[Posting], outstanding_before: i64, group_by: &'static 
 pub struct MerchantFigures {
     pub issued: i64,
     pub used: i64,
+    /// Issued in the period and lapsed unused.
+    pub expired: i64,
     pub refused: i64,
     pub points: i64,
     pub stars: Vec<i64>,

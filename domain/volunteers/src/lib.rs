@@ -119,8 +119,34 @@ impl Availability {
     }
 }
 
+/// A service is verified only once its work has ended: a session's volunteers are not credited
+/// for a class that has not happened yet.
+pub fn verifiable(ended_at: Option<NaiveDateTime>, now: NaiveDateTime) -> Result<(), DomainError> {
+    match ended_at {
+        Some(end) if end > now => Err(DomainError::invalid(
+            "work_not_ended",
+            "this service has not ended yet; verify it afterwards",
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn work_is_verified_after_it_ended() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .unwrap();
+        let later = t + chrono::Duration::hours(1);
+        assert_eq!(
+            super::verifiable(Some(later), t).unwrap_err().code,
+            "work_not_ended"
+        );
+        assert!(super::verifiable(Some(t), later).is_ok());
+        assert!(super::verifiable(None, t).is_ok());
+    }
+
     use super::*;
 
     fn utc(s: &str) -> NaiveDateTime {

@@ -3,25 +3,23 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
-use canglong_activities::{self as domain, EnrolmentStatus};
-use canglong_core::notice::NoticeKind;
-use canglong_core::{Actor, Uuid, now};
-use canglong_ledger::{BonusKind, Transaction, TxKind};
+use canglong_activities::{self as domain};
+use canglong_core::{Uuid, now};
 use canglong_openapi::{
     Checkin, CheckinCode, CheckinRequest, Enrolment, EnrolmentRequest, ServiceRecord, Session,
     SessionList, SessionQuery, SessionVolunteers,
 };
 use canglong_persistence::activities::{self as store, EnrolmentRow, SessionRow};
 use canglong_persistence::service_records::{self as records, StaffRecord};
-use canglong_persistence::{AnyConnection, Id, notifications, to_json_text, volunteers};
+use canglong_persistence::{AnyConnection, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
 use crate::extract::Body;
-use crate::ledger::{self, Entry};
 use crate::routes::Problems;
 use crate::routes::views::{self, enum_of, utc};
 use crate::{ApiError, AppState, db};
+use canglong_services::activities;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_sessions)
@@ -32,19 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_volunteers);
 }
 
-/// People holding seats (enrolled or attended), and the waitlist in order.
 fn seats(conn: &mut AnyConnection, s: &SessionRow) -> Result<(i32, Vec<EnrolmentRow>), ApiError> {
-    let all = store::enrolments_of(conn, s.id.0)?;
-    let taken = all
-        .iter()
-        .filter(|e| e.status != EnrolmentStatus::Waitlisted.as_str())
-        .map(|e| e.party_size)
-        .sum::<i32>();
-    let waitlist = all
-        .into_iter()
-        .filter(|e| e.status == EnrolmentStatus::Waitlisted.as_str())
-        .collect();
-    Ok((s.capacity - taken, waitlist))
+    Ok(activities::seats(conn, s)?)
 }
 
 pub fn session_view(conn: &mut AnyConnection, s: &SessionRow) -> Result<Session, ApiError> {
@@ -107,71 +94,6 @@ pub async fn list_sessions(
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// How an enrolment is made: in its window, or (for a seat bought with points) a seat now.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Seat {
-    /// Enrolled if the party fits, else waitlisted; only inside the enrolment window.
-    Window,
-    /// A seat redeemed from an offer: enrolled now, or refused if the session is full.
-    Reserved,
-}
-
-/// Enrols the person (and their children) in a locked session.
-pub fn enrol_in(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    s: &SessionRow,
-    child_ids: &[Uuid],
-    how: Seat,
-) -> Result<EnrolmentRow, ApiError> {
-    let mine = store::children_of(conn, actor.user_id)?;
-    if child_ids.iter().any(|c| !mine.iter().any(|m| m.id.0 == *c)) {
-        return Err(ApiError::not_found("child"));
-    }
-    let mut children = child_ids.to_vec();
-    children.sort();
-    children.dedup();
-    if store::active_enrolment(conn, s.id.0, actor.user_id)?.is_some() {
-        return Err(ApiError::conflict(
-            "already_enrolled",
-            "you are already enrolled in this session",
-        ));
-    }
-    let party = 1 + children.len() as i32;
-    let (seats_left, _) = seats(conn, s)?;
-    let at = now();
-    let window = if how == Seat::Reserved {
-        (at, at + chrono::Duration::seconds(1))
-    } else {
-        (s.enrol_from, s.enrol_to)
-    };
-    let status = domain::enrol(party, seats_left, window, at)?;
-    if how == Seat::Reserved && status == EnrolmentStatus::Waitlisted {
-        return Err(ApiError::conflict(
-            "session_full",
-            "the session has no seat left",
-        ));
-    }
-    let row = EnrolmentRow {
-        id: Id(canglong_core::new_id()),
-        community_id: s.community_id,
-        session_id: s.id,
-        user_id: Id(actor.user_id),
-        child_ids: to_json_text(&children),
-        party_size: party,
-        status: status.as_str().into(),
-        position: store::next_position(conn, s.id.0)?,
-        created_at: at,
-        updated_at: at,
-    };
-    store::insert_enrolment(conn, &row)?;
-    Ok(row)
-}
-
-fn locked(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Result<SessionRow, ApiError> {
-    store::lock_session(conn, community, id)?.ok_or_else(|| ApiError::not_found("session"))
-}
-
 /// Enrol yourself and your children: enrolled while seats last, then waitlisted in order.
 #[utoipa::path(tag = "activities", operation_id = "enrol", request_body = EnrolmentRequest,
     params(("id" = Uuid, Path)), responses((status = 201, body = Enrolment), Problems), security(("bearer" = [])))]
@@ -185,15 +107,15 @@ pub async fn enrol(
     auth.require(&[canglong_core::Role::Resident])?;
     let (actor, id, r) = (auth.0, id.into_inner(), body.0);
     let e = db::write(&state.pool, move |conn| {
-        let s = locked(conn, actor.community_id, id)?;
-        enrolment_view(&enrol_in(conn, &actor, &s, &r.child_ids, Seat::Window)?)
+        enrolment_view(&activities::enrol(conn, &actor, id, &r.child_ids)?)
     })
     .await?;
     Ok(HttpResponse::Created().json(e))
 }
 
 /// Cancel your enrolment; the waitlist moves up (those whose party fits, in order), and each
-/// promoted resident is notified.
+/// promoted resident is notified. A seat bought with points is given up with its voucher, which
+/// is cancelled and refunded by the community's rule; an attended session cannot be cancelled.
 #[utoipa::path(tag = "activities", operation_id = "cancel_enrolment", params(("id" = Uuid, Path)),
     responses((status = 200, body = Enrolment), Problems), security(("bearer" = [])))]
 #[delete("/sessions/{id}/enrolments/mine")]
@@ -204,38 +126,7 @@ pub async fn cancel_enrolment(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let e = db::write(&state.pool, move |conn| {
-        let s = locked(conn, actor.community_id, id)?;
-        let mine = store::active_enrolment(conn, id, actor.user_id)?
-            .ok_or_else(|| ApiError::not_found("enrolment"))?;
-        if mine.status == EnrolmentStatus::Attended.as_str() {
-            return Err(ApiError::unprocessable(
-                "invalid_transition",
-                "an attended session cannot be cancelled",
-            ));
-        }
-        store::set_enrolment_status(conn, mine.id.0, EnrolmentStatus::Cancelled.as_str())?;
-        let (seats_left, waitlist) = seats(conn, &s)?;
-        let queue: Vec<(usize, i32)> = waitlist
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (i, w.party_size))
-            .collect();
-        for i in domain::promote(&queue, seats_left) {
-            let w = &waitlist[i];
-            store::set_enrolment_status(conn, w.id.0, EnrolmentStatus::Enrolled.as_str())?;
-            let body = format!("「{}」有了空位，您已从候补转为正式报名。", s.title);
-            notifications::notify(
-                conn,
-                actor.community_id,
-                w.user_id.0,
-                NoticeKind::EnrolmentPromoted,
-                "候补转正",
-                &body,
-            )?;
-        }
-        let mut cancelled = mine;
-        cancelled.status = EnrolmentStatus::Cancelled.as_str().into();
-        enrolment_view(&cancelled)
+        enrolment_view(&activities::cancel_enrolment(conn, &actor, id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(e))
@@ -266,8 +157,10 @@ pub async fn checkin_code(
     Ok(HttpResponse::Ok().json(code))
 }
 
-/// An enrolled resident checks in their party with the code at the door: attendance points and,
-/// with children, the parent-child co-learning bonus (亲子共学积分), once per person and session.
+/// An enrolled resident checks in their party with the code at the door, from 30 minutes before
+/// the start to the end: attendance points and, with children, the parent-child co-learning
+/// bonus (亲子共学积分), once per person and session. After 5 wrong codes for a session the
+/// person gets 429 (`too_many_attempts`) until it ends.
 #[utoipa::path(tag = "activities", operation_id = "check_in", request_body = CheckinRequest,
     params(("id" = Uuid, Path)), responses((status = 201, body = Checkin), Problems), security(("bearer" = [])))]
 #[post("/sessions/{id}/checkins")]
@@ -278,74 +171,16 @@ pub async fn check_in(
     body: Body<CheckinRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, code) = (auth.0, id.into_inner(), body.0.code);
-    let c = db::write(&state.pool, move |conn| {
-        let s = locked(conn, actor.community_id, id)?;
-        if !domain::checkin_valid(&s.checkin_secret, code.trim(), now()) {
-            return Err(ApiError::unprocessable(
-                "invalid_code",
-                "the code is wrong or has expired; read the one at the door",
-            ));
-        }
-        let e = store::active_enrolment(conn, id, actor.user_id)?
-            .filter(|e| e.status != EnrolmentStatus::Waitlisted.as_str())
-            .ok_or_else(|| {
-                ApiError::forbidden("not_enrolled", "only enrolled residents check in")
-            })?;
-        if !store::check_in(conn, actor.community_id, id, actor.user_id, e.party_size)? {
-            return Err(ApiError::conflict(
-                "already_checked_in",
-                "you have already checked in",
-            ));
-        }
-        store::set_enrolment_status(conn, e.id.0, EnrolmentStatus::Attended.as_str())?;
-        let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
-        let children = e.party_size - 1;
-        let co_learning = if children > 0 {
-            rules.bonus(BonusKind::ParentChild)
-        } else {
-            0
-        };
-        let mut points = 0;
-        for (amount, key, memo) in [
-            (
-                s.attendance_points,
-                format!("attend:{id}:{}", actor.user_id),
-                format!("参加活动：{}", s.title),
-            ),
-            (
-                co_learning,
-                format!("colearn:{id}:{}", actor.user_id),
-                format!("亲子共学：{}", s.title),
-            ),
-        ] {
-            if amount <= 0 {
-                continue;
-            }
-            let pool = ledger::community_account(conn, actor.community_id)?;
-            let account = ledger::resident_account(conn, actor.community_id, actor.user_id)?;
-            ledger::post(
-                conn,
-                Entry {
-                    community: actor.community_id,
-                    tx: Transaction::transfer(TxKind::Bonus, pool.id.0, account.id.0, amount)?,
-                    key,
-                    actor: Some(actor.user_id),
-                    memo: memo.chars().take(200).collect(),
-                    reverses: None,
-                    expires_at: rules.expiry_of(now()),
-                    lot: None,
-                },
-            )?;
-            points += amount;
-        }
-        Ok(Checkin {
-            session_id: id,
-            people: e.party_size,
-            points,
-        })
+    // Its own transactions: a wrong code is recorded though the check-in fails.
+    let c = db::read(&state.pool, move |conn| {
+        Ok(activities::check_in(conn, &actor, id, &code)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(c))
+    Ok(HttpResponse::Created().json(Checkin {
+        session_id: id,
+        people: c.people,
+        points: c.points,
+    }))
 }
 
 /// Staff: the volunteers who worked the session get a service record for its time, pending

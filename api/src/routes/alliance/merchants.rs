@@ -1,7 +1,7 @@
 //! Merchants: apply, review (community), file (subdistrict), staff, evaluation, exit.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_alliance::{Figures, MerchantStatus, VoucherStatus};
+use canglong_alliance::{Figures, MerchantStatus};
 use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_openapi::{
@@ -14,7 +14,9 @@ use canglong_persistence::{AnyConnection, Id, notifications, people};
 use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{close_with_refund, merchant_view};
+use canglong_services::{alliance, stats as alliance_stats};
+
+use super::merchant_view;
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::routes::Problems;
@@ -330,42 +332,6 @@ pub async fn bind_staff(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Withdraws every open offer and refunds every unused voucher in full: one operation, safe to
-/// retry (an exited merchant exits again as a no-op, refunding anything left).
-fn leave(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    m: &MerchantRow,
-    action: &str,
-    reason: &str,
-) -> Result<(), ApiError> {
-    let to = MerchantStatus::parse(&m.status)
-        .ok_or_else(ApiError::internal)?
-        .exit()?;
-    if m.status != to.as_str() {
-        store::set_merchant_status(conn, m.id.0, to.as_str())?;
-        store::record_merchant_event(
-            conn,
-            m,
-            Some(actor.user_id),
-            action,
-            to.as_str(),
-            Some(reason),
-        )?;
-    }
-    store::withdraw_offers(conn, m.id.0)?;
-    for v in store::issued_vouchers_of_merchant(conn, m.id.0)? {
-        close_with_refund(
-            conn,
-            &v,
-            VoucherStatus::Refunded.as_str(),
-            100,
-            Some(actor.user_id),
-        )?;
-    }
-    Ok(())
-}
-
 /// Leave the alliance (community admin, or the merchant's own staff): offers withdrawn, every
 /// unused voucher refunded.
 #[utoipa::path(tag = "alliance", operation_id = "exit_merchant", request_body = ExitRequest,
@@ -379,41 +345,41 @@ pub async fn exit(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, reason) = (auth.0, id.into_inner(), body.0.reason);
     let d = db::write(&state.pool, move |conn| {
-        let m = store::lock_merchant(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("merchant"))?;
-        let own = store::staff_merchant(conn, actor.user_id)? == Some(id);
-        if !(actor.has(Role::CommunityAdmin) || own) {
-            return Err(ApiError::forbidden(
-                "forbidden_role",
-                "requires a community admin or the merchant's staff",
-            ));
-        }
-        leave(conn, &actor, &m, "exited", &reason)?;
-        let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        let m = alliance::exit_merchant(conn, &actor, id, &reason)?;
         detail(conn, &actor, &m)
     })
     .await?;
     Ok(HttpResponse::Ok().json(d))
 }
 
-fn figures(conn: &mut AnyConnection, merchant: Uuid, year: i32) -> Result<Figures, ApiError> {
+/// The year's figures as people here count a year: from 1 January 00:00 in Beijing time, the
+/// same computation as `/stats/merchants` over that period.
+fn figures(conn: &mut AnyConnection, m: &MerchantRow, year: i32) -> Result<Figures, ApiError> {
     let start = |y| {
         NaiveDate::from_ymd_opt(y, 1, 1)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .ok_or_else(ApiError::internal)
+            .map(|t| t - chrono::Duration::hours(8))
+            .ok_or_else(|| ApiError::unprocessable("invalid_year", "no such year"))
     };
-    let c = store::year_counts(conn, merchant, start(year)?, start(year + 1)?)?;
-    let ratings = c.ratings.len() as i64;
+    let all = alliance_stats::merchant_figures(
+        conn,
+        &[m.community_id.0],
+        start(year)?,
+        start(year + 1)?,
+    )?;
+    let f = all.get(&m.id.0).cloned().unwrap_or_default();
+    let ratings = f.stars.len() as i64;
     let average_rating = (ratings > 0)
-        .then(|| c.ratings.iter().map(|s| f64::from(*s)).sum::<f64>() / ratings as f64);
+        .then(|| f.stars.iter().sum::<i64>() as f64 / ratings as f64)
+        .map(|a| (a * 100.0).round() / 100.0);
     Ok(Figures {
-        vouchers_issued: c.issued,
-        vouchers_used: c.used,
-        vouchers_expired_unused: c.expired_unused,
-        refused_attempts: c.refused_attempts,
+        vouchers_issued: f.issued,
+        vouchers_used: f.used,
+        vouchers_expired_unused: f.expired,
+        refused_attempts: f.refused,
         ratings,
         average_rating,
-        complaints: 0,
+        complaints: f.complaints,
     })
 }
 
@@ -451,7 +417,7 @@ pub async fn evaluate(
                 "this year was already evaluated",
             ));
         }
-        let f = figures(conn, id, e.year)?;
+        let f = figures(conn, &m, e.year)?;
         let wire_figures = EvaluationFigures {
             vouchers_issued: f.vouchers_issued,
             vouchers_used: f.vouchers_used,
@@ -473,7 +439,7 @@ pub async fn evaluate(
         )?;
         if e.decision == EvaluationDecision::Fail {
             let reason = format!("{} 年度评估未通过: {}", e.year, e.note);
-            leave(conn, &actor, &m, "evaluation_failed", &reason)?;
+            alliance::leave(conn, &actor, &m, "evaluation_failed", &reason)?;
         }
         evaluation_view(&row)
     })

@@ -3,23 +3,20 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use canglong_alliance::{MerchantStatus, OfferState, OfferStatus, RedemptionCheck, voucher_code};
+use canglong_alliance::{MerchantStatus, OfferStatus};
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
-use canglong_ledger::{Transaction, TxKind};
 use canglong_openapi::{
     Decision, EnrolmentRequest, NewOffer, Offer, OfferPage, OfferQuery, OfferStatusChange, Voucher,
 };
-use canglong_persistence::alliance::{self as store, OfferFilter, OfferRow, VoucherRow};
+use canglong_persistence::alliance::{self as store, OfferFilter, OfferRow};
 use canglong_persistence::{AnyConnection, Id};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{offer_view, own_merchant, provider_account, voucher_view};
+use super::{offer_view, own_merchant, voucher_view};
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey, parse};
 use crate::idempotency;
-use crate::ledger::{self, Entry};
 use crate::routes::Problems;
-use crate::routes::activities::sessions::{Seat, enrol_in};
 use crate::routes::views::name_of;
 use crate::{ApiError, AppState, db};
 
@@ -287,12 +284,6 @@ pub async fn change_status(
     Ok(HttpResponse::Ok().json(o))
 }
 
-fn random_code() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| ApiError::internal())?;
-    Ok(voucher_code(bytes))
-}
-
 /// Redeem points for a voucher. In one transaction: the offer and its provider are active, stock
 /// is left, the person is under the per-person limit and has the points; the resident is
 /// debited, the provider credited, the stock decremented and the voucher issued. Requires
@@ -326,87 +317,8 @@ pub async fn redeem(
     let (actor, id) = (auth.0, id.into_inner());
     let fp = idempotency::fingerprint("POST", req.path(), &seat);
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
-        let o = store::lock_offer(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("offer"))?;
-        let merchant = o.merchant_id.map(|m| m.0);
-        let provider_trades = match merchant {
-            Some(m) => store::merchant(conn, actor.community_id, m)?
-                .and_then(|m| MerchantStatus::parse(&m.status))
-                .is_some_and(|s| s.trades()),
-            None => true,
-        };
-        let account = ledger::resident_account(conn, actor.community_id, actor.user_id)?;
-        let state = OfferState {
-            status: OfferStatus::parse(&o.status).ok_or_else(ApiError::internal)?,
-            provider_trades,
-            valid_from: o.valid_from,
-            valid_to: o.valid_to,
-            stock_left: o.stock_left,
-            per_user_limit: o.per_user_limit,
-            points_cost: o.points_cost,
-        };
-        let at = now();
-        state.check(&RedemptionCheck {
-            held: store::held(conn, id, actor.user_id)?,
-            balance: account.balance,
-            now: at,
-        })?;
-        // A seat in a class enrols the family in its session: the seat is taken once, here.
-        // The session is locked before the accounts, as check-in does, so the two never wait
-        // on each other.
-        if let (Some(session), "course_seat") = (o.session_id, o.kind.as_str()) {
-            let s = canglong_persistence::activities::lock_session(
-                conn,
-                actor.community_id,
-                session.0,
-            )?
-            .ok_or_else(|| ApiError::not_found("session"))?;
-            enrol_in(conn, &actor, &s, &seat.child_ids, Seat::Reserved)?;
-        }
-        let to = provider_account(conn, actor.community_id, merchant)?;
-        let voucher_id = canglong_core::new_id();
-        let posted = ledger::post(
-            conn,
-            Entry {
-                community: actor.community_id,
-                tx: Transaction::transfer(TxKind::Redeem, account.id.0, to, o.points_cost)?,
-                key: format!("redeem:{voucher_id}"),
-                actor: Some(actor.user_id),
-                memo: format!("兑换：{}", o.title).chars().take(200).collect(),
-                reverses: None,
-                expires_at: None,
-                lot: None,
-            },
-        )?;
-        if !store::move_stock(conn, id, -1)? {
-            return Err(ApiError::conflict(
-                "out_of_stock",
-                "this offer is out of stock",
-            ));
-        }
-        let row = VoucherRow {
-            id: Id(voucher_id),
-            community_id: Id(actor.community_id),
-            offer_id: o.id,
-            merchant_id: o.merchant_id,
-            holder_id: Id(actor.user_id),
-            code: random_code()?,
-            status: "issued".into(),
-            points_cost: o.points_cost,
-            redeem_transaction_id: Id(posted.id),
-            refund_transaction_id: None,
-            issued_at: at,
-            expires_at: at + chrono::Duration::days(i64::from(o.voucher_valid_days)),
-            used_at: None,
-            used_by: None,
-            closed_at: None,
-        };
-        store::insert_voucher(conn, &row)?;
-
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(voucher_view(&row)?).map_err(|_| ApiError::internal())?,
-        ))
+        let v = canglong_services::alliance::redeem(conn, &actor, id, &seat.child_ids)?;
+        idempotency::answer(StatusCode::CREATED, &voucher_view(&v)?)
     })
     .await
 }

@@ -3,24 +3,21 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use canglong_alliance::{VoucherStatus, normalize_code};
-use canglong_core::{Actor, PageRequest, Role, Uuid, now};
+use canglong_core::{Actor, PageRequest, Role, Uuid};
 use canglong_openapi::{Voucher, VoucherPage, VoucherQuery, VoucherRating, VoucherUse};
 use canglong_persistence::AnyConnection;
 use canglong_persistence::alliance::{self as store, VoucherRow};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{close_with_refund, voucher_view};
+use canglong_services::alliance;
+
+use super::voucher_view;
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey};
 use crate::idempotency;
 use crate::routes::Problems;
 use crate::routes::views::name_of;
-use crate::{ApiError, AppState, db, ledger};
-
-/// Refused 核销 attempts one staff member may make in [`GUESS_WINDOW_MINUTES`] before being
-/// told to wait: codes cannot be guessed by trying.
-const MAX_REFUSED_ATTEMPTS: i64 = 10;
-const GUESS_WINDOW_MINUTES: i64 = 10;
+use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(my_vouchers)
@@ -69,7 +66,8 @@ fn own_voucher(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Vouc
         .ok_or_else(|| ApiError::not_found("voucher"))
 }
 
-/// The holder cancels an unused voucher; points come back by the community's refund rule.
+/// The holder cancels an unused voucher; points come back by the community's refund rule. A
+/// seat in a class bought with it is given up (refused once attended).
 #[utoipa::path(tag = "alliance", operation_id = "cancel_voucher", params(("id" = Uuid, Path)),
     responses((status = 200, body = Voucher), Problems), security(("bearer" = [])))]
 #[post("/vouchers/{id}/cancellation")]
@@ -80,19 +78,7 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let v = db::write(&state.pool, move |conn| {
-        let v = own_voucher(conn, &actor, id)?;
-        VoucherStatus::parse(&v.status)
-            .ok_or_else(ApiError::internal)?
-            .cancel()?;
-        let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
-        close_with_refund(
-            conn,
-            &v,
-            VoucherStatus::Cancelled.as_str(),
-            rules.refund_percent,
-            Some(actor.user_id),
-        )?;
-        voucher_view(&own_voucher(conn, &actor, id)?)
+        voucher_view(&alliance::cancel_voucher(conn, &actor, id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -100,7 +86,7 @@ pub async fn cancel(
 
 /// 核销: staff of the voucher's merchant (community staff for the community's own vouchers)
 /// enter or scan the code. A voucher is used once, only at its own merchant, only while valid;
-/// every attempt is logged, and too many refused attempts make the caller wait.
+/// every attempt is logged, and too many wrong codes make the caller wait.
 #[utoipa::path(tag = "alliance", operation_id = "use_voucher", request_body = VoucherUse,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
     responses((status = 200, body = Voucher), Problems), security(("bearer" = [])))]
@@ -116,76 +102,24 @@ pub async fn use_voucher(
     let (actor, code) = (auth.0, normalize_code(&body.0.code));
     let fp = idempotency::fingerprint("POST", req.path(), &code);
     let pool = state.pool.clone();
-    // Checked and logged outside the using transaction: a refused attempt is recorded even
-    // though the request fails.
-    let merchant = db::read(&pool, {
+    let counter = db::read(&pool, {
         let actor = actor.clone();
-        move |conn| {
-            let since = now() - chrono::Duration::minutes(GUESS_WINDOW_MINUTES);
-            if store::refused_attempts_since(conn, actor.user_id, since)? >= MAX_REFUSED_ATTEMPTS {
-                return Err(ApiError::too_many(
-                    "too_many_attempts",
-                    "too many refused codes; wait a few minutes",
-                    (GUESS_WINDOW_MINUTES * 60) as u64,
-                ));
-            }
-            if actor.has(Role::MerchantStaff) {
-                super::own_merchant(conn, &actor).map(Some)
-            } else {
-                Ok(None)
-            }
-        }
+        move |conn| Ok(alliance::counter_of(conn, &actor)?)
     })
     .await?;
     let outcome = idempotency::once(&state, actor.user_id, key, fp, {
         let actor = actor.clone();
         move |conn| {
-            let v = store::voucher_by_code(conn, &code)?
-                .filter(|v| {
-                    v.community_id.0 == actor.community_id && v.merchant_id.map(|m| m.0) == merchant
-                })
-                .ok_or_else(|| ApiError::not_found("voucher"))?;
-            let at = now();
-            let status = VoucherStatus::parse(&v.status).ok_or_else(ApiError::internal)?;
-            if let Err(e) = status.use_at(v.expires_at, at) {
-                let mut e = ApiError::from(e);
-                if let Some(used) = v.used_at {
-                    e.detail = format!(
-                        "this voucher was already used at {}",
-                        used.and_utc().to_rfc3339()
-                    );
-                }
-                return Err(e);
-            }
-            if !store::use_voucher(conn, v.id.0, actor.user_id, at)? {
-                return Err(ApiError::conflict(
-                    "voucher_already_used",
-                    "this voucher was just used",
-                ));
-            }
-            store::record_attempt(
-                conn,
-                actor.community_id,
-                merchant,
-                actor.user_id,
-                Some(v.id.0),
-                "used",
-            )?;
-            let v =
-                store::voucher(conn, actor.community_id, v.id.0)?.ok_or_else(ApiError::internal)?;
-            Ok((
-                StatusCode::OK,
-                serde_json::to_value(voucher_view(&v)?).map_err(|_| ApiError::internal())?,
-            ))
+            let v = alliance::use_voucher(conn, &actor, counter, &code)?;
+            idempotency::answer(StatusCode::OK, &voucher_view(&v)?)
         }
     })
     .await;
+    // Logged outside the refused transaction, which rolled back.
     if let Err(e) = &outcome {
-        let (community, staff, code) = (actor.community_id, actor.user_id, e.code);
+        let refusal = e.code;
         db::write(&pool, move |conn| {
-            Ok(store::record_attempt(
-                conn, community, merchant, staff, None, code,
-            )?)
+            Ok(alliance::log_refusal(conn, &actor, counter, refusal)?)
         })
         .await?;
     }

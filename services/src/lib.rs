@@ -1,0 +1,19 @@
+//! The use cases of 藏龙智汇: one function per operation that changes state. Each runs inside
+//! the caller's write transaction (load → decide in a domain crate → store), so the api wraps
+//! it with its idempotency record and nothing outside sees half a change. No HTTP here.
+//!
+//! Lock order, everywhere (it is why two operations never wait on each other in a cycle):
+//! merchant → offers (by id) → session → need → service record → accounts (by id).
+
+pub mod activities;
+pub mod alliance;
+pub mod audit;
+pub mod error;
+pub mod ledger;
+pub mod needs;
+pub mod points;
+pub mod records;
+pub mod stats;
+pub mod trainings;
+
+pub use error::{Error, Result};
