@@ -105,8 +105,9 @@ async fn resident(base: &str, code: &str, community: Uuid) -> Result<Client, Str
     Ok(anon.with_token(&t.access_token))
 }
 
+/// Posted in the morning's words: help wanted from six hours ago until tomorrow.
 fn need(category: Category, title: &str, minutes: i32) -> NewNeed {
-    let start = Utc::now() - Duration::hours(1);
+    let start = Utc::now() - Duration::hours(6);
     NewNeed {
         category,
         target_group: TargetGroup::Elderly,
@@ -193,9 +194,11 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
                 pick,
                 &CompletionRequest {
                     minutes: 15,
-                    // Between deliveries: each of a rider's services in its own quarter hour.
+                    // Between deliveries this morning: each of a rider's services in its own
+                    // quarter hour, inside the need's window.
                     started_at: Some(
-                        Utc::now() - Duration::minutes(20 * (i / riders.len()) as i64 + 20),
+                        Utc::now() - Duration::hours(5)
+                            + Duration::minutes(20 * (i / riders.len()) as i64),
                     ),
                     note: "送到了".into(),
                 },
@@ -224,13 +227,14 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
             .claim_need(*id, Some(&key(&run, &format!("claim-{id}"))))
             .await
             .map_err(fail("teacher claims"))?;
-        // Each lesson at its own hour of the morning: one person's service minutes never overlap.
-        let started = Utc::now() - Duration::hours(2) - Duration::minutes(45 * i as i64 + 45);
+        // Each lesson in its own slot of the morning, after the earlier days' ones on this
+        // server: one person's service minutes never overlap, and all fall in the needs' window.
+        let started = Utc::now() - Duration::hours(5) + Duration::minutes(21 * i as i64);
         teacher
             .complete_need(
                 *id,
                 &CompletionRequest {
-                    minutes: 40,
+                    minutes: 20,
                     started_at: Some(started),
                     note: "学会了".into(),
                 },
@@ -385,8 +389,12 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
         .map_err(fail("add child"))?
         .items[0]
         .id;
-    let seat = offers.items.iter().find(|o| o.session_id.is_some());
-    if let Some(seat) = seat {
+    let demo_seat = offers.items.iter().find(|o| o.session_id.is_some());
+    let seat = match demo_seat {
+        Some(o) => Some(todays_class(&admin, o, &run).await?),
+        None => None,
+    };
+    if let Some(seat) = seat.as_ref() {
         let parent_id = parent.me().await.map_err(fail("parent me"))?.id;
         let account = admin
             .balance(Some(parent_id))
@@ -475,6 +483,61 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
 
     check(&mut s, &admin, &needs, &elderly, &riders, &parent).await?;
     Ok(s)
+}
+
+/// The demo's classes start next week, and a door code works only while a class is on: staff
+/// open today's class of the same project, with seats for points like the demo's.
+async fn todays_class(admin: &Client, demo: &Offer, run: &str) -> Result<Offer, String> {
+    let sessions = admin
+        .list_sessions(&SessionQuery::default())
+        .await
+        .map_err(fail("sessions"))?;
+    let project = sessions
+        .items
+        .iter()
+        .find(|x| Some(x.id) == demo.session_id)
+        .map(|x| x.project_id)
+        .ok_or("the demo's seat names no listed session")?;
+    let starts = Utc::now() - Duration::minutes(5);
+    let class = admin
+        .create_session(
+            project,
+            &NewSession {
+                title: format!("今日亲子课堂 {run}"),
+                package_id: None,
+                starts_at: starts,
+                ends_at: starts + Duration::hours(2),
+                room_id: None,
+                place: "活动中心".into(),
+                capacity: 10,
+                enrol_from: starts - Duration::days(1),
+                enrol_to: starts + Duration::hours(1),
+                volunteer_slots: 2,
+                attendance_points: 5,
+            },
+        )
+        .await
+        .map_err(fail("today's class"))?;
+    let offer = admin
+        .create_offer(&NewOffer {
+            provider: None,
+            kind: OfferKind::CourseSeat,
+            title: class.title.clone(),
+            description: demo.description.clone(),
+            points_cost: demo.points_cost,
+            stock: 5,
+            per_user_limit: 1,
+            valid_from: starts,
+            valid_to: starts + Duration::hours(1),
+            voucher_valid_days: 1,
+            session_id: Some(class.id),
+        })
+        .await
+        .map_err(fail("today's seats"))?;
+    admin
+        .review_offer(offer.id, true, None)
+        .await
+        .map_err(fail("approve today's seats"))
 }
 
 /// The invariants at the end of the day.

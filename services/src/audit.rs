@@ -136,8 +136,12 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
                     .need_id
                     .and_then(|n| windows.get(&n.0).copied())
                     .or_else(|| r.session_id.and_then(|s| sessions.get(&s.0).copied()));
-                r.status == "verified"
-                    && window.is_some_and(|w| canglong_needs::fits_window(minutes, w))
+                // Recorded by staff, with neither: it fits a day.
+                let fits = match window {
+                    Some(w) => canglong_needs::fits_window(minutes, w),
+                    None => (1..=24 * 60).contains(&minutes),
+                };
+                r.status == "verified" && fits
             });
             if !fits {
                 flag(Check::CreditUnfit, t.id.0);

@@ -397,3 +397,22 @@ pub fn need(slots: i32) -> NewNeed {
         on_behalf_of: None,
     }
 }
+
+impl TestApp {
+    /// Arranges that a need was posted two months ago, so that service reported now (or dated
+    /// back within that time) began after it existed.
+    pub fn posted_earlier(&self, need: Uuid) {
+        use canglong_persistence::schema::needs;
+        use diesel::prelude::*;
+        let mut conn = self.pool.get().expect("connection");
+        let posted: chrono::NaiveDateTime = needs::table
+            .find(canglong_persistence::Id(need))
+            .select(needs::created_at)
+            .first(&mut *conn)
+            .expect("the need");
+        diesel::update(needs::table.find(canglong_persistence::Id(need)))
+            .set(needs::created_at.eq(posted - Duration::days(60)))
+            .execute(&mut *conn)
+            .expect("backdated");
+    }
+}

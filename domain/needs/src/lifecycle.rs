@@ -24,6 +24,12 @@ impl NeedDraft {
                 "window_end must be after window_start",
             ));
         }
+        if self.window_start < now - Duration::days(1) {
+            return Err(DomainError::invalid(
+                "invalid_window",
+                "a window opens at most a day before the need is posted",
+            ));
+        }
         if self.window_end <= now {
             return Err(DomainError::invalid(
                 "invalid_window",
@@ -46,7 +52,7 @@ impl NeedDraft {
     }
 }
 
-/// How far ahead of the server's clock a reported end may be (phones' clocks drift).
+/// How far a time reported by a phone may stray from the server's clock (phones' clocks drift).
 const CLOCK_SLACK_MINUTES: i64 = 5;
 
 /// Whether a service of `minutes` fits the need's window and a day: a credit is only ever
@@ -57,7 +63,9 @@ pub fn fits_window(minutes: i32, window: (NaiveDateTime, NaiveDateTime)) -> bool
 }
 
 /// The span of a reported service: at most the need's window long (and a day), begun no
-/// earlier than the need was posted, and ended by now. Without a start, it ended just now.
+/// earlier than the need existed — it was posted, or its window opened (at most a day before
+/// posting: "this morning") — and ended by now, each within the phones' clock drift. Without a
+/// start, it ended just now.
 pub fn service_span(
     posted_at: NaiveDateTime,
     window: (NaiveDateTime, NaiveDateTime),
@@ -73,7 +81,7 @@ pub fn service_span(
     }
     let length = Duration::minutes(i64::from(minutes));
     let start = started_at.unwrap_or(now - length);
-    if start < posted_at {
+    if start < posted_at.min(window.0) - Duration::minutes(CLOCK_SLACK_MINUTES) {
         return Err(DomainError::invalid(
             "invalid_span",
             "a service cannot start before the need was posted",
@@ -324,10 +332,10 @@ mod span_tests {
     #[test]
     fn a_service_fits_its_window_a_day_and_the_need_s_life() {
         let window = (t(0), t(4));
-        let posted = t(-1);
+        let posted = t(1);
         assert_eq!(
-            service_span(posted, window, 15, None, t(1)),
-            Ok((t(1) - Duration::minutes(15), t(1)))
+            service_span(posted, window, 15, None, t(2)),
+            Ok((t(2) - Duration::minutes(15), t(2)))
         );
         let e = |m, start, now| {
             service_span(posted, window, m, start, now)
@@ -338,6 +346,7 @@ mod span_tests {
         assert_eq!(e(241, None, t(5)), "minutes_exceed_window");
         assert_eq!(e(30, Some(t(-24 * 365 * 100)), t(1)), "invalid_span");
         assert_eq!(e(30, Some(t(-2)), t(1)), "invalid_span");
+        assert!(service_span(posted, window, 30, Some(t(0) - Duration::minutes(5)), t(2)).is_ok());
         assert_eq!(e(30, Some(t(2)), t(1)), "invalid_span");
         assert!(fits_window(240, window));
         assert!(!fits_window(0, window));

@@ -208,6 +208,8 @@ async fn notices_follow_events(db: Db) {
     assert!(kinds(&rider.notifications().await.unwrap().items).contains("volunteer_decided"));
 
     let n = grandma.create_need(&need(1)).await.unwrap();
+
+    app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
     let done = rider
         .complete_need(
@@ -332,6 +334,8 @@ async fn outbox_delivers_exactly_once(db: Db) {
         .unwrap();
 
     let n = grandma.create_need(&need(1)).await.unwrap();
+
+    app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
     assert_eq!(outbox(&app).len(), 1, "written with the claim");
 
@@ -418,6 +422,7 @@ async fn outbox_delivers_exactly_once(db: Db) {
 
     // Grants are used up: a second claim notice reaches the inbox only.
     let again = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(again.id);
     rider.claim_need(again.id, None).await.unwrap();
     assert_eq!(outbox(&app).len(), 4);
     let inbox = grandma.notifications().await.unwrap();
@@ -443,6 +448,7 @@ async fn refused_and_dead_letters(db: Db) {
     li.subscribe(&["need_claimed"]).await.unwrap();
     app.wechat.refuse("o-dl-li");
     let n = li.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
     assert_eq!(pass(&app).await.failed_permanent, 1);
     assert_eq!(pass(&app).await, DeliveryReport::default());
@@ -452,6 +458,7 @@ async fn refused_and_dead_letters(db: Db) {
     let zhao = app.resident("dl-zhao").await;
     zhao.subscribe(&["need_claimed"]).await.unwrap();
     let n = zhao.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
     app.wechat.fail_next_sends(100);
     assert_eq!(pass(&app).await.retried, 1);
@@ -475,6 +482,7 @@ async fn refused_and_dead_letters(db: Db) {
     .await
     .unwrap();
     let n = zhou.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
     assert_eq!(outbox(&app).len(), 2);
     assert_eq!(zhou.subscribe(&[]).await.unwrap_err().status, 422);

@@ -17,6 +17,8 @@ async fn full_lifecycle(db: Db) {
     let rider = app.volunteer("xiaowu").await;
 
     let posted = grandma.create_need(&need(1)).await.unwrap();
+
+    app.posted_earlier(posted.id);
     assert_eq!(posted.status, NeedStatus::Open);
     assert!(posted.micro, "15 minutes is a micro-service");
 
@@ -80,6 +82,7 @@ async fn refusals(db: Db) {
     let neighbour = app.resident("li").await;
     let rider = app.volunteer("xiaowu").await;
     let n = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
 
     // A resident who is not a volunteer may not claim.
     let e = neighbour.claim_need(n.id, None).await.unwrap_err();
@@ -90,6 +93,7 @@ async fn refusals(db: Db) {
 
     // A volunteer may not claim their own need.
     let own = rider.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(own.id);
     let e = rider.claim_need(own.id, None).await.unwrap_err();
     assert_eq!(
         (e.status, e.code()),
@@ -172,6 +176,7 @@ async fn refusals(db: Db) {
 
     // Claiming a cancelled need → 422.
     let c = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(c.id);
     grandma.cancel_need(c.id, "家人已买").await.unwrap();
     let e = rider.claim_need(c.id, None).await.unwrap_err();
     assert_eq!(
@@ -211,6 +216,7 @@ async fn withdraw_and_cancel(db: Db) {
     let a = app.volunteer_approved_by("a", &admin).await;
     let b = app.volunteer_approved_by("b", &admin).await;
     let n = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
 
     a.claim_need(n.id, None).await.unwrap();
     let e = b.claim_need(n.id, None).await.unwrap_err();
@@ -244,6 +250,7 @@ async fn staff_posts_on_behalf(db: Db) {
     let mut n = need(1);
     n.on_behalf_of = Some(grandma_id);
     let posted = worker.create_need(&n).await.unwrap();
+    app.posted_earlier(posted.id);
     assert_eq!(posted.requester_id, grandma_id);
     assert_ne!(posted.posted_by, grandma_id);
     // The elderly resident sees it as hers.
@@ -367,11 +374,13 @@ async fn recommended_fit(db: Db) {
     let grandma = app.resident("wang").await;
     let rider = app.volunteer("xiaowu").await; // skills: medicine_run, places: 3栋, flexible
     let fit = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(fit.id);
     let mut other = need(1);
     other.category = canglong_openapi::Category::Repair;
     other.place = "9栋".into();
     other.estimated_minutes = 90;
     let loose = grandma.create_need(&other).await.unwrap();
+    app.posted_earlier(loose.id);
     let list = rider.recommended_needs().await.unwrap();
     assert_eq!(
         list.items[0].need.id, fit.id,

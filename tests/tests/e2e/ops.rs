@@ -129,6 +129,7 @@ async fn ops_scripts_do_the_ops_teams_tasks(db: Db) {
     // Verify a service record the volunteer reported.
     let grandma = app.resident("ops-grandma").await;
     let n = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
     applicant.claim_need(n.id, None).await.unwrap();
     let done = applicant
         .complete_need(

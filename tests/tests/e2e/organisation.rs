@@ -271,6 +271,7 @@ async fn ledger_export_and_overlaps(db: Db) {
     // A completion over minutes already recorded is refused too.
     let grandma = app.resident("wang").await;
     let n = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
     v.claim_need(n.id, None).await.unwrap();
     let e = v
         .complete_need(
@@ -504,11 +505,14 @@ async fn skills_teams_and_ranking(db: Db) {
     let mut long_near = need(1);
     long_near.estimated_minutes = 60;
     let long_near = resident.create_need(&long_near).await.unwrap();
+    app.posted_earlier(long_near.id);
     let mut micro_far = need(1);
     micro_far.place = "9栋".into();
     micro_far.category = canglong_openapi::Category::Errand;
     let micro_far = resident.create_need(&micro_far).await.unwrap();
+    app.posted_earlier(micro_far.id);
     let micro_near = resident.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(micro_near.id);
     let order: Vec<_> = rider
         .recommended_needs()
         .await

@@ -45,6 +45,7 @@ async fn verification_credits_points(db: Db) {
     let rider = app.volunteer("xiaowu").await;
     let worker = app.staff("social_worker").await;
     let n = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
     let done = rider
         .complete_need(

@@ -22,7 +22,9 @@ async fn last_slot_race(db: Db) {
         );
     }
     let one = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(one.id);
     let two = grandma.create_need(&need(2)).await.unwrap();
+    app.posted_earlier(two.id);
 
     for (n, slots) in [(one.id, 1usize), (two.id, 2)] {
         let results = join_all(riders.iter().map(|r| r.claim_need(n, None))).await;
@@ -61,6 +63,7 @@ async fn idempotent_claims_and_completions(db: Db) {
     let grandma = app.resident("wang").await;
     let rider = app.volunteer("xiaowu").await;
     let n = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
 
     let first = rider.claim_need(n.id, Some("claim-1")).await.unwrap();
     let again = rider.claim_need(n.id, Some("claim-1")).await.unwrap();
@@ -142,6 +145,7 @@ async fn verifying_while_redeeming(db: Db) {
         let mut records = vec![];
         for _ in 0..12 {
             let n = grandma.create_need(&need(1)).await.unwrap();
+            app.posted_earlier(n.id);
             rider.claim_need(n.id, None).await.unwrap();
             slot += 1;
             let started = chrono::Utc::now() - chrono::Duration::hours(48)
@@ -200,6 +204,7 @@ async fn verification_takes_account_locks_in_order_postgres() {
     let rider = app.volunteer_approved_by("order-rider", &admin).await;
     fund(&admin, &rider, 10).await;
     let n = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
     let body = CompletionRequest {
         started_at: None,

@@ -17,6 +17,7 @@ async fn periodic_jobs(db: Db) {
     let waiting = grandma.create_need(&need(1)).await.unwrap();
     let lapsed = grandma.create_need(&need(1)).await.unwrap();
     let served = grandma.create_need(&need(1)).await.unwrap();
+    app.posted_earlier(served.id);
     rider.claim_need(served.id, None).await.unwrap();
     rider
         .complete_need(
