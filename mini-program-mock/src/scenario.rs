@@ -569,6 +569,10 @@ async fn check(
         "every verified record was credited",
         r.uncredited_records.is_empty(),
     );
+    s.check(
+        "the value chain holds: vouchers, seats, bonuses, attendance and credits",
+        r.chain.iter().all(|c| c.ids.is_empty()),
+    );
     // Every point accounted for: each person's balance is the sum of their history.
     let mut accounted = true;
     for c in elderly.iter().chain(riders).chain([parent]) {

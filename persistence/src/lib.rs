@@ -34,6 +34,7 @@ pub mod people;
 pub mod schema;
 pub mod service_records;
 pub mod stats;
+pub mod stored;
 pub mod suggestions;
 pub mod synthetic;
 pub mod trainings;
@@ -43,6 +44,7 @@ pub use db::{
     AnyConnection, Backend, Pool, PooledConn, connect, is_migrated, migrate, pool, write_tx,
 };
 pub use id::Id;
+pub use stored::Stored;
 
 pub type QueryResult<T> = diesel::QueryResult<T>;
 

@@ -479,6 +479,29 @@ pub fn checkins(
         .load(conn)
 }
 
+/// (session, people, time) of check-ins at sessions starting in `[from, to)`, whenever made.
+pub fn class_checkins(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, i32, NaiveDateTime)>> {
+    checkins::table
+        .inner_join(sessions::table.on(sessions::id.eq(checkins::session_id)))
+        .filter(checkins::community_id.eq_any(ids(set)))
+        .filter(sessions::starts_at.ge(from).and(sessions::starts_at.lt(to)))
+        .select((checkins::session_id, checkins::people, checkins::created_at))
+        .load(conn)
+}
+
+/// (session, project) of every session of the communities.
+pub fn session_projects(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(Id, Id)>> {
+    sessions::table
+        .filter(sessions::community_id.eq_any(ids(set)))
+        .select((sessions::id, sessions::project_id))
+        .load(conn)
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct SuggestionFact {
     pub category: String,

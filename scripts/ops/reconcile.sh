@@ -16,6 +16,8 @@ problems = {
     "unbalanced transactions": len(r.get("unbalanced_transactions") or []),
     "verified records without credit": len(r.get("uncredited_records") or []),
 }
+for c in r.get("chain") or []:
+    problems[f"chain {c['check']}"] = len(c.get("ids") or [])
 found = {k: v for k, v in problems.items() if v}
 if found:
     print("reconcile: " + "; ".join(f"{k}: {v}" for k, v in found.items()), file=sys.stderr)

@@ -108,6 +108,7 @@ fn facts(
         f.points_issued = store::resident_flow(conn, set, from, to, &["earn", "bonus"], true)?;
         f.points_redeemed = store::resident_flow(conn, set, from, to, &["redeem"], false)?;
         f.checkins = checkins(conn, set, from, to)?;
+        f.class_checkins = as_checkins(store::class_checkins(conn, set, from, to)?);
     }
     Ok(f)
 }
@@ -169,14 +170,17 @@ fn checkins(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<domain::Checkin>, ApiError> {
-    Ok(store::checkins(conn, set, from, to)?
-        .into_iter()
+    Ok(as_checkins(store::checkins(conn, set, from, to)?))
+}
+
+fn as_checkins(rows: Vec<(canglong_persistence::Id, i32, NaiveDateTime)>) -> Vec<domain::Checkin> {
+    rows.into_iter()
         .map(|(s, people, at)| domain::Checkin {
             session_id: s.0,
             people: i64::from(people),
             at,
         })
-        .collect())
+        .collect()
 }
 
 fn headline(
@@ -407,6 +411,12 @@ fn build(
                 .into_iter()
                 .map(|(s, p, _)| (s.0, p.0))
                 .collect();
+            // Visits are the period's check-ins, at any session of the project: their sum is
+            // the daily visits' sum over the same days.
+            let all_sessions: Vec<(Uuid, Uuid)> = store::session_projects(conn, set)?
+                .into_iter()
+                .map(|(s, p)| (s.0, p.0))
+                .collect();
             let enrolments: HashMap<Uuid, i64> = store::enrolment_counts(conn, set)?
                 .into_iter()
                 .map(|(s, n)| (s.0, n))
@@ -414,6 +424,7 @@ fn build(
             tables::projects(
                 &projects(conn, set)?,
                 &sessions,
+                &all_sessions,
                 &enrolments,
                 &checkins(conn, set, from, to)?,
                 from,

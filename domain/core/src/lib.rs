@@ -12,6 +12,12 @@ pub use role::{Actor, Role};
 
 pub use chrono::{DateTime, NaiveDateTime, Utc};
 
+/// A closed set of values with stable `snake_case` names, as stored and sent.
+pub trait WireName: Sized + Copy + std::fmt::Debug + Send + Sync + 'static {
+    fn as_str(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
+
 /// An enum of wire names (`snake_case` strings as stored and sent), with `ALL`, `as_str` and
 /// `parse`: the states and kinds of every area are declared with it.
 #[macro_export]
@@ -28,6 +34,15 @@ macro_rules! wire_enum {
             }
             pub fn parse(s: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl $crate::WireName for $name {
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn parse(s: &str) -> Option<Self> {
+                $name::parse(s)
             }
         }
     };

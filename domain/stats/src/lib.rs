@@ -155,6 +155,8 @@ pub struct Facts {
     pub points_redeemed: i64,
     /// Check-ins in the period.
     pub checkins: Vec<Checkin>,
+    /// Check-ins at sessions starting in the period, whenever made.
+    pub class_checkins: Vec<Checkin>,
 }
 
 impl Facts {
@@ -237,7 +239,7 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
         .filter(|r| r.beneficiary_group == "elderly")
         .count();
     let with_child: HashSet<Uuid> = now
-        .checkins
+        .class_checkins
         .iter()
         .filter(|c| c.people >= 2)
         .map(|c| c.session_id)

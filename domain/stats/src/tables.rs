@@ -304,16 +304,19 @@ pub fn merchants(
 
 /// Projects running in the period, their sessions, enrolments, visits and whether a later
 /// project continues them.
+/// Projects running in the period: `sessions` are those starting in it, `all_sessions` every
+/// (session, project), so that visits count every check-in of the period.
 pub fn projects(
     projects: &[Project],
     sessions: &[(Uuid, Uuid)],
+    all_sessions: &[(Uuid, Uuid)],
     enrolments: &HashMap<Uuid, i64>,
     checkins: &[Checkin],
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Table {
     let continued: HashSet<Uuid> = projects.iter().filter_map(|p| p.continues).collect();
-    let project_of: HashMap<Uuid, Uuid> = sessions.iter().map(|(s, p)| (*s, *p)).collect();
+    let project_of: HashMap<Uuid, Uuid> = all_sessions.iter().map(|(s, p)| (*s, *p)).collect();
     let mut visits: HashMap<Uuid, i64> = HashMap::new();
     for c in checkins {
         if let Some(p) = project_of.get(&c.session_id) {
