@@ -202,7 +202,7 @@ fn bearer_token<T>(
 ) -> Result<T, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
-        .ok_or_else(ApiError::internal)?;
+        .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -247,7 +247,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// A new opaque refresh token (256 random bits) and the hash that is stored.
 pub fn new_refresh_token() -> Result<(String, String), ApiError> {
     let mut raw = [0u8; 32];
-    getrandom::fill(&mut raw).map_err(|_| ApiError::internal())?;
+    getrandom::fill(&mut raw).map_err(|e| ApiError::bug(format!("{e}")))?;
     let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     let hash = hash_refresh_token(&token);
     Ok((token, hash))

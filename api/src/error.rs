@@ -67,6 +67,14 @@ impl ApiError {
             "an unexpected error occurred",
         )
     }
+    /// A broken invariant of our own: logged once, here, with its cause and where it was found;
+    /// the client sees only `internal`.
+    #[track_caller]
+    pub fn bug(cause: impl std::fmt::Display) -> Self {
+        let location = std::panic::Location::caller();
+        tracing::error!(%cause, %location, "internal error");
+        Self::internal()
+    }
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors;
         self

@@ -94,9 +94,9 @@ fn replay(
         ));
     }
     let status =
-        StatusCode::from_u16(stored.status_code as u16).map_err(|_| ApiError::internal())?;
+        StatusCode::from_u16(stored.status_code as u16).map_err(|e| ApiError::bug(format!("{e}")))?;
     let body: serde_json::Value =
-        serde_json::from_str(&stored.response_body).map_err(|_| ApiError::internal())?;
+        serde_json::from_str(&stored.response_body).map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(respond(status, &body, true))
 }
 

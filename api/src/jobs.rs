@@ -39,7 +39,7 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
     let mut conn = pool.get()?;
     let mut report = SweepReport::default();
     let at = now();
-    for row in store::sweep_candidates(&mut conn, "open", BATCH)? {
+    for row in store::sweep_candidates(&mut conn, NeedStatus::Open, BATCH)? {
         if expiry_due(NeedStatus::Open, row.window_end, at) {
             if apply(
                 &mut conn,
@@ -88,7 +88,7 @@ pub fn sweep(pool: &Pool, timing: &Timing) -> Result<SweepReport, ApiError> {
             report.escalated += usize::from(escalated);
         }
     }
-    for row in store::sweep_candidates(&mut conn, "done", BATCH)? {
+    for row in store::sweep_candidates(&mut conn, NeedStatus::Done, BATCH)? {
         if auto_confirm_due(NeedStatus::Done, row.done_at, at, timing)
             && apply(
                 &mut conn,
@@ -145,7 +145,7 @@ fn remind(
 }
 
 fn status(r: &store::NeedRow) -> NeedStatus {
-    NeedStatus::parse(&r.status).unwrap_or(NeedStatus::Cancelled)
+    Some(r.status.0).unwrap_or(NeedStatus::Cancelled)
 }
 
 /// Re-checks under the lock (a user may have acted since the scan), then moves the need.
@@ -164,7 +164,7 @@ fn apply(
         if !still_due(&r) {
             return Ok(false);
         }
-        store::set_state(c, id, to.as_str(), r.slots_taken, r.done_at)?;
+        store::set_state(c, id, to, r.slots_taken, r.done_at)?;
         store::record_event(c, &r, None, action, Some(&r.status), to.as_str(), None)?;
         Ok(true)
     })

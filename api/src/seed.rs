@@ -1,6 +1,9 @@
 //! `canglong seed-demo`: the Canglong community as the case study describes it, with demo logins.
 
+use canglong_alliance::{MerchantStatus, OfferKind, OfferStatus};
 use canglong_core::Uuid;
+use canglong_needs::NeedStatus;
+use canglong_persistence::Stored;
 use canglong_persistence::{AnyConnection, people, volunteers, write_tx};
 
 use crate::{ApiError, auth};
@@ -140,7 +143,7 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
         let merchant_staff = people::find_user_by_username(conn, "merchant")?.map(|u| u.id.0);
         let organiser = people::find_user_by_username(conn, "sw_li")?
             .map(|u| u.id.0)
-            .ok_or_else(ApiError::internal)?;
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let seat_session = seed_activities(conn, community, organiser)?;
         seed_alliance(conn, community, merchant_staff, seat_session)?;
         Ok(Seeded {
@@ -205,7 +208,7 @@ fn seed_needs(
             slots: 1,
             slots_taken: 0,
             micro: canglong_needs::is_micro(minutes),
-            status: "open".into(),
+            status: Stored(NeedStatus::Open),
             escalated: false,
             escalated_at: None,
             done_at: None,
@@ -220,13 +223,13 @@ fn seed_needs(
 
 /// The eight alliance merchants of the case study, filed and active, each with an offer, and the
 /// community's own seat in the 童心筑梦 class.
-const MERCHANTS: [(&str, &str, &str, &str, &str, i64); 8] = [
+const MERCHANTS: [(&str, &str, &str, &str, OfferKind, i64); 8] = [
     (
         "藏龙惠民超市",
         "supermarket",
         "生活超市",
         "满50减10元券",
-        "coupon",
+        OfferKind::Coupon,
         30,
     ),
     (
@@ -234,7 +237,7 @@ const MERCHANTS: [(&str, &str, &str, &str, &str, i64); 8] = [
         "fruit",
         "新鲜水果",
         "10元水果券",
-        "coupon",
+        OfferKind::Coupon,
         20,
     ),
     (
@@ -242,7 +245,7 @@ const MERCHANTS: [(&str, &str, &str, &str, &str, i64); 8] = [
         "property",
         "物业服务",
         "物业费抵扣50元",
-        "discount",
+        OfferKind::Discount,
         100,
     ),
     (
@@ -250,7 +253,7 @@ const MERCHANTS: [(&str, &str, &str, &str, &str, i64); 8] = [
         "pharmacy",
         "社区药房",
         "常用药8折券",
-        "discount",
+        OfferKind::Discount,
         25,
     ),
     (
@@ -258,7 +261,7 @@ const MERCHANTS: [(&str, &str, &str, &str, &str, i64); 8] = [
         "bakery",
         "面包糕点",
         "面包兑换券",
-        "coupon",
+        OfferKind::Coupon,
         15,
     ),
     (
@@ -266,16 +269,23 @@ const MERCHANTS: [(&str, &str, &str, &str, &str, i64); 8] = [
         "barber",
         "理发",
         "免费理发一次",
-        "service",
+        OfferKind::Service,
         40,
     ),
-    ("江夏茶社", "tea", "茶饮", "茶饮买一送一", "coupon", 15),
+    (
+        "江夏茶社",
+        "tea",
+        "茶饮",
+        "茶饮买一送一",
+        OfferKind::Coupon,
+        15,
+    ),
     (
         "书香文具店",
         "stationery",
         "文具图书",
         "文具10元券",
-        "coupon",
+        OfferKind::Coupon,
         20,
     ),
 ];
@@ -289,28 +299,29 @@ fn seed_alliance(
     use canglong_persistence::Id;
     use canglong_persistence::alliance::{self as store, MerchantRow, OfferRow};
     let at = canglong_core::now();
-    let offer = |merchant: Option<Uuid>, kind: &str, title: &str, cost: i64, stock: i32| OfferRow {
-        id: Id(canglong_core::new_id()),
-        community_id: Id(community),
-        merchant_id: merchant.map(Id),
-        kind: kind.into(),
-        title: title.into(),
-        description: String::new(),
-        points_cost: cost,
-        stock,
-        stock_left: stock,
-        per_user_limit: 2,
-        valid_from: at,
-        valid_to: at + chrono::Duration::days(365),
-        voucher_valid_days: 30,
-        session_id: None,
-        status: "active".into(),
-        created_by: None,
-        reviewed_by: None,
-        review_reason: None,
-        created_at: at,
-        updated_at: at,
-    };
+    let offer =
+        |merchant: Option<Uuid>, kind: OfferKind, title: &str, cost: i64, stock: i32| OfferRow {
+            id: Id(canglong_core::new_id()),
+            community_id: Id(community),
+            merchant_id: merchant.map(Id),
+            kind: Stored(kind),
+            title: title.into(),
+            description: String::new(),
+            points_cost: cost,
+            stock,
+            stock_left: stock,
+            per_user_limit: 2,
+            valid_from: at,
+            valid_to: at + chrono::Duration::days(365),
+            voucher_valid_days: 30,
+            session_id: None,
+            status: Stored(OfferStatus::Active),
+            created_by: None,
+            reviewed_by: None,
+            review_reason: None,
+            created_at: at,
+            updated_at: at,
+        };
     for (i, (name, category, description, title, kind, cost)) in MERCHANTS.into_iter().enumerate() {
         let m = MerchantRow {
             id: Id(canglong_core::new_id()),
@@ -322,27 +333,26 @@ fn seed_alliance(
             address: format!("藏龙大道 {} 号", 10 + i),
             category: category.into(),
             description: description.into(),
-            status: "active".into(),
+            status: Stored(MerchantStatus::Active),
             applicant_id: None,
             created_at: at,
             updated_at: at,
         };
         store::insert_merchant(conn, &m)?;
-        for (step, from) in [
-            ("applied", ""),
-            ("reviewed", "applied"),
-            ("filed", "community_approved"),
+        for (step, from, to) in [
+            ("applied", None, MerchantStatus::Applied),
+            (
+                "reviewed",
+                Some(MerchantStatus::Applied),
+                MerchantStatus::CommunityApproved,
+            ),
+            (
+                "filed",
+                Some(MerchantStatus::CommunityApproved),
+                MerchantStatus::Active,
+            ),
         ] {
-            let before = MerchantRow {
-                status: from.into(),
-                ..m.clone()
-            };
-            let to = match step {
-                "applied" => "applied",
-                "reviewed" => "community_approved",
-                _ => "active",
-            };
-            store::record_merchant_event(conn, &before, None, step, to, Some("demo"))?;
+            store::record_merchant_event(conn, &m, from, None, step, to.as_str(), Some("demo"))?;
         }
         store::insert_offer(conn, &offer(Some(m.id.0), kind, title, cost, 100))?;
         if let (0, Some(user)) = (i, staff) {
@@ -351,7 +361,7 @@ fn seed_alliance(
     }
     let seat = OfferRow {
         session_id: Some(Id(seat_session)),
-        ..offer(None, "course_seat", "童心筑梦班 一个学位", 200, 10)
+        ..offer(None, OfferKind::CourseSeat, "童心筑梦班 一个学位", 200, 10)
     };
     store::insert_offer(conn, &seat)?;
     Ok(())
@@ -404,7 +414,7 @@ fn seed_activities(
         partner_id: None,
         period_start: at,
         period_end: at + chrono::Duration::days(120),
-        status: "running".into(),
+        status: Stored(canglong_activities::ProjectStatus::Running),
         continues_project_id: None,
         created_by: Id(organiser),
         created_at: at,
@@ -450,11 +460,11 @@ fn seed_activities(
         store::insert_session(conn, &s)?;
         first.get_or_insert(s.id.0);
     }
-    first.ok_or_else(ApiError::internal)
+    first.ok_or_else(|| ApiError::bug("a row that must exist is missing"))
 }
 
 fn random_secret() -> Result<String, ApiError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| ApiError::internal())?;
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -1,6 +1,9 @@
 //! Projects and activities' storage: rooms, partners, projects, course packages, sessions,
 //! children, enrolments, check-ins.
 
+use crate::Stored;
+use canglong_activities::EnrolmentStatus;
+use canglong_activities::ProjectStatus;
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -119,7 +122,7 @@ pub struct ProjectRow {
     pub partner_id: Option<Id>,
     pub period_start: NaiveDateTime,
     pub period_end: NaiveDateTime,
-    pub status: String,
+    pub status: Stored<ProjectStatus>,
     pub continues_project_id: Option<Id>,
     pub created_by: Id,
     pub created_at: NaiveDateTime,
@@ -402,7 +405,7 @@ pub struct EnrolmentRow {
     /// JSON list of child ids.
     pub child_ids: String,
     pub party_size: i32,
-    pub status: String,
+    pub status: Stored<EnrolmentStatus>,
     pub position: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -424,7 +427,7 @@ pub fn active_enrolment(
     enrolments::table
         .filter(enrolments::session_id.eq(Id(session_id)))
         .filter(enrolments::user_id.eq(Id(user_id)))
-        .filter(enrolments::status.ne("cancelled"))
+        .filter(enrolments::status.ne(Stored(EnrolmentStatus::Cancelled)))
         .select(EnrolmentRow::as_select())
         .first(conn)
         .optional()
@@ -434,7 +437,7 @@ pub fn active_enrolment(
 pub fn enrolments_of(conn: &mut AnyConnection, session_id: Uuid) -> QueryResult<Vec<EnrolmentRow>> {
     enrolments::table
         .filter(enrolments::session_id.eq(Id(session_id)))
-        .filter(enrolments::status.ne("cancelled"))
+        .filter(enrolments::status.ne(Stored(EnrolmentStatus::Cancelled)))
         .order(enrolments::position.asc())
         .select(EnrolmentRow::as_select())
         .load(conn)
@@ -449,10 +452,14 @@ pub fn next_position(conn: &mut AnyConnection, session_id: Uuid) -> QueryResult<
     Ok(max.unwrap_or(0) + 1)
 }
 
-pub fn set_enrolment_status(conn: &mut AnyConnection, id: Uuid, status: &str) -> QueryResult<()> {
+pub fn set_enrolment_status(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    status: EnrolmentStatus,
+) -> QueryResult<()> {
     diesel::update(enrolments::table.find(Id(id)))
         .set((
-            enrolments::status.eq(status),
+            enrolments::status.eq(Stored(status)),
             enrolments::updated_at.eq(now()),
         ))
         .execute(conn)

@@ -1,6 +1,8 @@
 //! The merchant alliance's storage: merchants and their history, staff, offers, vouchers,
 //! attempts at 核销, ratings and evaluations.
 
+use crate::Stored;
+use canglong_alliance::{MerchantStatus, OfferKind, OfferStatus, VoucherStatus};
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
 use diesel::prelude::*;
 
@@ -23,7 +25,7 @@ pub struct MerchantRow {
     pub address: String,
     pub category: String,
     pub description: String,
-    pub status: String,
+    pub status: Stored<MerchantStatus>,
     pub applicant_id: Option<Id>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -62,10 +64,14 @@ pub fn lock_merchant(
     for_update!(conn, q, first::<MerchantRow>).optional()
 }
 
-pub fn set_merchant_status(conn: &mut AnyConnection, id: Uuid, status: &str) -> QueryResult<()> {
+pub fn set_merchant_status(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    status: MerchantStatus,
+) -> QueryResult<()> {
     diesel::update(merchants::table.find(Id(id)))
         .set((
-            merchants::status.eq(status),
+            merchants::status.eq(Stored(status)),
             merchants::updated_at.eq(now()),
         ))
         .execute(conn)
@@ -75,6 +81,7 @@ pub fn set_merchant_status(conn: &mut AnyConnection, id: Uuid, status: &str) -> 
 pub fn record_merchant_event(
     conn: &mut AnyConnection,
     m: &MerchantRow,
+    from: Option<MerchantStatus>,
     actor_id: Option<Uuid>,
     action: &str,
     to_status: &str,
@@ -87,7 +94,7 @@ pub fn record_merchant_event(
             merchant_events::merchant_id.eq(m.id),
             merchant_events::actor_id.eq(actor_id.map(Id)),
             merchant_events::action.eq(action),
-            merchant_events::from_status.eq(Some(&m.status).filter(|s| !s.is_empty())),
+            merchant_events::from_status.eq(from.map(MerchantStatus::as_str)),
             merchant_events::to_status.eq(to_status),
             merchant_events::reason.eq(reason),
             merchant_events::created_at.eq(now()),
@@ -176,7 +183,7 @@ pub struct OfferRow {
     pub id: Id,
     pub community_id: Id,
     pub merchant_id: Option<Id>,
-    pub kind: String,
+    pub kind: Stored<OfferKind>,
     pub title: String,
     pub description: String,
     pub points_cost: i64,
@@ -187,7 +194,7 @@ pub struct OfferRow {
     pub valid_to: NaiveDateTime,
     pub voucher_valid_days: i32,
     pub session_id: Option<Id>,
-    pub status: String,
+    pub status: Stored<OfferStatus>,
     pub created_by: Option<Id>,
     pub reviewed_by: Option<Id>,
     pub review_reason: Option<String>,
@@ -232,13 +239,13 @@ pub fn lock_offer(
 pub fn set_offer_status(
     conn: &mut AnyConnection,
     id: Uuid,
-    status: &str,
+    status: OfferStatus,
     reviewed_by: Option<Uuid>,
     reason: Option<&str>,
 ) -> QueryResult<()> {
     diesel::update(offers::table.find(Id(id)))
         .set((
-            offers::status.eq(status),
+            offers::status.eq(Stored(status)),
             offers::reviewed_by.eq(reviewed_by.map(Id)),
             offers::review_reason.eq(reason),
             offers::updated_at.eq(now()),
@@ -277,9 +284,16 @@ pub fn withdraw_offers(conn: &mut AnyConnection, merchant_id: Uuid) -> QueryResu
     diesel::update(
         offers::table
             .filter(offers::merchant_id.eq(Some(Id(merchant_id))))
-            .filter(offers::status.eq_any(["pending_review", "active", "paused"])),
+            .filter(offers::status.eq_any([
+                Stored(OfferStatus::PendingReview),
+                Stored(OfferStatus::Active),
+                Stored(OfferStatus::Paused),
+            ])),
     )
-    .set((offers::status.eq("withdrawn"), offers::updated_at.eq(now())))
+    .set((
+        offers::status.eq(Stored(OfferStatus::Withdrawn)),
+        offers::updated_at.eq(now()),
+    ))
     .execute(conn)
 }
 
@@ -318,10 +332,10 @@ pub fn list_offers(
     }
     if f.redeemable_only {
         let active = merchants::table
-            .filter(merchants::status.eq("active"))
+            .filter(merchants::status.eq(Stored(MerchantStatus::Active)))
             .select(merchants::id.nullable());
         q = q
-            .filter(offers::status.eq("active"))
+            .filter(offers::status.eq(Stored(OfferStatus::Active)))
             .filter(offers::stock_left.gt(0))
             .filter(
                 offers::merchant_id
@@ -346,7 +360,7 @@ pub struct VoucherRow {
     pub merchant_id: Option<Id>,
     pub holder_id: Id,
     pub code: String,
-    pub status: String,
+    pub status: Stored<VoucherStatus>,
     pub points_cost: i64,
     pub redeem_transaction_id: Id,
     pub refund_transaction_id: Option<Id>,
@@ -369,7 +383,11 @@ pub fn held(conn: &mut AnyConnection, offer_id: Uuid, holder_id: Uuid) -> QueryR
     vouchers::table
         .filter(vouchers::offer_id.eq(Id(offer_id)))
         .filter(vouchers::holder_id.eq(Id(holder_id)))
-        .filter(vouchers::status.eq_any(["issued", "used", "expired"]))
+        .filter(vouchers::status.eq_any([
+            Stored(VoucherStatus::Issued),
+            Stored(VoucherStatus::Used),
+            Stored(VoucherStatus::Expired),
+        ]))
         .count()
         .get_result(conn)
 }
@@ -405,10 +423,10 @@ pub fn use_voucher(
     let n = diesel::update(
         vouchers::table
             .find(Id(id))
-            .filter(vouchers::status.eq("issued")),
+            .filter(vouchers::status.eq(Stored(VoucherStatus::Issued))),
     )
     .set((
-        vouchers::status.eq("used"),
+        vouchers::status.eq(Stored(VoucherStatus::Used)),
         vouchers::used_at.eq(Some(at)),
         vouchers::used_by.eq(Some(Id(by))),
     ))
@@ -421,16 +439,16 @@ pub fn use_voucher(
 pub fn close_voucher(
     conn: &mut AnyConnection,
     id: Uuid,
-    status: &str,
+    status: VoucherStatus,
     refund: Option<Uuid>,
 ) -> QueryResult<bool> {
     let n = diesel::update(
         vouchers::table
             .find(Id(id))
-            .filter(vouchers::status.eq("issued")),
+            .filter(vouchers::status.eq(Stored(VoucherStatus::Issued))),
     )
     .set((
-        vouchers::status.eq(status),
+        vouchers::status.eq(Stored(status)),
         vouchers::refund_transaction_id.eq(refund.map(Id)),
         vouchers::closed_at.eq(Some(now())),
     ))
@@ -443,10 +461,10 @@ pub fn void_voucher(conn: &mut AnyConnection, id: Uuid) -> QueryResult<bool> {
     let n = diesel::update(
         vouchers::table
             .find(Id(id))
-            .filter(vouchers::status.eq("issued")),
+            .filter(vouchers::status.eq(Stored(VoucherStatus::Issued))),
     )
     .set((
-        vouchers::status.eq("void"),
+        vouchers::status.eq(Stored(VoucherStatus::Void)),
         vouchers::closed_at.eq(Some(now())),
     ))
     .execute(conn)?;
@@ -481,9 +499,9 @@ pub fn issued_seat_voucher(
     vouchers::table
         .inner_join(offers::table.on(offers::id.eq(vouchers::offer_id)))
         .filter(offers::session_id.eq(Some(Id(session_id))))
-        .filter(offers::kind.eq("course_seat"))
+        .filter(offers::kind.eq(Stored(OfferKind::CourseSeat)))
         .filter(vouchers::holder_id.eq(Id(holder_id)))
-        .filter(vouchers::status.eq("issued"))
+        .filter(vouchers::status.eq(Stored(VoucherStatus::Issued)))
         .select(VoucherRow::as_select())
         .first(conn)
         .optional()
@@ -518,7 +536,7 @@ pub fn issued_vouchers_of_merchant(
 ) -> QueryResult<Vec<VoucherRow>> {
     vouchers::table
         .filter(vouchers::merchant_id.eq(Some(Id(merchant_id))))
-        .filter(vouchers::status.eq("issued"))
+        .filter(vouchers::status.eq(Stored(VoucherStatus::Issued)))
         .order(vouchers::id.asc())
         .select(VoucherRow::as_select())
         .load(conn)
@@ -531,7 +549,7 @@ pub fn lapsed_vouchers(
     at_most: i64,
 ) -> QueryResult<Vec<VoucherRow>> {
     vouchers::table
-        .filter(vouchers::status.eq("issued"))
+        .filter(vouchers::status.eq(Stored(VoucherStatus::Issued)))
         .filter(vouchers::expires_at.le(at))
         .order(vouchers::id.asc())
         .limit(at_most)
@@ -547,7 +565,7 @@ pub fn expiring_unreminded(
     at_most: i64,
 ) -> QueryResult<Vec<VoucherRow>> {
     vouchers::table
-        .filter(vouchers::status.eq("issued"))
+        .filter(vouchers::status.eq(Stored(VoucherStatus::Issued)))
         .filter(vouchers::reminded_at.is_null())
         .filter(vouchers::expires_at.gt(at))
         .filter(vouchers::expires_at.le(until))
@@ -666,7 +684,7 @@ pub fn year_counts(
         .get_result(conn)?;
     let expired_unused = vouchers::table
         .filter(vouchers::merchant_id.eq(m))
-        .filter(vouchers::status.eq("expired"))
+        .filter(vouchers::status.eq(Stored(VoucherStatus::Expired)))
         .filter(
             vouchers::expires_at
                 .ge(from)

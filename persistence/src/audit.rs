@@ -7,12 +7,16 @@ use diesel::prelude::*;
 use crate::schema::{
     checkins, enrolments, ledger_transactions, needs, offers, service_records, sessions, vouchers,
 };
-use crate::{AnyConnection, Id, QueryResult};
+use crate::{AnyConnection, Id, QueryResult, Stored};
+use canglong_activities::EnrolmentStatus;
+use canglong_alliance::{OfferKind, VoucherStatus};
+use canglong_ledger::TxKind;
+use canglong_volunteers::RecordStatus;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct KeyedTx {
     pub id: Id,
-    pub kind: String,
+    pub kind: Stored<TxKind>,
     pub key: String,
     pub reverses_id: Option<Id>,
 }
@@ -33,11 +37,11 @@ pub fn transactions(conn: &mut AnyConnection, community: Uuid) -> QueryResult<Ve
 pub struct VoucherLink {
     pub id: Id,
     pub holder_id: Id,
-    pub status: String,
+    pub status: Stored<VoucherStatus>,
     pub redeem_transaction_id: Id,
     pub refund_transaction_id: Option<Id>,
     pub closed_at: Option<NaiveDateTime>,
-    pub offer_kind: String,
+    pub offer_kind: Stored<OfferKind>,
     pub session_id: Option<Id>,
 }
 
@@ -62,7 +66,7 @@ pub fn vouchers(conn: &mut AnyConnection, community: Uuid) -> QueryResult<Vec<Vo
 pub struct Seat {
     pub session_id: Id,
     pub user_id: Id,
-    pub status: String,
+    pub status: Stored<EnrolmentStatus>,
     pub created_at: NaiveDateTime,
 }
 
@@ -107,7 +111,7 @@ pub fn checkins(
 #[derive(Debug, Clone, Queryable)]
 pub struct RecordLink {
     pub id: Id,
-    pub status: String,
+    pub status: Stored<RecordStatus>,
     pub need_id: Option<Id>,
     pub session_id: Option<Id>,
     pub minutes_reported: i32,

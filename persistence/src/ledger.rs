@@ -1,7 +1,9 @@
 //! The points ledger's storage: accounts with a stored balance, append-only transactions and
 //! postings (nothing here updates or deletes a posting), expiry lots and versioned rules.
 
+use crate::Stored;
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
+use canglong_ledger::{AccountKind, TxKind};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
@@ -20,7 +22,7 @@ pub(crate) fn sum_of(column: &'static str) -> diesel::expression::SqlLiteral<Nul
 pub struct AccountRow {
     pub id: Id,
     pub community_id: Id,
-    pub kind: String,
+    pub kind: Stored<AccountKind>,
     pub owner_id: Id,
     pub balance: i64,
     pub created_at: NaiveDateTime,
@@ -121,7 +123,7 @@ pub fn set_balance(conn: &mut AnyConnection, id: Uuid, balance: i64) -> QueryRes
 pub struct TransactionRow {
     pub id: Id,
     pub community_id: Id,
-    pub kind: String,
+    pub kind: Stored<TxKind>,
     pub idempotency_key: String,
     pub actor_id: Option<Id>,
     pub memo: String,

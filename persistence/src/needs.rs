@@ -1,6 +1,8 @@
 //! Needs, their claims, history and ratings.
 
+use crate::Stored;
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
+use canglong_needs::{ClaimStatus, NeedStatus};
 use diesel::prelude::*;
 
 use crate::db::MultiBackend;
@@ -25,7 +27,7 @@ pub struct NeedRow {
     pub slots: i32,
     pub slots_taken: i32,
     pub micro: bool,
-    pub status: String,
+    pub status: Stored<NeedStatus>,
     pub escalated: bool,
     pub escalated_at: Option<NaiveDateTime>,
     pub done_at: Option<NaiveDateTime>,
@@ -67,13 +69,13 @@ pub fn lock(
 pub fn set_state(
     conn: &mut AnyConnection,
     id: Uuid,
-    status: &str,
+    status: NeedStatus,
     slots_taken: i32,
     done_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
     diesel::update(needs::table.find(Id(id)))
         .set((
-            needs::status.eq(status),
+            needs::status.eq(Stored(status)),
             needs::slots_taken.eq(slots_taken),
             needs::done_at.eq(done_at),
             needs::updated_at.eq(now()),
@@ -163,7 +165,7 @@ pub fn open_needs(
 ) -> QueryResult<Vec<NeedRow>> {
     needs::table
         .filter(needs::community_id.eq(Id(community_id)))
-        .filter(needs::status.eq("open"))
+        .filter(needs::status.eq(Stored(NeedStatus::Open)))
         .order(needs::id.desc())
         .limit(at_most)
         .select(NeedRow::as_select())
@@ -173,11 +175,11 @@ pub fn open_needs(
 /// Ids (with community) of needs in `status` the sweep may act on, across all communities.
 pub fn sweep_candidates(
     conn: &mut AnyConnection,
-    status: &str,
+    status: NeedStatus,
     at_most: i64,
 ) -> QueryResult<Vec<NeedRow>> {
     needs::table
-        .filter(needs::status.eq(status))
+        .filter(needs::status.eq(Stored(status)))
         .order(needs::id.asc())
         .limit(at_most)
         .select(NeedRow::as_select())
@@ -192,7 +194,7 @@ pub struct ClaimRow {
     pub need_id: Id,
     pub volunteer_id: Id,
     pub user_id: Id,
-    pub status: String,
+    pub status: Stored<ClaimStatus>,
     pub minutes: Option<i32>,
     pub note: Option<String>,
     pub completed_at: Option<NaiveDateTime>,
@@ -222,16 +224,20 @@ pub fn insert_claim(
             need_claims::need_id.eq(Id(need_id)),
             need_claims::volunteer_id.eq(Id(volunteer_id)),
             need_claims::user_id.eq(Id(user_id)),
-            need_claims::status.eq("active"),
+            need_claims::status.eq(Stored(ClaimStatus::Active)),
             need_claims::created_at.eq(now()),
         ))
         .execute(conn)?;
     Ok(id)
 }
 
-pub fn set_claim_status(conn: &mut AnyConnection, claim_id: Uuid, status: &str) -> QueryResult<()> {
+pub fn set_claim_status(
+    conn: &mut AnyConnection,
+    claim_id: Uuid,
+    status: ClaimStatus,
+) -> QueryResult<()> {
     diesel::update(need_claims::table.find(Id(claim_id)))
-        .set(need_claims::status.eq(status))
+        .set(need_claims::status.eq(Stored(status)))
         .execute(conn)
         .map(|_| ())
 }
@@ -240,14 +246,14 @@ pub fn set_claim_status(conn: &mut AnyConnection, claim_id: Uuid, status: &str) 
 pub fn close_active_claims(
     conn: &mut AnyConnection,
     need_id: Uuid,
-    status: &str,
+    status: ClaimStatus,
 ) -> QueryResult<()> {
     diesel::update(
         need_claims::table
             .filter(need_claims::need_id.eq(Id(need_id)))
-            .filter(need_claims::status.eq("active")),
+            .filter(need_claims::status.eq(Stored(ClaimStatus::Active))),
     )
-    .set(need_claims::status.eq(status))
+    .set(need_claims::status.eq(Stored(status)))
     .execute(conn)
     .map(|_| ())
 }

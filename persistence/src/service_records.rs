@@ -1,6 +1,8 @@
 //! The service ledger (项目服务台账): one row per service done, pending until verified.
 
+use crate::Stored;
 use canglong_core::{NaiveDateTime, Uuid, now};
+use canglong_volunteers::{Quality, RecordSource, RecordStatus};
 use diesel::prelude::*;
 
 use crate::schema::service_records;
@@ -14,13 +16,13 @@ pub struct ServiceRecordRow {
     pub volunteer_id: Id,
     pub need_id: Option<Id>,
     pub session_id: Option<Id>,
-    pub source: String,
+    pub source: Stored<RecordSource>,
     pub content: String,
     pub beneficiary_group: String,
     pub minutes_reported: i32,
     pub minutes_approved: Option<i32>,
-    pub status: String,
-    pub quality: Option<String>,
+    pub status: Stored<RecordStatus>,
+    pub quality: Option<Stored<Quality>>,
     pub verified_by: Option<Id>,
     pub verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -60,11 +62,11 @@ pub fn insert_for_need(
             service_records::community_id.eq(Id(r.community_id)),
             service_records::volunteer_id.eq(Id(r.volunteer_id)),
             service_records::need_id.eq(Some(Id(r.need_id))),
-            service_records::source.eq("need"),
+            service_records::source.eq(Stored(RecordSource::Need)),
             service_records::content.eq(r.content),
             service_records::beneficiary_group.eq(r.beneficiary_group),
             service_records::minutes_reported.eq(r.minutes),
-            service_records::status.eq("pending"),
+            service_records::status.eq(Stored(RecordStatus::Pending)),
             service_records::created_at.eq(now()),
             service_records::started_at.eq(Some(r.span.0)),
             service_records::ended_at.eq(Some(r.span.1)),
@@ -85,7 +87,7 @@ pub fn for_need(conn: &mut AnyConnection, need_id: Uuid) -> QueryResult<Vec<Serv
 pub fn approved_minutes(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryResult<i64> {
     let sum: Option<i64> = service_records::table
         .filter(service_records::volunteer_id.eq(Id(volunteer_id)))
-        .filter(service_records::status.eq("verified"))
+        .filter(service_records::status.eq(Stored(RecordStatus::Verified)))
         .select(diesel::dsl::sum(service_records::minutes_approved))
         .first(conn)?;
     Ok(sum.unwrap_or(0))
@@ -118,7 +120,7 @@ pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult
             service_records::content.eq(&r.content),
             service_records::beneficiary_group.eq(&r.beneficiary_group),
             service_records::minutes_reported.eq(r.minutes),
-            service_records::status.eq("pending"),
+            service_records::status.eq(Stored(RecordStatus::Pending)),
             service_records::created_at.eq(now()),
             service_records::honor.eq(r.honor),
             service_records::recorded_by.eq(Some(Id(r.recorded_by))),
@@ -161,9 +163,9 @@ pub fn lock(
 /// The outcome of quality acceptance (社区验收).
 #[derive(Debug, Clone)]
 pub struct Verification {
-    pub status: &'static str,
+    pub status: RecordStatus,
     pub minutes_approved: i32,
-    pub quality: &'static str,
+    pub quality: Quality,
     pub verified_by: Uuid,
     pub note: Option<String>,
     pub rules_version: Option<i32>,
@@ -175,12 +177,12 @@ pub fn verify(conn: &mut AnyConnection, id: Uuid, v: &Verification) -> QueryResu
     let n = diesel::update(
         service_records::table
             .filter(service_records::id.eq(Id(id)))
-            .filter(service_records::status.eq("pending")),
+            .filter(service_records::status.eq(Stored(RecordStatus::Pending))),
     )
     .set((
-        service_records::status.eq(v.status),
+        service_records::status.eq(Stored(v.status)),
         service_records::minutes_approved.eq(Some(v.minutes_approved)),
-        service_records::quality.eq(Some(v.quality)),
+        service_records::quality.eq(Some(Stored(v.quality))),
         service_records::verified_by.eq(Some(Id(v.verified_by))),
         service_records::verified_at.eq(Some(now())),
         service_records::verification_note.eq(v.note.as_deref()),
@@ -202,7 +204,7 @@ pub fn overlaps(
     diesel::select(diesel::dsl::exists(
         service_records::table
             .filter(service_records::volunteer_id.eq(Id(volunteer_id)))
-            .filter(service_records::status.ne("rejected"))
+            .filter(service_records::status.ne(Stored(RecordStatus::Rejected)))
             .filter(service_records::started_at.lt(end))
             .filter(service_records::ended_at.gt(start)),
     ))
@@ -288,7 +290,7 @@ fn filtered(
 pub fn credited(conn: &mut AnyConnection, community_id: Uuid) -> QueryResult<Vec<(Id, i64)>> {
     let rows: Vec<(Id, Option<i64>)> = service_records::table
         .filter(service_records::community_id.eq(Id(community_id)))
-        .filter(service_records::status.eq("verified"))
+        .filter(service_records::status.eq(Stored(RecordStatus::Verified)))
         .filter(service_records::honor.eq(false))
         .select((service_records::id, service_records::points))
         .load(conn)?;
@@ -306,7 +308,7 @@ pub fn verified_spans(
 ) -> QueryResult<Vec<ServiceRecordRow>> {
     service_records::table
         .filter(service_records::volunteer_id.eq(Id(volunteer_id)))
-        .filter(service_records::status.eq("verified"))
+        .filter(service_records::status.eq(Stored(RecordStatus::Verified)))
         .order(service_records::id.asc())
         .select(ServiceRecordRow::as_select())
         .load(conn)

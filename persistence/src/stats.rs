@@ -2,6 +2,7 @@
 //! of communities. Reading plain facts (instead of one SQL per figure) keeps every definition in
 //! one place, `canglong_stats`, identical on both databases.
 
+use canglong_alliance::VoucherStatus;
 use canglong_core::{NaiveDateTime, Uuid};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -11,7 +12,9 @@ use crate::schema::{
     need_ratings, needs, postings, projects, service_records, sessions, suggestions, team_members,
     teams, user_roles, users, volunteers, voucher_attempts, voucher_ratings, vouchers,
 };
-use crate::{AnyConnection, Id, QueryResult};
+use crate::{AnyConnection, Id, QueryResult, Stored};
+use canglong_activities::EnrolmentStatus;
+use canglong_volunteers::RecordStatus;
 
 /// Roles that make a person staff rather than a resident in the participation figures.
 const STAFF_ROLES: [&str; 4] = [
@@ -241,7 +244,7 @@ pub fn verified_records(
 ) -> QueryResult<Vec<RecordFact>> {
     service_records::table
         .filter(service_records::community_id.eq_any(ids(set)))
-        .filter(service_records::status.eq("verified"))
+        .filter(service_records::status.eq(Stored(RecordStatus::Verified)))
         .filter(
             service_records::created_at
                 .ge(from)
@@ -341,7 +344,7 @@ pub fn outstanding_at(
 #[derive(Debug, Clone, Queryable)]
 pub struct VoucherFact {
     pub merchant_id: Option<Id>,
-    pub status: String,
+    pub status: Stored<VoucherStatus>,
     pub points_cost: i64,
     pub issued_at: NaiveDateTime,
 }
@@ -455,7 +458,7 @@ pub fn sessions(
 pub fn enrolment_counts(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(Id, i64)>> {
     enrolments::table
         .filter(enrolments::community_id.eq_any(ids(set)))
-        .filter(enrolments::status.ne("cancelled"))
+        .filter(enrolments::status.ne(Stored(EnrolmentStatus::Cancelled)))
         .group_by(enrolments::session_id)
         .select((enrolments::session_id, count_star()))
         .load(conn)

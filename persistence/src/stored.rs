@@ -24,6 +24,14 @@ impl<E: WireName> Stored<E> {
     }
 }
 
+/// Read as its wire name, e.g. to render it into a wire enum.
+impl<E: WireName> std::ops::Deref for Stored<E> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
 impl<E: WireName> From<E> for Stored<E> {
     fn from(e: E) -> Self {
         Stored(e)

@@ -14,7 +14,9 @@ use crate::schema::{
     postings, projects, service_records, sessions, suggestions, team_members, teams, users,
     volunteers,
 };
-use crate::{AnyConnection, Id, QueryResult};
+use crate::{AnyConnection, Id, QueryResult, Stored};
+use canglong_needs::ClaimStatus;
+use canglong_volunteers::RecordStatus;
 
 /// How much to generate.
 #[derive(Debug, Clone, Copy)]
@@ -474,7 +476,7 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
                 need_claims::need_id.eq(*id),
                 need_claims::volunteer_id.eq(volunteer_ids[v]),
                 need_claims::user_id.eq(resident_ids[plan.volunteers[v]]),
-                need_claims::status.eq("active"),
+                need_claims::status.eq(Stored(ClaimStatus::Active)),
                 need_claims::minutes.eq(Some(minutes)),
                 need_claims::completed_at.eq(Some(done)),
                 need_claims::created_at.eq(claimed),
@@ -517,7 +519,7 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
                     service_records::beneficiary_group.eq(r.group),
                     service_records::minutes_reported.eq(r.minutes),
                     service_records::minutes_approved.eq(Some(r.minutes)),
-                    service_records::status.eq("verified"),
+                    service_records::status.eq(Stored(RecordStatus::Verified)),
                 ),
                 (
                     service_records::quality.eq(Some("pass")),

@@ -1,6 +1,8 @@
 //! Volunteer profiles, teams and team membership.
 
+use crate::Stored;
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
+use canglong_volunteers::VolunteerStatus;
 use diesel::prelude::*;
 
 use crate::db::MultiBackend;
@@ -13,7 +15,7 @@ pub struct VolunteerRow {
     pub id: Id,
     pub community_id: Id,
     pub user_id: Id,
-    pub status: String,
+    pub status: Stored<VolunteerStatus>,
     /// JSON list of skill tags.
     pub skills: String,
     /// JSON: `"flexible"` or `{"weekly": [...]}`.
@@ -264,6 +266,7 @@ pub fn add_skill(conn: &mut AnyConnection, community_id: Uuid, name: &str) -> Qu
 pub fn record_event(
     conn: &mut AnyConnection,
     v: &VolunteerRow,
+    from: Option<VolunteerStatus>,
     actor: Option<Uuid>,
     to_status: &str,
     reason: Option<&str>,
@@ -275,7 +278,7 @@ pub fn record_event(
             volunteer_events::community_id.eq(v.community_id),
             volunteer_events::volunteer_id.eq(v.id),
             volunteer_events::actor_id.eq(actor.map(Id)),
-            volunteer_events::from_status.eq(Some(&v.status).filter(|s| !s.is_empty())),
+            volunteer_events::from_status.eq(from.map(VolunteerStatus::as_str)),
             volunteer_events::to_status.eq(to_status),
             volunteer_events::reason.eq(reason),
             volunteer_events::created_at.eq(now()),

@@ -6,7 +6,7 @@ use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, Uuid, now};
 use canglong_ledger::{BonusKind, Transaction, TxKind};
 use canglong_persistence::activities::{self as store, EnrolmentRow, SessionRow};
-use canglong_persistence::{AnyConnection, Id, notifications, to_json_text, write_tx};
+use canglong_persistence::{AnyConnection, Id, Stored, notifications, to_json_text, write_tx};
 
 use crate::error::{Error, Result};
 use crate::ledger::{self, Entry};
@@ -16,12 +16,12 @@ pub fn seats(conn: &mut AnyConnection, s: &SessionRow) -> Result<(i32, Vec<Enrol
     let all = store::enrolments_of(conn, s.id.0)?;
     let taken = all
         .iter()
-        .filter(|e| e.status != EnrolmentStatus::Waitlisted.as_str())
+        .filter(|e| e.status.0 != EnrolmentStatus::Waitlisted)
         .map(|e| e.party_size)
         .sum::<i32>();
     let waitlist = all
         .into_iter()
-        .filter(|e| e.status == EnrolmentStatus::Waitlisted.as_str())
+        .filter(|e| e.status.0 == EnrolmentStatus::Waitlisted)
         .collect();
     Ok((s.capacity - taken, waitlist))
 }
@@ -83,7 +83,7 @@ pub fn enrol_in(
         user_id: Id(actor.user_id),
         child_ids: to_json_text(&children),
         party_size: party,
-        status: status.as_str().into(),
+        status: Stored(status),
         position: store::next_position(conn, s.id.0)?,
         created_at: at,
         updated_at: at,
@@ -113,13 +113,13 @@ pub fn release_seat(
     let Some(mine) = store::active_enrolment(conn, s.id.0, holder)? else {
         return Ok(None);
     };
-    if mine.status == EnrolmentStatus::Attended.as_str() {
+    if mine.status.0 == EnrolmentStatus::Attended {
         return Err(Error::unprocessable(
             "seat_attended",
             "an attended session cannot be cancelled",
         ));
     }
-    store::set_enrolment_status(conn, mine.id.0, EnrolmentStatus::Cancelled.as_str())?;
+    store::set_enrolment_status(conn, mine.id.0, EnrolmentStatus::Cancelled)?;
     let (seats_left, waitlist) = seats(conn, s)?;
     let queue: Vec<(usize, i32)> = waitlist
         .iter()
@@ -128,7 +128,7 @@ pub fn release_seat(
         .collect();
     for i in domain::promote(&queue, seats_left) {
         let w = &waitlist[i];
-        store::set_enrolment_status(conn, w.id.0, EnrolmentStatus::Enrolled.as_str())?;
+        store::set_enrolment_status(conn, w.id.0, EnrolmentStatus::Enrolled)?;
         let body = format!("「{}」有了空位，您已从候补转为正式报名。", s.title);
         notifications::notify(
             conn,
@@ -140,7 +140,7 @@ pub fn release_seat(
         )?;
     }
     Ok(Some(EnrolmentRow {
-        status: EnrolmentStatus::Cancelled.as_str().into(),
+        status: Stored(EnrolmentStatus::Cancelled),
         ..mine
     }))
 }
@@ -190,7 +190,7 @@ pub fn check_in(
         let at = now();
         domain::checkin_open(s.starts_at, s.ends_at, at)?;
         let e = store::active_enrolment(c, session, actor.user_id)?
-            .filter(|e| e.status != EnrolmentStatus::Waitlisted.as_str())
+            .filter(|e| e.status.0 != EnrolmentStatus::Waitlisted)
             .ok_or_else(|| Error::forbidden("not_enrolled", "only enrolled residents check in"))?;
         if store::checkin_refusals(c, session, actor.user_id)? >= MAX_CHECKIN_REFUSALS {
             let wait = (s.ends_at - at).num_seconds().clamp(1, 3600) as u64;
@@ -227,7 +227,7 @@ fn credit_attendance(
             "you have already checked in",
         ));
     }
-    store::set_enrolment_status(conn, e.id.0, EnrolmentStatus::Attended.as_str())?;
+    store::set_enrolment_status(conn, e.id.0, EnrolmentStatus::Attended)?;
     crate::alliance::use_seat_voucher(conn, s, actor.user_id)?;
     let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
     let co_learning = if e.party_size > 1 {

@@ -2,17 +2,17 @@
 //! the counter, closing it with a refund, and a merchant leaving with every voucher refunded.
 
 use canglong_alliance::{
-    MerchantStatus, OfferState, OfferStatus, RedemptionCheck, VoucherStatus, refund_amount,
-    voucher_code,
+    EvaluationDecision, Figures, MerchantStatus, OfferKind, OfferState, RedemptionCheck,
+    VoucherStatus, refund_amount, voucher_code,
 };
 use canglong_core::{Actor, Role, Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
 use canglong_persistence::activities::SessionRow;
 use canglong_persistence::alliance::{self as store, MerchantRow, VoucherRow};
-use canglong_persistence::{AnyConnection, Id};
+use canglong_persistence::{AnyConnection, Id, Stored};
 
 use crate::activities::{self, Seat};
-use crate::error::{Error, Result, parsed};
+use crate::error::{Error, Result};
 use crate::ledger::{self, Entry};
 
 /// Wrong codes one staff member may enter in [`GUESS_WINDOW_MINUTES`] before being told to wait:
@@ -29,7 +29,7 @@ fn random_code() -> Result<String> {
 fn trades(conn: &mut AnyConnection, community: Uuid, merchant: Option<Uuid>) -> Result<bool> {
     Ok(match merchant {
         Some(m) => store::merchant(conn, community, m)?
-            .and_then(|m| MerchantStatus::parse(&m.status))
+            .and_then(|m| Some(m.status.0))
             .is_some_and(|s| s.trades()),
         None => true,
     })
@@ -50,7 +50,7 @@ pub fn redeem(
     let merchant = o.merchant_id.map(|m| m.0);
     let account = ledger::resident_account(conn, actor.community_id, actor.user_id)?;
     let state = OfferState {
-        status: parsed(OfferStatus::parse(&o.status), "offer status")?,
+        status: o.status.0,
         provider_trades: trades(conn, actor.community_id, merchant)?,
         valid_from: o.valid_from,
         valid_to: o.valid_to,
@@ -65,7 +65,7 @@ pub fn redeem(
         now: at,
     })?;
     // Lock order: the offer, then its session, then the accounts (as check-in does).
-    if let (Some(session), "course_seat") = (o.session_id, o.kind.as_str()) {
+    if let (Some(session), OfferKind::CourseSeat) = (o.session_id, o.kind.0) {
         let s = activities::lock_session(conn, actor.community_id, session.0)?;
         activities::enrol_in(conn, actor, &s, child_ids, Seat::Reserved)?;
     }
@@ -97,7 +97,7 @@ pub fn redeem(
         merchant_id: o.merchant_id,
         holder_id: Id(actor.user_id),
         code: random_code()?,
-        status: VoucherStatus::Issued.as_str().into(),
+        status: Stored(VoucherStatus::Issued),
         points_cost: o.points_cost,
         redeem_transaction_id: posted.tx.id,
         refund_transaction_id: None,
@@ -125,7 +125,7 @@ pub fn close_with_refund(
     let community = v.community_id.0;
     let offer = store::lock_offer(conn, community, v.offer_id.0)?
         .ok_or_else(|| Error::bug("a voucher's offer is missing"))?;
-    if let (Some(session), "course_seat") = (offer.session_id, offer.kind.as_str()) {
+    if let (Some(session), OfferKind::CourseSeat) = (offer.session_id, offer.kind.0) {
         let s = activities::lock_session(conn, community, session.0)?;
         activities::release_seat(conn, &s, v.holder_id.0)?;
     }
@@ -151,7 +151,7 @@ pub fn close_with_refund(
         )?;
         refund = Some(posted.tx.id.0);
     }
-    if !store::close_voucher(conn, v.id.0, status.as_str(), refund)? {
+    if !store::close_voucher(conn, v.id.0, status, refund)? {
         // Someone used or closed it first: undone by rolling back the caller's transaction.
         return Err(Error::conflict(
             "voucher_changed",
@@ -172,7 +172,7 @@ fn own_voucher(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Vouc
 /// a seat bought with it is given up.
 pub fn cancel_voucher(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<VoucherRow> {
     let v = own_voucher(conn, actor, id)?;
-    parsed(VoucherStatus::parse(&v.status), "voucher status")?.cancel()?;
+    v.status.0.cancel()?;
     let (_, rules, _) = ledger::rules(conn, actor.community_id)?;
     close_with_refund(
         conn,
@@ -242,7 +242,7 @@ pub fn use_voucher(
         .filter(|v| v.community_id.0 == actor.community_id && v.merchant_id.map(|m| m.0) == counter)
         .ok_or_else(|| Error::not_found("voucher"))?;
     let at = now();
-    let status = parsed(VoucherStatus::parse(&v.status), "voucher status")?;
+    let status = v.status.0;
     if let Err(mut e) = status.use_at(v.expires_at, at) {
         if let Some(used) = v.used_at {
             e.message = format!(
@@ -300,13 +300,14 @@ pub fn leave(
     action: &str,
     reason: &str,
 ) -> Result<()> {
-    let to = parsed(MerchantStatus::parse(&m.status), "merchant status")?.exit()?;
+    let to = m.status.0.exit()?;
     store::lock_offers_of_merchant(conn, m.id.0)?;
-    if m.status != to.as_str() {
-        store::set_merchant_status(conn, m.id.0, to.as_str())?;
+    if m.status.0 != to {
+        store::set_merchant_status(conn, m.id.0, to)?;
         store::record_merchant_event(
             conn,
             m,
+            Some(m.status.0),
             Some(actor.user_id),
             action,
             to.as_str(),
@@ -346,7 +347,7 @@ pub fn expire_voucher(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Re
     let Some(current) = store::voucher(conn, community, id)? else {
         return Ok(false);
     };
-    if current.status != VoucherStatus::Issued.as_str() {
+    if current.status.0 != VoucherStatus::Issued {
         return Ok(false);
     }
     let (_, rules, _) = ledger::rules(conn, community)?;
@@ -363,10 +364,10 @@ pub fn expire_voucher(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Re
 /// Voids the voucher a reversed redemption paid for: refused when it was used (the goods were
 /// given) or already closed with a refund (the points came back once).
 pub fn void_for_reversal(conn: &mut AnyConnection, v: &VoucherRow) -> Result<()> {
-    parsed(VoucherStatus::parse(&v.status), "voucher status")?.void()?;
+    v.status.0.void()?;
     let offer = store::lock_offer(conn, v.community_id.0, v.offer_id.0)?
         .ok_or_else(|| Error::bug("a voucher's offer is missing"))?;
-    if let (Some(session), "course_seat") = (offer.session_id, offer.kind.as_str()) {
+    if let (Some(session), OfferKind::CourseSeat) = (offer.session_id, offer.kind.0) {
         let s = activities::lock_session(conn, v.community_id.0, session.0)?;
         activities::release_seat(conn, &s, v.holder_id.0)?;
     }
@@ -378,4 +379,75 @@ pub fn void_for_reversal(conn: &mut AnyConnection, v: &VoucherRow) -> Result<()>
     }
     store::move_stock(conn, v.offer_id.0, 1)?;
     Ok(())
+}
+
+/// The annual evaluation (年度评估) of a merchant in the alliance, once a year: the year's
+/// figures, counted from 1 January in Beijing time by the same computation as the merchants
+/// table, are stored with the decision; a merchant that fails leaves the alliance (offers
+/// withdrawn, vouchers refunded) in the same transaction.
+pub fn evaluate(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    year: i32,
+    decision: EvaluationDecision,
+    note: &str,
+) -> Result<store::EvaluationRow> {
+    let m = store::lock_merchant(conn, actor.community_id, id)?
+        .ok_or_else(|| Error::not_found("merchant"))?;
+    if !matches!(
+        m.status.0,
+        MerchantStatus::Active | MerchantStatus::Suspended
+    ) {
+        return Err(Error::unprocessable(
+            "invalid_transition",
+            "only a merchant in the alliance is evaluated",
+        ));
+    }
+    if store::evaluations(conn, id)?.iter().any(|x| x.year == year) {
+        return Err(Error::conflict(
+            "already_evaluated",
+            "this year was already evaluated",
+        ));
+    }
+    let f = year_figures(conn, &m, year)?;
+    let row = store::insert_evaluation(
+        conn,
+        &m,
+        year,
+        decision.as_str(),
+        note,
+        &canglong_persistence::to_json_text(&f),
+        actor.user_id,
+    )?;
+    if decision == EvaluationDecision::Fail {
+        let reason = format!("{year} 年度评估未通过: {note}");
+        leave(conn, actor, &m, "evaluation_failed", &reason)?;
+    }
+    Ok(row)
+}
+
+fn year_figures(conn: &mut AnyConnection, m: &MerchantRow, year: i32) -> Result<Figures> {
+    let start = |y| {
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t - chrono::Duration::hours(8))
+            .ok_or_else(|| Error::unprocessable("invalid_year", "no such year"))
+    };
+    let all =
+        crate::stats::merchant_figures(conn, &[m.community_id.0], start(year)?, start(year + 1)?)?;
+    let f = all.get(&m.id.0).cloned().unwrap_or_default();
+    let ratings = f.stars.len() as i64;
+    let average_rating = (ratings > 0)
+        .then(|| f.stars.iter().sum::<i64>() as f64 / ratings as f64)
+        .map(|a| (a * 100.0).round() / 100.0);
+    Ok(Figures {
+        vouchers_issued: f.issued,
+        vouchers_used: f.used,
+        vouchers_expired_unused: f.expired,
+        refused_attempts: f.refused,
+        ratings,
+        average_rating,
+        complaints: f.complaints,
+    })
 }

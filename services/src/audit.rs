@@ -4,10 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use canglong_alliance::VoucherStatus;
+use canglong_activities::EnrolmentStatus;
+use canglong_alliance::{OfferKind, VoucherStatus};
 use canglong_core::{NaiveDateTime, Uuid, wire_enum};
 use canglong_ledger::TxKind;
 use canglong_persistence::{AnyConnection, audit as store};
+use canglong_volunteers::RecordStatus;
 
 use crate::error::Result;
 
@@ -70,10 +72,10 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
 
     for v in &vouchers {
         let id = v.id.0;
-        let status = VoucherStatus::parse(&v.status);
+        let status = Some(v.status.0);
         let redeem = by_id.get(&v.redeem_transaction_id.0);
-        let redeem_ok = redeem
-            .is_some_and(|t| t.kind == TxKind::Redeem.as_str() && t.key == format!("redeem:{id}"));
+        let redeem_ok =
+            redeem.is_some_and(|t| t.kind.0 == TxKind::Redeem && t.key == format!("redeem:{id}"));
         if !redeem_ok {
             flag(Check::RedemptionMissing, id);
         }
@@ -85,7 +87,7 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
             Some(r) => {
                 closed_with_refund
                     && by_id.get(&r.0).is_some_and(|t| {
-                        t.kind == TxKind::Refund.as_str() && t.key == format!("refund:{id}")
+                        t.kind.0 == TxKind::Refund && t.key == format!("refund:{id}")
                     })
             }
             None => !keys.contains(format!("refund:{id}").as_str()),
@@ -99,12 +101,15 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
             (Some(s), true) if s != VoucherStatus::Void => flag(Check::ReversedVoucherLive, id),
             _ => {}
         }
-        if let (Some(session), "course_seat") = (v.session_id, v.offer_kind.as_str()) {
+        if let (Some(session), OfferKind::CourseSeat) = (v.session_id, v.offer_kind.0) {
             let active = |at_or_before: Option<NaiveDateTime>| {
                 seats.iter().any(|s| {
                     s.session_id == session
                         && s.user_id == v.holder_id
-                        && matches!(s.status.as_str(), "enrolled" | "attended")
+                        && matches!(
+                            s.status.0,
+                            EnrolmentStatus::Enrolled | EnrolmentStatus::Attended
+                        )
                         && at_or_before.is_none_or(|t| s.created_at <= t)
                 })
             };
@@ -126,7 +131,10 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
                 flag(Check::RedemptionWithoutVoucher, t.id.0);
             }
         } else if let Some(r) = uuid_after(&t.key, "rating:") {
-            if records.get(&r).is_none_or(|r| r.status != "verified") {
+            if records
+                .get(&r)
+                .is_none_or(|r| r.status.0 != RecordStatus::Verified)
+            {
                 flag(Check::BonusWithoutPass, t.id.0);
             }
         } else if let Some(r) = uuid_after(&t.key, "hours:") {
@@ -141,7 +149,7 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
                     Some(w) => canglong_needs::fits_window(minutes, w),
                     None => (1..=24 * 60).contains(&minutes),
                 };
-                r.status == "verified" && fits
+                r.status.0 == RecordStatus::Verified && fits
             });
             if !fits {
                 flag(Check::CreditUnfit, t.id.0);
@@ -169,7 +177,7 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
 
     for r in records.values() {
         if let (Some(verified), Some(ended)) = (r.verified_at, r.ended_at) {
-            if r.status == "verified" && verified < ended {
+            if r.status.0 == RecordStatus::Verified && verified < ended {
                 flag(Check::VerifiedBeforeEnd, r.id.0);
             }
         }

@@ -118,7 +118,7 @@ pub fn post(conn: &mut AnyConnection, e: Entry) -> Result<Posted> {
     }
     let kinds: Vec<(Uuid, AccountKind)> = rows
         .iter()
-        .map(|r| parsed(AccountKind::parse(&r.kind), "account kind").map(|k| (r.id.0, k)))
+        .map(|r| parsed(Some(r.kind.0), "account kind").map(|k| (r.id.0, k)))
         .collect::<Result<_>>()?;
     let balances: Vec<Balance> = rows
         .iter()
@@ -208,7 +208,7 @@ fn update_lots(
 
 /// A stored transaction as the domain sees it (to reverse it).
 pub fn as_domain(conn: &mut AnyConnection, tx: &TransactionRow) -> Result<Transaction> {
-    let kind = parsed(TxKind::parse(&tx.kind), "transaction kind")?;
+    let kind = tx.kind.0;
     let legs = store::postings_of(conn, &[tx.id.0])?
         .iter()
         .map(|p| domain::Posting {

@@ -4,17 +4,18 @@
 use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, Uuid, now};
 use canglong_ledger::{BonusKind, Transaction, TxKind};
-use canglong_needs::{self as domain, ClaimView, NeedState, NeedStatus};
+use canglong_needs::{self as domain, ClaimStatus, ClaimView, NeedState, NeedStatus};
 use canglong_persistence::needs::{self as store, ClaimRow, NeedRow, RatingRow};
 use canglong_persistence::service_records::{self as records, ServiceRecordRow};
-use canglong_persistence::{AnyConnection, notifications, volunteers};
+use canglong_persistence::{AnyConnection, Stored, notifications, volunteers};
+use canglong_volunteers::{RecordStatus, VolunteerStatus};
 
-use crate::error::{Error, Result, parsed};
+use crate::error::{Error, Result};
 use crate::ledger::{self, Entry};
 
 pub fn state_of(row: &NeedRow) -> Result<NeedState> {
     Ok(NeedState {
-        status: parsed(NeedStatus::parse(&row.status), "need status")?,
+        status: row.status.0,
         requester_id: row.requester_id.0,
         slots: row.slots,
         slots_taken: row.slots_taken,
@@ -24,7 +25,7 @@ pub fn state_of(row: &NeedRow) -> Result<NeedState> {
 
 fn active_claims(rows: &[ClaimRow]) -> Vec<ClaimView> {
     rows.iter()
-        .filter(|c| c.status == "active")
+        .filter(|c| c.status.0 == ClaimStatus::Active)
         .map(|c| ClaimView {
             volunteer_user_id: c.user_id.0,
             completed: c.completed_at.is_some(),
@@ -37,7 +38,8 @@ pub fn may_see(conn: &mut AnyConnection, actor: &Actor, row: &NeedRow) -> Result
     if actor.is_staff() || row.requester_id.0 == actor.user_id || row.posted_by.0 == actor.user_id {
         return Ok(true);
     }
-    Ok(volunteers::by_user(conn, actor.user_id)?.is_some_and(|v| v.status == "active"))
+    Ok(volunteers::by_user(conn, actor.user_id)?
+        .is_some_and(|v| v.status.0 == VolunteerStatus::Active))
 }
 
 /// The requester, or the staff member who posted for them, or any staff of the community.
@@ -48,8 +50,12 @@ fn may_act_for_requester(actor: &Actor, row: &NeedRow) -> bool {
 /// The caller's active volunteer profile id, or 403.
 pub fn active_volunteer(conn: &mut AnyConnection, actor: &Actor) -> Result<Uuid> {
     match volunteers::by_user(conn, actor.user_id)? {
-        Some(v) if v.status == "active" && v.community_id.0 == actor.community_id => Ok(v.id.0),
-        Some(v) if v.status == "suspended" => Err(Error::forbidden(
+        Some(v)
+            if v.status.0 == VolunteerStatus::Active && v.community_id.0 == actor.community_id =>
+        {
+            Ok(v.id.0)
+        }
+        Some(v) if v.status.0 == VolunteerStatus::Suspended => Err(Error::forbidden(
             "volunteer_suspended",
             "your volunteer profile is suspended",
         )),
@@ -87,18 +93,18 @@ fn transition(
     } else {
         row.done_at
     };
-    store::set_state(conn, row.id.0, to.as_str(), slots_taken, done_at)?;
+    store::set_state(conn, row.id.0, to, slots_taken, done_at)?;
     store::record_event(
         conn,
         row,
         Some(actor),
         action,
-        Some(&row.status),
+        Some(row.status.0.as_str()),
         to.as_str(),
         note,
     )?;
     Ok(NeedRow {
-        status: to.as_str().into(),
+        status: Stored(to),
         slots_taken,
         done_at,
         ..row.clone()
@@ -155,14 +161,14 @@ pub fn withdraw(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Nee
     let claims = store::claims(conn, id)?;
     let mine = claims
         .iter()
-        .find(|c| c.status == "active" && c.user_id.0 == actor.user_id);
+        .find(|c| c.status.0 == ClaimStatus::Active && c.user_id.0 == actor.user_id);
     let view = mine.map(|c| ClaimView {
         volunteer_user_id: c.user_id.0,
         completed: c.completed_at.is_some(),
     });
     let next = state_of(&row)?.withdraw(view)?;
     if let Some(c) = mine {
-        store::set_claim_status(conn, c.id.0, "withdrawn")?;
+        store::set_claim_status(conn, c.id.0, ClaimStatus::Withdrawn)?;
     }
     transition(
         conn,
@@ -205,7 +211,7 @@ pub fn complete(
     )?;
     let mine = claims
         .iter()
-        .find(|c| c.status == "active" && c.user_id.0 == actor.user_id)
+        .find(|c| c.status.0 == ClaimStatus::Active && c.user_id.0 == actor.user_id)
         .ok_or_else(|| Error::bug("a completing claim vanished"))?;
     store::complete_claim(conn, mine.id.0, r.minutes, &r.note, now())?;
     let content = if r.note.is_empty() {
@@ -272,7 +278,7 @@ pub fn confirm(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Need
     )?;
     for c in store::claims(conn, id)?
         .iter()
-        .filter(|c| c.status == "active")
+        .filter(|c| c.status.0 == ClaimStatus::Active)
     {
         tell(
             conn,
@@ -296,7 +302,7 @@ pub fn cancel(conn: &mut AnyConnection, actor: &Actor, id: Uuid, reason: &str) -
         ));
     }
     let to = state_of(&row)?.cancel()?;
-    store::close_active_claims(conn, id, "cancelled")?;
+    store::close_active_claims(conn, id, ClaimStatus::Cancelled)?;
     transition(
         conn,
         &row,
@@ -341,7 +347,7 @@ pub fn rate(
             "only the requester may rate the help",
         ));
     }
-    let status = parsed(NeedStatus::parse(&row.status), "need status")?;
+    let status = row.status.0;
     let rated = store::rating(conn, id)?.is_some();
     let flagged = domain::rate(status, r.stars, rated)?;
     let stored = store::insert_rating(
@@ -356,7 +362,7 @@ pub fn rate(
     if r.stars == 5 {
         for record in records::for_need(conn, id)?
             .iter()
-            .filter(|rec| rec.status == "verified" && !rec.honor)
+            .filter(|rec| rec.status.0 == RecordStatus::Verified && !rec.honor)
         {
             let volunteer = volunteers::get(conn, actor.community_id, record.volunteer_id.0)?
                 .ok_or_else(|| Error::bug("a record's volunteer is missing"))?;
@@ -369,8 +375,8 @@ pub fn rate(
         &row,
         Some(actor.user_id),
         "rated",
-        Some(&row.status),
-        &row.status,
+        Some(row.status.0.as_str()),
+        row.status.0.as_str(),
         Some(&note),
     )?;
     Ok(stored)

@@ -8,7 +8,7 @@ use canglong_persistence::AnyConnection;
 use canglong_persistence::alliance as vouchers;
 use canglong_persistence::ledger as store;
 
-use crate::error::{Error, Result, parsed};
+use crate::error::{Error, Result};
 use crate::ledger::{self, Entry, Posted};
 
 /// Credit (positive) or debit (negative) a resident's or merchant's account against the
@@ -30,7 +30,7 @@ pub fn adjust(
     let account = store::account(conn, actor.community_id, account)?
         .ok_or_else(|| Error::not_found("account"))?;
     if !matches!(
-        AccountKind::parse(&account.kind),
+        Some(account.kind.0),
         Some(AccountKind::Resident | AccountKind::Merchant)
     ) {
         return Err(Error::unprocessable(
@@ -78,7 +78,7 @@ pub fn reverse(conn: &mut AnyConnection, actor: &Actor, id: Uuid, reason: &str) 
             "this transaction was already reversed",
         ));
     }
-    let kind = parsed(TxKind::parse(&original.kind), "transaction kind")?;
+    let kind = original.kind.0;
     if let Some(v) = vouchers::voucher_of_transaction(conn, actor.community_id, id)? {
         if kind != TxKind::Redeem {
             return Err(Error::unprocessable(

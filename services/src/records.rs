@@ -8,6 +8,7 @@ use canglong_persistence::service_records::{self as store, ServiceRecordRow, Ver
 use canglong_persistence::{
     AnyConnection, ledger as ledger_store, needs, notifications, volunteers,
 };
+use canglong_volunteers::{Quality, RecordStatus};
 
 use crate::error::{Error, Result};
 use crate::ledger::{self, Entry, Posted};
@@ -56,7 +57,7 @@ pub fn verify(conn: &mut AnyConnection, actor: &Actor, id: Uuid, d: Decision) ->
             "no one verifies their own service",
         ));
     }
-    if record.status != "pending" {
+    if record.status.0 != RecordStatus::Pending {
         return Err(Error::conflict(
             "already_verified",
             "this record has already been verified",
@@ -121,9 +122,9 @@ pub fn verify(conn: &mut AnyConnection, actor: &Actor, id: Uuid, d: Decision) ->
             }
         }
         Verification {
-            status: "verified",
+            status: RecordStatus::Verified,
             minutes_approved: d.approved_minutes,
-            quality: "pass",
+            quality: Quality::Pass,
             verified_by: actor.user_id,
             note: d.note,
             rules_version: Some(version),
@@ -131,9 +132,9 @@ pub fn verify(conn: &mut AnyConnection, actor: &Actor, id: Uuid, d: Decision) ->
         }
     } else {
         Verification {
-            status: "rejected",
+            status: RecordStatus::Rejected,
             minutes_approved: 0,
-            quality: "fail",
+            quality: Quality::Fail,
             verified_by: actor.user_id,
             note: d.note,
             rules_version: None,
@@ -152,7 +153,7 @@ pub fn verify(conn: &mut AnyConnection, actor: &Actor, id: Uuid, d: Decision) ->
             outcome.minutes_approved,
             outcome.points.unwrap_or(0)
         ),
-        None if outcome.status == "verified" => {
+        None if outcome.status == RecordStatus::Verified => {
             format!("{} 分钟服务已核实。", outcome.minutes_approved)
         }
         None => "服务记录未通过核实，详情请问社工。".to_string(),

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use canglong_alliance::VoucherStatus;
 use canglong_core::{NaiveDateTime, Uuid};
 use canglong_persistence::{AnyConnection, stats as store};
 use canglong_stats::tables::MerchantFigures;
@@ -23,12 +24,12 @@ pub fn merchant_figures(
         let Some(m) = v.merchant_id else { continue };
         let f = figures.entry(m.0).or_default();
         f.issued += 1;
-        match v.status.as_str() {
-            "used" => f.used += 1,
-            "expired" => f.expired += 1,
+        match v.status.0 {
+            VoucherStatus::Used => f.used += 1,
+            VoucherStatus::Expired => f.expired += 1,
             _ => {}
         }
-        if matches!(v.status.as_str(), "issued" | "used") {
+        if matches!(v.status.0, VoucherStatus::Issued | VoucherStatus::Used) {
             f.points += v.points_cost;
         }
     }

@@ -69,9 +69,9 @@ pub async fn issue(
                 i64::from(r.minutes_approved.unwrap_or(0));
         }
         let by_month = super::volunteers::minutes_by_month(&records);
-        let user = people::find_user(conn, v.user_id.0)?.ok_or_else(ApiError::internal)?;
+        let user = people::find_user(conn, v.user_id.0)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let mut random = [0u8; 16];
-        getrandom::fill(&mut random).map_err(|_| ApiError::internal())?;
+        getrandom::fill(&mut random).map_err(|e| ApiError::bug(format!("{e}")))?;
         let cert = Certificate {
             code: voucher_code(random),
             volunteer_id: id,
@@ -156,7 +156,7 @@ pub async fn check(
             .first(conn)
             .optional()?
             .ok_or_else(|| ApiError::not_found("certificate"))?;
-        serde_json::from_str::<Certificate>(&body).map_err(|_| ApiError::internal())
+        serde_json::from_str::<Certificate>(&body).map_err(|e| ApiError::bug(format!("{e}")))
     })
     .await?;
     Ok(HttpResponse::Ok().json(cert))

@@ -9,7 +9,7 @@ use canglong_openapi::{
     NeedQuery, NewNeed, Rating, RatingRequest, Recommendation, RecommendationList,
 };
 use canglong_persistence::needs::{self as store, NeedRow};
-use canglong_persistence::{AnyConnection, Id, people, volunteers};
+use canglong_persistence::{AnyConnection, Id, Stored, people, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -99,7 +99,7 @@ pub async fn create_need(
             slots: n.slots,
             slots_taken: 0,
             micro: domain::is_micro(n.estimated_minutes),
-            status: NeedStatus::Open.as_str().into(),
+            status: Stored(NeedStatus::Open),
             escalated: false,
             escalated_at: None,
             done_at: None,
@@ -139,7 +139,8 @@ pub async fn list_needs(
     let actor = auth.0;
     let result = db::read(&state.pool, move |conn| {
         let sees_all = actor.is_staff()
-            || volunteers::by_user(conn, actor.user_id)?.is_some_and(|v| v.status == "active");
+            || volunteers::by_user(conn, actor.user_id)?
+                .is_some_and(|v| v.status.0 == canglong_volunteers::VolunteerStatus::Active);
         let filter = store::Filter {
             status: q.status.as_ref().map(views::name_of),
             category: q.category.as_ref().map(views::name_of),
@@ -175,11 +176,11 @@ pub async fn recommended_needs(
     let actor = auth.0;
     let list = db::read(&state.pool, move |conn| {
         needs::active_volunteer(conn, &actor)?;
-        let v = volunteers::by_user(conn, actor.user_id)?.ok_or_else(ApiError::internal)?;
+        let v = volunteers::by_user(conn, actor.user_id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let skills: Vec<String> = serde_json::from_str(&v.skills).unwrap_or_default();
         let places: Vec<String> = serde_json::from_str(&v.places).unwrap_or_default();
         let availability =
-            serde_json::from_str(&v.availability).map_err(|_| ApiError::internal())?;
+            serde_json::from_str(&v.availability).map_err(|e| ApiError::bug(format!("{e}")))?;
         let profile = domain::MatchProfile {
             skills: &skills,
             places: &places,
@@ -199,7 +200,7 @@ pub async fn recommended_needs(
                 Ok(domain::Candidate {
                     key: i,
                     category: domain::Category::parse(&r.category)
-                        .ok_or_else(ApiError::internal)?,
+                        .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?,
                     place: r.place.clone(),
                     window_start: r.window_start,
                     estimated_minutes: r.estimated_minutes,

@@ -73,7 +73,7 @@ pub async fn pair(
         for v in &p.volunteer_ids {
             let row = volunteers::get(conn, actor.community_id, *v)?
                 .ok_or_else(|| ApiError::not_found("volunteer"))?;
-            if row.status != "active" {
+            if row.status.0 != canglong_volunteers::VolunteerStatus::Active {
                 return Err(ApiError::unprocessable(
                     "volunteer_not_active",
                     "only active volunteers are paired",

@@ -144,7 +144,7 @@ pub async fn transactions(
                     Some(k) => k.clone(),
                     None => {
                         let k = store::account(conn, actor.community_id, o.account_id.0)?
-                            .map(|a| a.kind)
+                            .map(|a| a.kind.to_string())
                             .unwrap_or_default();
                         kinds.insert(o.account_id.0, k.clone());
                         k
@@ -178,8 +178,8 @@ fn to_wire(
     at: Option<chrono::NaiveDateTime>,
 ) -> Result<VersionedRules, ApiError> {
     let rules: PointsRules =
-        serde_json::from_value(serde_json::to_value(r).map_err(|_| ApiError::internal())?)
-            .map_err(|_| ApiError::internal())?;
+        serde_json::from_value(serde_json::to_value(r).map_err(|e| ApiError::bug(format!("{e}")))?)
+            .map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(VersionedRules {
         version,
         rules,
@@ -213,7 +213,7 @@ pub async fn put_rules(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
     let rules: Rules =
-        serde_json::from_value(serde_json::to_value(&body.0).map_err(|_| ApiError::internal())?)
+        serde_json::from_value(serde_json::to_value(&body.0).map_err(|e| ApiError::bug(format!("{e}")))?)
             .map_err(|_| ApiError::unprocessable("invalid_rules", "the rules are not valid"))?;
     rules.validate()?;
     let actor = auth.0;
@@ -313,7 +313,7 @@ pub fn reconciliation(
                 check: "balance".into(),
             });
         }
-        if a.kind == AccountKind::Resident.as_str() {
+        if a.kind.0 == AccountKind::Resident {
             let lots = books
                 .lot_sums
                 .iter()

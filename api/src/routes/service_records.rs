@@ -246,7 +246,7 @@ pub async fn export(
                 r.id.0.to_string(),
                 names[&r.volunteer_id].clone(),
                 r.volunteer_id.0.to_string(),
-                r.source.clone(),
+                r.source.to_string(),
                 r.content.clone(),
                 r.beneficiary_group.clone(),
                 time(r.started_at),
@@ -255,8 +255,8 @@ pub async fn export(
                 r.minutes_approved
                     .map(|m| m.to_string())
                     .unwrap_or_default(),
-                r.status.clone(),
-                r.quality.clone().unwrap_or_default(),
+                r.status.to_string(),
+                r.quality.map(|q| q.to_string()).unwrap_or_default(),
                 r.verified_by.map(|v| v.0.to_string()).unwrap_or_default(),
                 time(r.verified_at),
                 r.points.map(|p| p.to_string()).unwrap_or_default(),

@@ -22,6 +22,19 @@ pub fn enum_of<T: DeserializeOwned>(s: &str) -> Result<T, ApiError> {
     })
 }
 
+/// A contract enum as stored: the same names on the wire and in the database.
+pub fn stored_of<E: canglong_core::WireName, T: serde::Serialize>(
+    v: &T,
+) -> Result<canglong_persistence::Stored<E>, ApiError> {
+    let name = name_of(v);
+    E::parse(&name)
+        .map(canglong_persistence::Stored)
+        .ok_or_else(|| {
+            tracing::error!(value = %name, "a contract enum the store does not know");
+            ApiError::internal()
+        })
+}
+
 /// The wire name of a contract enum (what is stored).
 pub fn name_of<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
@@ -62,7 +75,7 @@ pub fn claim(c: &ClaimRow) -> wire::Claim {
         id: c.id.0,
         volunteer_id: c.volunteer_id.0,
         user_id: c.user_id.0,
-        status: c.status.clone(),
+        status: c.status.to_string(),
         minutes: c.minutes,
         note: c.note.clone(),
         completed_at: c.completed_at.map(utc),
@@ -97,13 +110,13 @@ pub fn service_record(r: &ServiceRecordRow) -> Result<wire::ServiceRecord, ApiEr
         volunteer_id: r.volunteer_id.0,
         need_id: r.need_id.map(|i| i.0),
         session_id: r.session_id.map(|i| i.0),
-        source: r.source.clone(),
+        source: r.source.to_string(),
         content: r.content.clone(),
         beneficiary_group: enum_of(&r.beneficiary_group)?,
         minutes_reported: r.minutes_reported,
         minutes_approved: r.minutes_approved,
-        status: r.status.clone(),
-        quality: r.quality.clone(),
+        status: r.status.to_string(),
+        quality: r.quality.map(|q| q.to_string()),
         verified_by: r.verified_by.map(|i| i.0),
         verified_at: r.verified_at.map(utc),
         honor: r.honor,
@@ -122,7 +135,7 @@ pub fn volunteer(
     approved_minutes: i64,
     points_earned: i64,
 ) -> Result<wire::Volunteer, ApiError> {
-    let availability = serde_json::from_str(&r.availability).map_err(|_| ApiError::internal())?;
+    let availability = serde_json::from_str(&r.availability).map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(wire::Volunteer {
         id: r.id.0,
         user_id: r.user_id.0,
@@ -169,11 +182,11 @@ where
     R::Item: AsRef<[u8]>,
 {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    out.write_record(header).map_err(|_| ApiError::internal())?;
+    out.write_record(header).map_err(|e| ApiError::bug(format!("{e}")))?;
     for r in rows {
-        out.write_record(r).map_err(|_| ApiError::internal())?;
+        out.write_record(r).map_err(|e| ApiError::bug(format!("{e}")))?;
     }
-    let body = out.into_inner().map_err(|_| ApiError::internal())?;
+    let body = out.into_inner().map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(actix_web::HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -141,7 +141,7 @@ pub async fn apply(
     check_tags(&a.places, "places")?;
     // The wire and domain shapes are the same JSON; the domain checks the slots.
     let availability: Availability = serde_json::from_value(
-        serde_json::to_value(&a.availability).map_err(|_| ApiError::internal())?,
+        serde_json::to_value(&a.availability).map_err(|e| ApiError::bug(format!("{e}")))?,
     )
     .map_err(|_| ApiError::unprocessable("invalid_availability", "availability is not valid"))?;
     availability.validate()?;
@@ -172,25 +172,23 @@ pub async fn apply(
             availability: to_json_text(&availability),
             places: to_json_text(&a.places),
         };
-        let id = match store::by_user(conn, actor.user_id)? {
+        let (id, before) = match store::by_user(conn, actor.user_id)? {
             Some(existing) => {
-                VolunteerStatus::parse(&existing.status)
-                    .ok_or_else(ApiError::internal)?
-                    .may_reapply()?;
+                existing.status.0.may_reapply()?;
                 store::reapply(conn, existing.id.0, &app)?;
-                existing.id.0
+                (existing.id.0, Some(existing.status.0))
             }
-            None => store::insert(conn, actor.community_id, actor.user_id, &app)?,
+            None => (
+                store::insert(conn, actor.community_id, actor.user_id, &app)?,
+                None,
+            ),
         };
         store::join_teams(conn, actor.community_id, id, &teams)?;
-        let row = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
-        let before = store::VolunteerRow {
-            status: String::new(),
-            ..row.clone()
-        };
+        let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         store::record_event(
             conn,
-            &before,
+            &row,
+            before,
             Some(actor.user_id),
             "pending",
             Some("applied"),
@@ -280,12 +278,11 @@ pub async fn decide(
         let row = store::get(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("volunteer"))?;
         actor.require(&[Role::CommunityAdmin])?;
-        let next = VolunteerStatus::parse(&row.status)
-            .ok_or_else(ApiError::internal)?
-            .decide(d.approve)?;
+        let next = row.status.0.decide(d.approve)?;
         store::record_event(
             conn,
             &row,
+            Some(row.status.0),
             Some(actor.user_id),
             next.as_str(),
             d.reason.as_deref(),
@@ -320,7 +317,7 @@ pub async fn decide(
             "志愿者申请结果",
             &detail,
         )?;
-        let row = store::get(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         view(conn, &row, true)
     })
     .await?;

@@ -6,6 +6,6 @@ mod merchant;
 mod offer;
 mod voucher;
 
-pub use merchant::{Figures, MerchantStatus};
-pub use offer::{OfferState, OfferStatus, RedemptionCheck, refund_amount};
+pub use merchant::{EvaluationDecision, Figures, MerchantStatus};
+pub use offer::{OfferKind, OfferState, OfferStatus, RedemptionCheck, refund_amount};
 pub use voucher::{CODE_ALPHABET, VoucherStatus, normalize_code, voucher_code};

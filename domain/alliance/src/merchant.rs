@@ -63,8 +63,16 @@ impl MerchantStatus {
     }
 }
 
+canglong_core::wire_enum!(
+    /// The annual evaluation's outcome: a merchant that fails leaves the alliance.
+    EvaluationDecision {
+        Pass = "pass",
+        Fail = "fail",
+    }
+);
+
 /// A merchant's year, computed from the records, stored with the evaluation's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
     pub vouchers_issued: i64,
     pub vouchers_used: i64,

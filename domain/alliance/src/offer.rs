@@ -3,6 +3,16 @@ use canglong_core::{DomainError, NaiveDateTime};
 use canglong_core::wire_enum;
 
 wire_enum!(
+    /// What an offer gives: a coupon, a discount, a seat in a class, a service.
+    OfferKind {
+        Coupon = "coupon",
+        Discount = "discount",
+        CourseSeat = "course_seat",
+        Service = "service",
+    }
+);
+
+wire_enum!(
     OfferStatus {
         PendingReview = "pending_review",
         Active = "active",

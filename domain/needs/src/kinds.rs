@@ -31,6 +31,15 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// A volunteer's hold on a slot of a need.
+    ClaimStatus {
+        Active = "active",
+        Withdrawn = "withdrawn",
+        Cancelled = "cancelled",
+    }
+);
+
+wire_enum!(
     NeedStatus {
         Open = "open",
         Claimed = "claimed",

@@ -17,6 +17,32 @@ canglong_core::wire_enum!(
     }
 );
 
+canglong_core::wire_enum!(
+    /// A service record: pending until a social worker verifies it (社区验收).
+    RecordStatus {
+        Pending = "pending",
+        Verified = "verified",
+        Rejected = "rejected",
+    }
+);
+
+canglong_core::wire_enum!(
+    /// The outcome of quality acceptance.
+    Quality {
+        Pass = "pass",
+        Fail = "fail",
+    }
+);
+
+canglong_core::wire_enum!(
+    /// Where a service record came from: a need's completion, a session's volunteers, or staff.
+    RecordSource {
+        Need = "need",
+        Session = "session",
+        Staff = "staff",
+    }
+);
+
 impl VolunteerStatus {
     /// A community admin's decision: approve or reject an application, suspend an active
     /// volunteer, reinstate a suspended one.

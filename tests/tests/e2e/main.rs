@@ -19,4 +19,5 @@ mod stats;
 mod storage;
 mod sweep;
 mod tls;
+mod use_cases;
 mod volunteers;

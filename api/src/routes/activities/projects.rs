@@ -8,7 +8,7 @@ use canglong_openapi::{
     ProjectStatusChange, Session,
 };
 use canglong_persistence::activities::{self as store, PackageRow, ProjectRow, SessionRow};
-use canglong_persistence::{AnyConnection, Id, people};
+use canglong_persistence::{AnyConnection, Id, Stored, people};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::places::partner_view;
@@ -108,7 +108,7 @@ pub async fn create_project(
             partner_id: None,
             period_start: p.period_start.naive_utc(),
             period_end: p.period_end.naive_utc(),
-            status: ProjectStatus::Planning.as_str().into(),
+            status: Stored(ProjectStatus::Planning),
             continues_project_id: p.continues_project_id.map(Id),
             created_by: Id(actor.user_id),
             created_at: at,
@@ -195,9 +195,9 @@ pub async fn change_status(
     let (community, id, to) = (auth.community_id, id.into_inner(), name_of(&body.0.status));
     let p = db::write(&state.pool, move |conn| {
         let p = found(conn, community, id)?;
-        let to = ProjectStatus::parse(&to).ok_or_else(ApiError::internal)?;
+        let to = ProjectStatus::parse(&to).ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let next = ProjectStatus::parse(&p.status)
-            .ok_or_else(ApiError::internal)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
             .advance(to)?;
         store::set_project_status(conn, id, next.as_str())?;
         let p = found(conn, community, id)?;
@@ -249,7 +249,7 @@ pub async fn claim(
             )
         })?;
         let p = found(conn, actor.community_id, id)?;
-        if p.status == "closed" {
+        if p.status.0 == ProjectStatus::Closed {
             return Err(ApiError::unprocessable(
                 "invalid_transition",
                 "a closed project cannot be claimed",
@@ -309,7 +309,7 @@ pub async fn create_session(
             }
         }
         let mut secret = [0u8; 16];
-        getrandom::fill(&mut secret).map_err(|_| ApiError::internal())?;
+        getrandom::fill(&mut secret).map_err(|e| ApiError::bug(format!("{e}")))?;
         let row = SessionRow {
             id: Id(canglong_core::new_id()),
             community_id: Id(community),

@@ -1,20 +1,19 @@
 //! Merchants: apply, review (community), file (subdistrict), staff, evaluation, exit.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_alliance::{Figures, MerchantStatus};
+use canglong_alliance::{EvaluationDecision, MerchantStatus};
 use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_openapi::{
-    Decision, Evaluation, EvaluationDecision, EvaluationFigures, EvaluationRequest, ExitRequest,
+    Decision, Evaluation, EvaluationDecision as WireDecision, EvaluationRequest, ExitRequest,
     Merchant, MerchantApplication, MerchantDetail, MerchantEvent, MerchantPage, MerchantQuery,
     StaffBinding,
 };
 use canglong_persistence::alliance::{self as store, EvaluationRow, MerchantRow};
-use canglong_persistence::{AnyConnection, Id, notifications, people};
-use chrono::NaiveDate;
+use canglong_persistence::{AnyConnection, Id, Stored, notifications, people};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use canglong_services::{alliance, stats as alliance_stats};
+use canglong_services::alliance;
 
 use super::merchant_view;
 use crate::auth::Auth;
@@ -62,19 +61,16 @@ pub async fn apply(
             address: a.address,
             category: a.category,
             description: a.description,
-            status: MerchantStatus::Applied.as_str().into(),
+            status: Stored(MerchantStatus::Applied),
             applicant_id: Some(Id(actor.user_id)),
             created_at: at,
             updated_at: at,
         };
         store::insert_merchant(conn, &row)?;
-        let before = MerchantRow {
-            status: String::new(),
-            ..row.clone()
-        };
         store::record_merchant_event(
             conn,
-            &before,
+            &row,
+            None,
             Some(actor.user_id),
             "applied",
             "applied",
@@ -132,7 +128,7 @@ fn evaluation_view(e: &EvaluationRow) -> Result<Evaluation, ApiError> {
         year: e.year,
         decision: enum_of(&e.decision)?,
         note: e.note.clone(),
-        figures: serde_json::from_str(&e.figures).map_err(|_| ApiError::internal())?,
+        figures: serde_json::from_str(&e.figures).map_err(|e| ApiError::bug(format!("{e}")))?,
         decided_by: e.decided_by.0,
         created_at: utc(e.created_at),
     })
@@ -189,7 +185,7 @@ pub async fn get_merchant(
     let d = db::read(&state.pool, move |conn| {
         let m = store::merchant(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("merchant"))?;
-        if m.status != "active" && !sees_books(conn, &actor, &m)? {
+        if m.status.0 != MerchantStatus::Active && !sees_books(conn, &actor, &m)? {
             return Err(ApiError::not_found("merchant"));
         }
         detail(conn, &actor, &m)
@@ -226,20 +222,21 @@ pub async fn review(
     let d = db::write(&state.pool, move |conn| {
         let m = store::lock_merchant(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("merchant"))?;
-        let to = MerchantStatus::parse(&m.status)
-            .ok_or_else(ApiError::internal)?
+        let to = Some(m.status.0)
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
             .review(approve)?;
-        store::set_merchant_status(conn, id, to.as_str())?;
+        store::set_merchant_status(conn, id, to)?;
         store::record_merchant_event(
             conn,
             &m,
+            Some(m.status.0),
             Some(actor.user_id),
             "reviewed",
             to.as_str(),
             reason.as_deref(),
         )?;
         tell_applicant(conn, &m, to, reason.as_deref())?;
-        let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?;
+        let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         detail(conn, &actor, &m)
     })
     .await?;
@@ -267,21 +264,22 @@ pub async fn file(
             return Err(ApiError::not_found("merchant"));
         }
         let community = found.community_id.0;
-        let m = store::lock_merchant(conn, community, id)?.ok_or_else(ApiError::internal)?;
-        let to = MerchantStatus::parse(&m.status)
-            .ok_or_else(ApiError::internal)?
+        let m = store::lock_merchant(conn, community, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let to = Some(m.status.0)
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
             .file(approve)?;
-        store::set_merchant_status(conn, id, to.as_str())?;
+        store::set_merchant_status(conn, id, to)?;
         store::record_merchant_event(
             conn,
             &m,
+            Some(m.status.0),
             Some(actor.user_id),
             "filed",
             to.as_str(),
             reason.as_deref(),
         )?;
         tell_applicant(conn, &m, to, reason.as_deref())?;
-        let m = store::merchant(conn, community, id)?.ok_or_else(ApiError::internal)?;
+        let m = store::merchant(conn, community, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         detail(conn, &actor, &m)
     })
     .await?;
@@ -352,37 +350,6 @@ pub async fn exit(
     Ok(HttpResponse::Ok().json(d))
 }
 
-/// The year's figures as people here count a year: from 1 January 00:00 in Beijing time, the
-/// same computation as `/stats/merchants` over that period.
-fn figures(conn: &mut AnyConnection, m: &MerchantRow, year: i32) -> Result<Figures, ApiError> {
-    let start = |y| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t - chrono::Duration::hours(8))
-            .ok_or_else(|| ApiError::unprocessable("invalid_year", "no such year"))
-    };
-    let all = alliance_stats::merchant_figures(
-        conn,
-        &[m.community_id.0],
-        start(year)?,
-        start(year + 1)?,
-    )?;
-    let f = all.get(&m.id.0).cloned().unwrap_or_default();
-    let ratings = f.stars.len() as i64;
-    let average_rating = (ratings > 0)
-        .then(|| f.stars.iter().sum::<i64>() as f64 / ratings as f64)
-        .map(|a| (a * 100.0).round() / 100.0);
-    Ok(Figures {
-        vouchers_issued: f.issued,
-        vouchers_used: f.used,
-        vouchers_expired_unused: f.expired,
-        refused_attempts: f.refused,
-        ratings,
-        average_rating,
-        complaints: f.complaints,
-    })
-}
-
 /// Community admin: the annual evaluation (年度评估). The year's figures are computed from the
 /// records and stored with the decision; a merchant that fails exits the alliance.
 #[utoipa::path(tag = "alliance", operation_id = "evaluate_merchant", request_body = EvaluationRequest,
@@ -396,52 +363,14 @@ pub async fn evaluate(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
     let (actor, id, e) = (auth.0, id.into_inner(), body.0);
+    let decision = match e.decision {
+        WireDecision::Pass => EvaluationDecision::Pass,
+        WireDecision::Fail => EvaluationDecision::Fail,
+    };
     let evaluation = db::write(&state.pool, move |conn| {
-        let m = store::lock_merchant(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("merchant"))?;
-        if !matches!(
-            MerchantStatus::parse(&m.status),
-            Some(MerchantStatus::Active | MerchantStatus::Suspended)
-        ) {
-            return Err(ApiError::unprocessable(
-                "invalid_transition",
-                "only a merchant in the alliance is evaluated",
-            ));
-        }
-        if store::evaluations(conn, id)?
-            .iter()
-            .any(|x| x.year == e.year)
-        {
-            return Err(ApiError::conflict(
-                "already_evaluated",
-                "this year was already evaluated",
-            ));
-        }
-        let f = figures(conn, &m, e.year)?;
-        let wire_figures = EvaluationFigures {
-            vouchers_issued: f.vouchers_issued,
-            vouchers_used: f.vouchers_used,
-            vouchers_expired_unused: f.vouchers_expired_unused,
-            refused_attempts: f.refused_attempts,
-            ratings: f.ratings,
-            average_rating: f.average_rating,
-            complaints: f.complaints,
-        };
-        let text = canglong_persistence::to_json_text(&wire_figures);
-        let row = store::insert_evaluation(
-            conn,
-            &m,
-            e.year,
-            &name_of(&e.decision),
-            &e.note,
-            &text,
-            actor.user_id,
-        )?;
-        if e.decision == EvaluationDecision::Fail {
-            let reason = format!("{} 年度评估未通过: {}", e.year, e.note);
-            alliance::leave(conn, &actor, &m, "evaluation_failed", &reason)?;
-        }
-        evaluation_view(&row)
+        evaluation_view(&alliance::evaluate(
+            conn, &actor, id, e.year, decision, &e.note,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created().json(evaluation))

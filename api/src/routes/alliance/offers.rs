@@ -3,13 +3,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use canglong_alliance::{MerchantStatus, OfferStatus};
+use canglong_alliance::OfferStatus;
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_openapi::{
     Decision, EnrolmentRequest, NewOffer, Offer, OfferPage, OfferQuery, OfferStatusChange, Voucher,
 };
 use canglong_persistence::alliance::{self as store, OfferFilter, OfferRow};
-use canglong_persistence::{AnyConnection, Id};
+use canglong_persistence::{AnyConnection, Id, Stored};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{offer_view, own_merchant, voucher_view};
@@ -49,7 +49,7 @@ fn provider_of(
                 let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(|| {
                     ApiError::unprocessable("unknown_provider", "no such merchant")
                 })?;
-                if !MerchantStatus::parse(&m.status).is_some_and(|s| s.trades()) {
+                if !Some(m.status.0).is_some_and(|s| s.trades()) {
                     return Err(ApiError::unprocessable(
                         "merchant_inactive",
                         "the merchant is not active",
@@ -68,7 +68,7 @@ fn provider_of(
     }
     let m = store::merchant(conn, actor.community_id, mine)?
         .ok_or_else(|| ApiError::not_found("merchant"))?;
-    if !MerchantStatus::parse(&m.status).is_some_and(|s| s.trades()) {
+    if !Some(m.status.0).is_some_and(|s| s.trades()) {
         return Err(ApiError::unprocessable(
             "merchant_inactive",
             "the merchant is not active",
@@ -107,7 +107,7 @@ pub async fn create_offer(
             id: Id(canglong_core::new_id()),
             community_id: Id(actor.community_id),
             merchant_id: merchant.map(Id),
-            kind: name_of(&o.kind),
+            kind: crate::routes::views::stored_of(&o.kind)?,
             title: o.title,
             description: o.description,
             points_cost: o.points_cost,
@@ -118,7 +118,7 @@ pub async fn create_offer(
             valid_to: o.valid_to.naive_utc(),
             voucher_valid_days: o.voucher_valid_days,
             session_id: o.session_id.map(Id),
-            status: OfferStatus::PendingReview.as_str().into(),
+            status: Stored(OfferStatus::PendingReview),
             created_by: Some(Id(actor.user_id)),
             reviewed_by: None,
             review_reason: None,
@@ -205,7 +205,7 @@ pub async fn get_offer(
     let o = db::read(&state.pool, move |conn| {
         let o = store::offer(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("offer"))?;
-        if o.status != "active" && !actor.is_staff() && !manages(conn, &actor, &o)? {
+        if o.status.0 != OfferStatus::Active && !actor.is_staff() && !manages(conn, &actor, &o)? {
             return Err(ApiError::not_found("offer"));
         }
         offer_view(&o)
@@ -230,17 +230,11 @@ pub async fn review_offer(
     let o = db::write(&state.pool, move |conn| {
         let o = store::lock_offer(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("offer"))?;
-        let to = OfferStatus::parse(&o.status)
-            .ok_or_else(ApiError::internal)?
+        let to = Some(o.status.0)
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
             .review(d.approve)?;
-        store::set_offer_status(
-            conn,
-            id,
-            to.as_str(),
-            Some(actor.user_id),
-            d.reason.as_deref(),
-        )?;
-        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?)
+        store::set_offer_status(conn, id, to, Some(actor.user_id), d.reason.as_deref())?;
+        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
@@ -267,18 +261,16 @@ pub async fn change_status(
                 "only the offer's merchant or a community admin",
             ));
         }
-        let to = OfferStatus::parse(&name_of(&c.status)).ok_or_else(ApiError::internal)?;
-        let to = OfferStatus::parse(&o.status)
-            .ok_or_else(ApiError::internal)?
-            .set(to)?;
+        let to = OfferStatus::parse(&name_of(&c.status)).ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let to = Some(o.status.0).ok_or_else(|| ApiError::bug("a row that must exist is missing"))?.set(to)?;
         store::set_offer_status(
             conn,
             id,
-            to.as_str(),
+            to,
             o.reviewed_by.map(|r| r.0),
             c.reason.as_deref().or(o.review_reason.as_deref()),
         )?;
-        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(ApiError::internal)?)
+        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))

@@ -140,7 +140,7 @@ pub async fn rate(
     let (actor, id, r) = (auth.0, id.into_inner(), body.0);
     db::write(&state.pool, move |conn| {
         let v = own_voucher(conn, &actor, id)?;
-        if v.status != VoucherStatus::Used.as_str() {
+        if v.status.0 != VoucherStatus::Used {
             return Err(ApiError::unprocessable(
                 "not_used",
                 "rate a voucher once you have used it",
