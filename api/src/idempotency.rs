@@ -93,8 +93,8 @@ fn replay(
             "this Idempotency-Key was already used with a different request",
         ));
     }
-    let status =
-        StatusCode::from_u16(stored.status_code as u16).map_err(|e| ApiError::bug(format!("{e}")))?;
+    let status = StatusCode::from_u16(stored.status_code as u16)
+        .map_err(|e| ApiError::bug(format!("{e}")))?;
     let body: serde_json::Value =
         serde_json::from_str(&stored.response_body).map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(respond(status, &body, true))

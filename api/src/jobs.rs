@@ -145,7 +145,7 @@ fn remind(
 }
 
 fn status(r: &store::NeedRow) -> NeedStatus {
-    Some(r.status.0).unwrap_or(NeedStatus::Cancelled)
+    r.status.0
 }
 
 /// Re-checks under the lock (a user may have acted since the scan), then moves the need.

@@ -29,7 +29,7 @@ fn random_code() -> Result<String> {
 fn trades(conn: &mut AnyConnection, community: Uuid, merchant: Option<Uuid>) -> Result<bool> {
     Ok(match merchant {
         Some(m) => store::merchant(conn, community, m)?
-            .and_then(|m| Some(m.status.0))
+            .map(|m| m.status.0)
             .is_some_and(|s| s.trades()),
         None => true,
     })

@@ -32,7 +32,7 @@ wire_enum!(
 /// Every check, with the ids that break it (empty when it holds).
 pub type Findings = Vec<(Check, Vec<Uuid>)>;
 
-fn uuid_after<'a>(key: &'a str, prefix: &str) -> Option<Uuid> {
+fn uuid_after(key: &str, prefix: &str) -> Option<Uuid> {
     key.strip_prefix(prefix)
         .and_then(|s| Uuid::try_parse(s).ok())
 }
@@ -176,10 +176,11 @@ pub fn chain(conn: &mut AnyConnection, community: Uuid) -> Result<Findings> {
     }
 
     for r in records.values() {
-        if let (Some(verified), Some(ended)) = (r.verified_at, r.ended_at) {
-            if r.status.0 == RecordStatus::Verified && verified < ended {
-                flag(Check::VerifiedBeforeEnd, r.id.0);
-            }
+        if let (Some(verified), Some(ended)) = (r.verified_at, r.ended_at)
+            && r.status.0 == RecordStatus::Verified
+            && verified < ended
+        {
+            flag(Check::VerifiedBeforeEnd, r.id.0);
         }
     }
 

@@ -76,12 +76,3 @@ impl Error {
         matches!(self, Self::Rule(e) if e.kind == ErrorKind::NotFound)
     }
 }
-
-/// A stored value that must parse as one of an enum's names.
-#[track_caller]
-pub fn parsed<T>(value: Option<T>, what: &'static str) -> Result<T> {
-    match value {
-        Some(v) => Ok(v),
-        None => Err(Error::bug(format!("unreadable stored {what}"))),
-    }
-}

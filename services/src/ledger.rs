@@ -8,7 +8,7 @@ use canglong_ledger::{self as domain, AccountKind, Balance, Lot, Rules, Transact
 use canglong_persistence::AnyConnection;
 use canglong_persistence::ledger::{self as store, AccountRow, NewTransaction, TransactionRow};
 
-use crate::error::{Error, Result, parsed};
+use crate::error::{Error, Result};
 
 /// The rules in force for a community and their version (0: the built-in defaults).
 pub fn rules(
@@ -116,10 +116,7 @@ pub fn post(conn: &mut AnyConnection, e: Entry) -> Result<Posted> {
     if rows.len() != ids.len() || rows.iter().any(|r| r.community_id.0 != e.community) {
         return Err(Error::not_found("account"));
     }
-    let kinds: Vec<(Uuid, AccountKind)> = rows
-        .iter()
-        .map(|r| parsed(Some(r.kind.0), "account kind").map(|k| (r.id.0, k)))
-        .collect::<Result<_>>()?;
+    let kinds: Vec<(Uuid, AccountKind)> = rows.iter().map(|r| (r.id.0, r.kind.0)).collect();
     let balances: Vec<Balance> = rows
         .iter()
         .zip(&kinds)

@@ -69,7 +69,8 @@ pub async fn issue(
                 i64::from(r.minutes_approved.unwrap_or(0));
         }
         let by_month = super::volunteers::minutes_by_month(&records);
-        let user = people::find_user(conn, v.user_id.0)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let user = people::find_user(conn, v.user_id.0)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let mut random = [0u8; 16];
         getrandom::fill(&mut random).map_err(|e| ApiError::bug(format!("{e}")))?;
         let cert = Certificate {

@@ -94,7 +94,8 @@ pub async fn update_me(
     let me = db::write(&state.pool, move |conn| {
         let prefs = match update.notification_preferences {
             Some(new) => {
-                let user = people::find_user(conn, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+                let user = people::find_user(conn, id)?
+                    .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
                 let mut current: BTreeMap<String, bool> =
                     serde_json::from_str(&user.notification_prefs).unwrap_or_default();
                 current.extend(new);

@@ -176,7 +176,8 @@ pub async fn recommended_needs(
     let actor = auth.0;
     let list = db::read(&state.pool, move |conn| {
         needs::active_volunteer(conn, &actor)?;
-        let v = volunteers::by_user(conn, actor.user_id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let v = volunteers::by_user(conn, actor.user_id)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let skills: Vec<String> = serde_json::from_str(&v.skills).unwrap_or_default();
         let places: Vec<String> = serde_json::from_str(&v.places).unwrap_or_default();
         let availability =

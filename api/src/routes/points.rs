@@ -212,9 +212,10 @@ pub async fn put_rules(
     body: Body<PointsRules>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
-    let rules: Rules =
-        serde_json::from_value(serde_json::to_value(&body.0).map_err(|e| ApiError::bug(format!("{e}")))?)
-            .map_err(|_| ApiError::unprocessable("invalid_rules", "the rules are not valid"))?;
+    let rules: Rules = serde_json::from_value(
+        serde_json::to_value(&body.0).map_err(|e| ApiError::bug(format!("{e}")))?,
+    )
+    .map_err(|_| ApiError::unprocessable("invalid_rules", "the rules are not valid"))?;
     rules.validate()?;
     let actor = auth.0;
     let r = db::write(&state.pool, move |conn| {

@@ -236,7 +236,8 @@ pub async fn respond(
         actor.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
         let status = views::name_of(&r.status);
         store::respond(conn, id, &status, r.response.trim(), actor.user_id)?;
-        let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let row = store::get(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         if let Some(author) = row.author_id {
             let body = format!("您的建议有了回复：{}", r.response.trim());
             notifications::notify(

@@ -135,7 +135,8 @@ pub fn volunteer(
     approved_minutes: i64,
     points_earned: i64,
 ) -> Result<wire::Volunteer, ApiError> {
-    let availability = serde_json::from_str(&r.availability).map_err(|e| ApiError::bug(format!("{e}")))?;
+    let availability =
+        serde_json::from_str(&r.availability).map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(wire::Volunteer {
         id: r.id.0,
         user_id: r.user_id.0,
@@ -182,11 +183,15 @@ where
     R::Item: AsRef<[u8]>,
 {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    out.write_record(header).map_err(|e| ApiError::bug(format!("{e}")))?;
+    out.write_record(header)
+        .map_err(|e| ApiError::bug(format!("{e}")))?;
     for r in rows {
-        out.write_record(r).map_err(|e| ApiError::bug(format!("{e}")))?;
+        out.write_record(r)
+            .map_err(|e| ApiError::bug(format!("{e}")))?;
     }
-    let body = out.into_inner().map_err(|e| ApiError::bug(format!("{e}")))?;
+    let body = out
+        .into_inner()
+        .map_err(|e| ApiError::bug(format!("{e}")))?;
     Ok(actix_web::HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -184,7 +184,8 @@ pub async fn apply(
             ),
         };
         store::join_teams(conn, actor.community_id, id, &teams)?;
-        let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let row = store::get(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         store::record_event(
             conn,
             &row,
@@ -317,7 +318,8 @@ pub async fn decide(
             "志愿者申请结果",
             &detail,
         )?;
-        let row = store::get(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let row = store::get(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         view(conn, &row, true)
     })
     .await?;

@@ -59,7 +59,7 @@ const CLOCK_SLACK_MINUTES: i64 = 5;
 /// earned for minutes that could have been served.
 pub fn fits_window(minutes: i32, window: (NaiveDateTime, NaiveDateTime)) -> bool {
     let length = (window.1 - window.0).num_minutes();
-    minutes >= 1 && minutes <= MAX_MINUTES && i64::from(minutes) <= length
+    (1..=MAX_MINUTES).contains(&minutes) && i64::from(minutes) <= length
 }
 
 /// The span of a reported service: at most the need's window long (and a day), begun no

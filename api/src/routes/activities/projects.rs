@@ -195,7 +195,8 @@ pub async fn change_status(
     let (community, id, to) = (auth.community_id, id.into_inner(), name_of(&body.0.status));
     let p = db::write(&state.pool, move |conn| {
         let p = found(conn, community, id)?;
-        let to = ProjectStatus::parse(&to).ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let to = ProjectStatus::parse(&to)
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let next = ProjectStatus::parse(&p.status)
             .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
             .advance(to)?;

@@ -222,9 +222,7 @@ pub async fn review(
     let d = db::write(&state.pool, move |conn| {
         let m = store::lock_merchant(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("merchant"))?;
-        let to = Some(m.status.0)
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
-            .review(approve)?;
+        let to = m.status.0.review(approve)?;
         store::set_merchant_status(conn, id, to)?;
         store::record_merchant_event(
             conn,
@@ -236,7 +234,8 @@ pub async fn review(
             reason.as_deref(),
         )?;
         tell_applicant(conn, &m, to, reason.as_deref())?;
-        let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let m = store::merchant(conn, actor.community_id, id)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         detail(conn, &actor, &m)
     })
     .await?;
@@ -264,10 +263,9 @@ pub async fn file(
             return Err(ApiError::not_found("merchant"));
         }
         let community = found.community_id.0;
-        let m = store::lock_merchant(conn, community, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        let to = Some(m.status.0)
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
-            .file(approve)?;
+        let m = store::lock_merchant(conn, community, id)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let to = m.status.0.file(approve)?;
         store::set_merchant_status(conn, id, to)?;
         store::record_merchant_event(
             conn,
@@ -279,7 +277,8 @@ pub async fn file(
             reason.as_deref(),
         )?;
         tell_applicant(conn, &m, to, reason.as_deref())?;
-        let m = store::merchant(conn, community, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let m = store::merchant(conn, community, id)?
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         detail(conn, &actor, &m)
     })
     .await?;

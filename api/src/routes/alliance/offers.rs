@@ -49,7 +49,7 @@ fn provider_of(
                 let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(|| {
                     ApiError::unprocessable("unknown_provider", "no such merchant")
                 })?;
-                if !Some(m.status.0).is_some_and(|s| s.trades()) {
+                if !m.status.0.trades() {
                     return Err(ApiError::unprocessable(
                         "merchant_inactive",
                         "the merchant is not active",
@@ -68,7 +68,7 @@ fn provider_of(
     }
     let m = store::merchant(conn, actor.community_id, mine)?
         .ok_or_else(|| ApiError::not_found("merchant"))?;
-    if !Some(m.status.0).is_some_and(|s| s.trades()) {
+    if !m.status.0.trades() {
         return Err(ApiError::unprocessable(
             "merchant_inactive",
             "the merchant is not active",
@@ -230,11 +230,12 @@ pub async fn review_offer(
     let o = db::write(&state.pool, move |conn| {
         let o = store::lock_offer(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("offer"))?;
-        let to = Some(o.status.0)
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
-            .review(d.approve)?;
+        let to = o.status.0.review(d.approve)?;
         store::set_offer_status(conn, id, to, Some(actor.user_id), d.reason.as_deref())?;
-        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?)
+        offer_view(
+            &store::offer(conn, actor.community_id, id)?
+                .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
@@ -261,8 +262,9 @@ pub async fn change_status(
                 "only the offer's merchant or a community admin",
             ));
         }
-        let to = OfferStatus::parse(&name_of(&c.status)).ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        let to = Some(o.status.0).ok_or_else(|| ApiError::bug("a row that must exist is missing"))?.set(to)?;
+        let to = OfferStatus::parse(&name_of(&c.status))
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let to = o.status.0.set(to)?;
         store::set_offer_status(
             conn,
             id,
@@ -270,7 +272,10 @@ pub async fn change_status(
             o.reviewed_by.map(|r| r.0),
             c.reason.as_deref().or(o.review_reason.as_deref()),
         )?;
-        offer_view(&store::offer(conn, actor.community_id, id)?.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?)
+        offer_view(
+            &store::offer(conn, actor.community_id, id)?
+                .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
