@@ -104,8 +104,8 @@ pub struct StaffRecord {
     pub honor: bool,
     pub recorded_by: Uuid,
     pub started_at: NaiveDateTime,
-    /// `staff` for service done elsewhere, `session` for working an activity session.
-    pub source: &'static str,
+    /// `Staff` for service done elsewhere, `Session` for working an activity session.
+    pub source: RecordSource,
     pub session_id: Option<Uuid>,
 }
 
@@ -115,7 +115,7 @@ pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult
             service_records::id.eq(Id(canglong_core::new_id())),
             service_records::community_id.eq(Id(r.community_id)),
             service_records::volunteer_id.eq(Id(r.volunteer_id)),
-            service_records::source.eq(r.source),
+            service_records::source.eq(Stored(r.source)),
             service_records::session_id.eq(r.session_id.map(Id)),
             service_records::content.eq(&r.content),
             service_records::beneficiary_group.eq(&r.beneficiary_group),

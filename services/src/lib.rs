@@ -14,6 +14,7 @@ pub mod needs;
 pub mod points;
 pub mod records;
 pub mod stats;
+pub mod sweep;
 pub mod trainings;
 
 pub use error::{Error, Result};

@@ -2,13 +2,15 @@
 //! five-star bonus of its need, in the same transaction.
 
 use canglong_core::notice::NoticeKind;
-use canglong_core::{Actor, Uuid, now};
+use canglong_core::{Actor, NaiveDateTime, Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
-use canglong_persistence::service_records::{self as store, ServiceRecordRow, Verification};
+use canglong_persistence::service_records::{
+    self as store, ServiceRecordRow, StaffRecord, Verification,
+};
 use canglong_persistence::{
     AnyConnection, ledger as ledger_store, needs, notifications, volunteers,
 };
-use canglong_volunteers::{Quality, RecordStatus};
+use canglong_volunteers::{Quality, RecordSource, RecordStatus};
 
 use crate::error::{Error, Result};
 use crate::ledger::{self, Entry, Posted};
@@ -174,4 +176,102 @@ pub fn verify(conn: &mut AnyConnection, actor: &Actor, id: Uuid, d: Decision) ->
 fn sorted<const N: usize>(mut ids: [Uuid; N]) -> [Uuid; N] {
     ids.sort();
     ids
+}
+
+/// Service done elsewhere, recorded by staff for a volunteer of the community: it has ended
+/// (within a phone's clock drift) and overlaps none of the volunteer's other records.
+pub struct StaffReport {
+    pub volunteer_id: Uuid,
+    pub content: String,
+    pub beneficiary_group: String,
+    pub minutes: i32,
+    pub honor: bool,
+    pub started_at: Option<NaiveDateTime>,
+}
+
+pub fn record_by_staff(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    r: StaffReport,
+) -> Result<ServiceRecordRow> {
+    let v = volunteers::get(conn, actor.community_id, r.volunteer_id)?
+        .ok_or_else(|| Error::not_found("volunteer"))?;
+    let length = chrono::Duration::minutes(i64::from(r.minutes));
+    let start = r.started_at.unwrap_or_else(|| now() - length);
+    if start + length > now() + chrono::Duration::minutes(5) {
+        return Err(Error::unprocessable(
+            "invalid_span",
+            "a service cannot end in the future",
+        ));
+    }
+    if store::overlaps(conn, v.id.0, start, start + length)? {
+        return Err(overlapping());
+    }
+    Ok(store::insert_by_staff(
+        conn,
+        &StaffRecord {
+            community_id: actor.community_id,
+            volunteer_id: v.id.0,
+            content: r.content,
+            beneficiary_group: r.beneficiary_group,
+            minutes: r.minutes,
+            honor: r.honor,
+            recorded_by: actor.user_id,
+            started_at: start,
+            source: RecordSource::Staff,
+            session_id: None,
+        },
+    )?)
+}
+
+fn overlapping() -> Error {
+    Error::unprocessable(
+        "overlapping_service",
+        "these minutes are already in another service record",
+    )
+}
+
+/// The volunteers who worked a session get a pending record for its time, within its slots;
+/// each is verified, like any other, once the session has ended.
+pub fn record_session_volunteers(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    session: Uuid,
+    mut who: Vec<Uuid>,
+) -> Result<Vec<ServiceRecordRow>> {
+    who.sort();
+    who.dedup();
+    let s = canglong_persistence::activities::session(conn, actor.community_id, session)?
+        .ok_or_else(|| Error::not_found("session"))?;
+    if who.len() > s.volunteer_slots.max(0) as usize {
+        return Err(Error::unprocessable(
+            "over_capacity",
+            "more volunteers than the session's slots",
+        ));
+    }
+    let minutes = (s.ends_at - s.starts_at).num_minutes().clamp(1, 24 * 60) as i32;
+    let mut out = vec![];
+    for v in who {
+        volunteers::get(conn, actor.community_id, v)?
+            .ok_or_else(|| Error::not_found("volunteer"))?;
+        if store::overlaps(conn, v, s.starts_at, s.ends_at)? {
+            return Err(overlapping());
+        }
+        out.push(store::insert_by_staff(
+            conn,
+            &StaffRecord {
+                community_id: actor.community_id,
+                volunteer_id: v,
+                content: s.title.clone(),
+                beneficiary_group: "general".into(),
+                minutes,
+                honor: false,
+                recorded_by: actor.user_id,
+                started_at: s.starts_at,
+                source: RecordSource::Session,
+                session_id: Some(session),
+            },
+        )?);
+    }
+    Ok(out)
 }

@@ -3,12 +3,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use canglong_core::{PageRequest, Role, Uuid, now};
+use canglong_core::{PageRequest, Role, Uuid};
 use canglong_openapi::{
     NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery, VerificationRequest,
     VerificationResult,
 };
-use canglong_persistence::service_records::{self as store, StaffRecord};
+use canglong_persistence::service_records::{self as store};
 use canglong_persistence::volunteers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -92,42 +92,16 @@ pub async fn create_record(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
     let (actor, r) = (auth.0, body.0);
+    let report = records::StaffReport {
+        volunteer_id: r.volunteer_id,
+        content: r.content,
+        beneficiary_group: views::name_of(&r.beneficiary_group),
+        minutes: r.minutes,
+        honor: r.honor,
+        started_at: r.started_at.map(|t| t.naive_utc()),
+    };
     let record = db::write(&state.pool, move |conn| {
-        let v = volunteers::get(conn, actor.community_id, r.volunteer_id)?
-            .ok_or_else(|| ApiError::not_found("volunteer"))?;
-        let start = r.started_at.map_or_else(
-            || now() - chrono::Duration::minutes(i64::from(r.minutes)),
-            |t| t.naive_utc(),
-        );
-        let end = start + chrono::Duration::minutes(i64::from(r.minutes));
-        if end > now() + chrono::Duration::minutes(5) {
-            return Err(ApiError::unprocessable(
-                "invalid_span",
-                "a service cannot end in the future",
-            ));
-        }
-        if store::overlaps(conn, v.id.0, start, end)? {
-            return Err(ApiError::unprocessable(
-                "overlapping_service",
-                "these minutes are already in another service record",
-            ));
-        }
-        let row = store::insert_by_staff(
-            conn,
-            &StaffRecord {
-                community_id: actor.community_id,
-                volunteer_id: v.id.0,
-                content: r.content,
-                beneficiary_group: views::name_of(&r.beneficiary_group),
-                minutes: r.minutes,
-                honor: r.honor,
-                recorded_by: actor.user_id,
-                started_at: start,
-                source: "staff",
-                session_id: None,
-            },
-        )?;
-        views::service_record(&row)
+        views::service_record(&records::record_by_staff(conn, &actor, report)?)
     })
     .await?;
     Ok(HttpResponse::Created()

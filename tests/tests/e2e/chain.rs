@@ -98,6 +98,19 @@ async fn seats_left(sw: &Client, session: Uuid) -> i32 {
         .seats_left
 }
 
+/// A child the parent adds to their profile.
+async fn child_of(parent: &Client) -> Uuid {
+    parent
+        .add_child(&NewChild {
+            nickname: "小雨".into(),
+            birth_year: 2018,
+        })
+        .await
+        .unwrap()
+        .items[0]
+        .id
+}
+
 fn clean(r: &Reconciliation) -> bool {
     r.mismatches.is_empty()
         && r.unbalanced_transactions.is_empty()
@@ -253,15 +266,7 @@ async fn a_seat_and_its_voucher_live_and_die_together(db: Db) {
     let class = session(&sw, Duration::minutes(-5)).await;
     let offer = seat_offer(&admin, class, 20).await;
     let parent = app.resident("liu").await;
-    let child = parent
-        .add_child(&NewChild {
-            nickname: "小雨".into(),
-            birth_year: 2018,
-        })
-        .await
-        .unwrap()
-        .items[0]
-        .id;
+    let child = child_of(&parent).await;
     fund(&admin, &parent, 60).await;
 
     // Cancelling the voucher gives the seat back.
@@ -756,15 +761,7 @@ async fn figures_agree_on_classes_and_visits(db: Db) {
     let class = session(&sw, Duration::minutes(-10)).await;
     let other = session(&sw, Duration::minutes(-10)).await;
     let parent = app.resident("liu").await;
-    let child = parent
-        .add_child(&NewChild {
-            nickname: "小雨".into(),
-            birth_year: 2018,
-        })
-        .await
-        .unwrap()
-        .items[0]
-        .id;
+    let child = child_of(&parent).await;
     parent.enrol(class, vec![child]).await.unwrap();
     let code = sw.checkin_code(class).await.unwrap().code;
     parent.check_in(class, &code).await.unwrap();

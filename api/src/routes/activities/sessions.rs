@@ -9,9 +9,8 @@ use canglong_openapi::{
     Checkin, CheckinCode, CheckinRequest, Enrolment, EnrolmentRequest, ServiceRecord, Session,
     SessionList, SessionQuery, SessionVolunteers,
 };
+use canglong_persistence::AnyConnection;
 use canglong_persistence::activities::{self as store, EnrolmentRow, SessionRow};
-use canglong_persistence::service_records::{self as records, StaffRecord};
-use canglong_persistence::{AnyConnection, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
@@ -195,47 +194,12 @@ pub async fn record_volunteers(
     body: Body<SessionVolunteers>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_staff()?;
-    let (actor, id, mut who) = (auth.0, id.into_inner(), body.0.volunteer_ids);
-    who.sort();
-    who.dedup();
+    let (actor, id, who) = (auth.0, id.into_inner(), body.0.volunteer_ids);
     let list = db::write(&state.pool, move |conn| {
-        let s = store::session(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("session"))?;
-        if who.len() > s.volunteer_slots.max(0) as usize {
-            return Err(ApiError::unprocessable(
-                "over_capacity",
-                "more volunteers than the session's slots",
-            ));
-        }
-        let minutes = (s.ends_at - s.starts_at).num_minutes().clamp(1, 24 * 60) as i32;
-        let mut out = vec![];
-        for v in who {
-            volunteers::get(conn, actor.community_id, v)?
-                .ok_or_else(|| ApiError::not_found("volunteer"))?;
-            if records::overlaps(conn, v, s.starts_at, s.ends_at)? {
-                return Err(ApiError::unprocessable(
-                    "overlapping_service",
-                    "these minutes are already in another service record",
-                ));
-            }
-            let row = records::insert_by_staff(
-                conn,
-                &StaffRecord {
-                    community_id: actor.community_id,
-                    volunteer_id: v,
-                    content: s.title.clone(),
-                    beneficiary_group: "general".into(),
-                    minutes,
-                    honor: false,
-                    recorded_by: actor.user_id,
-                    started_at: s.starts_at,
-                    source: "session",
-                    session_id: Some(id),
-                },
-            )?;
-            out.push(views::service_record(&row)?);
-        }
-        Ok(out)
+        canglong_services::records::record_session_volunteers(conn, &actor, id, who)?
+            .iter()
+            .map(views::service_record)
+            .collect::<Result<Vec<_>, _>>()
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(list))
