@@ -125,6 +125,78 @@ fn tell(
     Ok(())
 }
 
+/// A need as its poster describes it.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    pub category: canglong_needs::Category,
+    pub target_group: canglong_needs::TargetGroup,
+    pub title: String,
+    pub description: String,
+    pub place: String,
+    pub draft: canglong_needs::NeedDraft,
+    /// Staff may post for a resident without a phone.
+    pub on_behalf_of: Option<Uuid>,
+}
+
+/// Post a need: its window and size are checked; staff may post on behalf of a resident of the
+/// community; the first history entry is written with it.
+pub fn post(conn: &mut AnyConnection, actor: &Actor, n: Posting) -> Result<NeedRow> {
+    let at = now();
+    n.draft.validate(at)?;
+    let requester = match n.on_behalf_of {
+        Some(_) if !actor.is_staff() => {
+            return Err(Error::forbidden(
+                "on_behalf_requires_staff",
+                "only staff may post on behalf of a resident",
+            ));
+        }
+        Some(id) => {
+            canglong_persistence::people::find_user(conn, id)?
+                .filter(|u| u.community_id.0 == actor.community_id)
+                .ok_or_else(|| {
+                    Error::unprocessable("unknown_resident", "no such resident in this community")
+                })?
+                .id
+                .0
+        }
+        None => actor.user_id,
+    };
+    let row = NeedRow {
+        id: canglong_persistence::Id(canglong_core::new_id()),
+        community_id: canglong_persistence::Id(actor.community_id),
+        requester_id: canglong_persistence::Id(requester),
+        posted_by: canglong_persistence::Id(actor.user_id),
+        category: n.category.as_str().into(),
+        target_group: n.target_group.as_str().into(),
+        title: n.title,
+        description: n.description,
+        place: n.place,
+        window_start: n.draft.window_start,
+        window_end: n.draft.window_end,
+        estimated_minutes: n.draft.estimated_minutes,
+        slots: n.draft.slots,
+        slots_taken: 0,
+        micro: domain::is_micro(n.draft.estimated_minutes),
+        status: Stored(NeedStatus::Open),
+        escalated: false,
+        escalated_at: None,
+        done_at: None,
+        created_at: at,
+        updated_at: at,
+    };
+    store::insert(conn, &row)?;
+    store::record_event(
+        conn,
+        &row,
+        Some(actor.user_id),
+        "posted",
+        None,
+        NeedStatus::Open.as_str(),
+        None,
+    )?;
+    Ok(row)
+}
+
 /// Claim a slot: two volunteers racing for the last one, one wins, the other gets `need_full`.
 pub fn claim(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<ClaimRow> {
     let volunteer_id = active_volunteer(conn, actor)?;

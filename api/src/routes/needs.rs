@@ -3,15 +3,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use canglong_core::{PageRequest, Role, Uuid, now};
-use canglong_needs::{self as domain, NeedDraft, NeedStatus};
+use canglong_needs::{self as domain, NeedDraft};
 use canglong_openapi::{
     CancellationRequest, Claim, CompletionRequest, CompletionResult, Need, NeedDetail, NeedPage,
     NeedQuery, NewNeed, Rating, RatingRequest, Recommendation, RecommendationList,
 };
 use canglong_persistence::needs::{self as store, NeedRow};
-use canglong_persistence::{AnyConnection, Id, Stored, people, volunteers};
+use canglong_persistence::{AnyConnection, volunteers};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::views::stored_of;
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey};
@@ -52,71 +53,23 @@ pub async fn create_need(
         Role::SubdistrictAdmin,
     ])?;
     let n = body.0;
-    let draft = NeedDraft {
-        window_start: n.window_start.naive_utc(),
-        window_end: n.window_end.naive_utc(),
-        estimated_minutes: n.estimated_minutes,
-        slots: n.slots,
-    };
-    draft.validate(now())?;
-    if n.on_behalf_of.is_some() && !auth.is_staff() {
-        return Err(ApiError::forbidden(
-            "on_behalf_requires_staff",
-            "only staff may post on behalf of a resident",
-        ));
-    }
-    let actor = auth.0;
-    let need = db::write(&state.pool, move |conn| {
-        let requester = match n.on_behalf_of {
-            Some(id) => {
-                let user =
-                    people::find_user(conn, id)?.filter(|u| u.community_id.0 == actor.community_id);
-                user.ok_or_else(|| {
-                    ApiError::unprocessable(
-                        "unknown_resident",
-                        "no such resident in this community",
-                    )
-                })?
-                .id
-                .0
-            }
-            None => actor.user_id,
-        };
-        let at = now();
-        let row = NeedRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(actor.community_id),
-            requester_id: Id(requester),
-            posted_by: Id(actor.user_id),
-            category: views::name_of(&n.category),
-            target_group: views::name_of(&n.target_group),
-            title: n.title,
-            description: n.description,
-            place: n.place,
-            window_start: draft.window_start,
-            window_end: draft.window_end,
+    let posting = needs::Posting {
+        category: stored_of::<canglong_needs::Category, _>(&n.category)?.0,
+        target_group: stored_of::<canglong_needs::TargetGroup, _>(&n.target_group)?.0,
+        title: n.title,
+        description: n.description,
+        place: n.place,
+        draft: NeedDraft {
+            window_start: n.window_start.naive_utc(),
+            window_end: n.window_end.naive_utc(),
             estimated_minutes: n.estimated_minutes,
             slots: n.slots,
-            slots_taken: 0,
-            micro: domain::is_micro(n.estimated_minutes),
-            status: Stored(NeedStatus::Open),
-            escalated: false,
-            escalated_at: None,
-            done_at: None,
-            created_at: at,
-            updated_at: at,
-        };
-        store::insert(conn, &row)?;
-        store::record_event(
-            conn,
-            &row,
-            Some(actor.user_id),
-            "posted",
-            None,
-            "open",
-            None,
-        )?;
-        views::need(&row)
+        },
+        on_behalf_of: n.on_behalf_of,
+    };
+    let actor = auth.0;
+    let need = db::write(&state.pool, move |conn| {
+        views::need(&needs::post(conn, &actor, posting)?)
     })
     .await?;
     Ok(HttpResponse::Created()

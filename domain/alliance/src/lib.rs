@@ -7,5 +7,5 @@ mod offer;
 mod voucher;
 
 pub use merchant::{EvaluationDecision, Figures, MerchantStatus};
-pub use offer::{OfferKind, OfferState, OfferStatus, RedemptionCheck, refund_amount};
+pub use offer::{OfferKind, OfferState, OfferStatus, RedemptionCheck, check_offer, refund_amount};
 pub use voucher::{CODE_ALPHABET, VoucherStatus, normalize_code, voucher_code};

@@ -110,6 +110,29 @@ impl OfferState {
     }
 }
 
+/// A new offer's own rules: its window opens before it closes, and no one may hold more than
+/// the stock.
+pub fn check_offer(
+    valid_from: NaiveDateTime,
+    valid_to: NaiveDateTime,
+    stock: i32,
+    per_user_limit: i32,
+) -> Result<(), DomainError> {
+    if valid_to <= valid_from {
+        return Err(DomainError::invalid(
+            "invalid_window",
+            "valid_to must be after valid_from",
+        ));
+    }
+    if per_user_limit > stock {
+        return Err(DomainError::invalid(
+            "invalid_limit",
+            "per_user_limit cannot exceed the stock",
+        ));
+    }
+    Ok(())
+}
+
 /// Points given back for a voucher under the community's refund rule (a percentage, rounded
 /// down; 100 refunds in full).
 pub fn refund_amount(points_cost: i64, refund_percent: u32) -> i64 {

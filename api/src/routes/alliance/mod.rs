@@ -4,9 +4,7 @@ pub mod merchants;
 pub mod offers;
 pub mod vouchers;
 
-use canglong_core::{Actor, Uuid};
 use canglong_openapi as wire;
-use canglong_persistence::AnyConnection;
 use canglong_persistence::alliance::{MerchantRow, OfferRow, VoucherRow};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -70,9 +68,4 @@ pub fn voucher_view(v: &VoucherRow) -> Result<wire::Voucher, ApiError> {
         expires_at: utc(v.expires_at),
         used_at: v.used_at.map(utc),
     })
-}
-
-/// The merchant a merchant-staff caller works for, or 403.
-pub fn own_merchant(conn: &mut AnyConnection, actor: &Actor) -> Result<Uuid, ApiError> {
-    Ok(canglong_services::alliance::own_merchant(conn, actor)?)
 }

@@ -4,21 +4,21 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use canglong_alliance::OfferStatus;
-use canglong_core::{Actor, PageRequest, Role, Uuid, now};
+use canglong_core::{PageRequest, Role, Uuid};
 use canglong_openapi::{
     Decision, EnrolmentRequest, NewOffer, Offer, OfferPage, OfferQuery, OfferStatusChange, Voucher,
 };
-use canglong_persistence::alliance::{self as store, OfferFilter, OfferRow};
-use canglong_persistence::{AnyConnection, Id, Stored};
+use canglong_persistence::alliance::{self as store, OfferFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{offer_view, own_merchant, voucher_view};
+use super::{offer_view, voucher_view};
 use crate::auth::Auth;
 use crate::extract::{Body, IdempotencyKey, parse};
 use crate::idempotency;
 use crate::routes::Problems;
-use crate::routes::views::name_of;
+use crate::routes::views::{name_of, stored_of};
 use crate::{ApiError, AppState, db};
+use canglong_services::alliance::offers;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_offer)
@@ -27,54 +27,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(review_offer)
         .service(change_status)
         .service(redeem);
-}
-
-/// Who provides an offer created by this caller: their own merchant, or (for an admin) the
-/// community or an active merchant of it.
-fn provider_of(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    provider: Option<&str>,
-) -> Result<Option<Uuid>, ApiError> {
-    if actor.has(Role::CommunityAdmin) {
-        return match provider {
-            None | Some("community") => Ok(None),
-            Some(p) => {
-                let id = Uuid::try_parse(p).map_err(|_| {
-                    ApiError::unprocessable(
-                        "unknown_provider",
-                        "provider is `community` or a merchant id",
-                    )
-                })?;
-                let m = store::merchant(conn, actor.community_id, id)?.ok_or_else(|| {
-                    ApiError::unprocessable("unknown_provider", "no such merchant")
-                })?;
-                if !m.status.0.trades() {
-                    return Err(ApiError::unprocessable(
-                        "merchant_inactive",
-                        "the merchant is not active",
-                    ));
-                }
-                Ok(Some(id))
-            }
-        };
-    }
-    let mine = own_merchant(conn, actor)?;
-    if provider.is_some_and(|p| p != mine.to_string()) {
-        return Err(ApiError::forbidden(
-            "not_your_merchant",
-            "merchant staff create offers of their own merchant",
-        ));
-    }
-    let m = store::merchant(conn, actor.community_id, mine)?
-        .ok_or_else(|| ApiError::not_found("merchant"))?;
-    if !m.status.0.trades() {
-        return Err(ApiError::unprocessable(
-            "merchant_inactive",
-            "the merchant is not active",
-        ));
-    }
-    Ok(Some(mine))
 }
 
 /// Create an offer; it waits for the community's review before residents see it.
@@ -88,59 +40,26 @@ pub async fn create_offer(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::MerchantStaff, Role::CommunityAdmin])?;
     let (actor, o) = (auth.0, body.0);
-    if o.valid_to <= o.valid_from {
-        return Err(ApiError::unprocessable(
-            "invalid_window",
-            "valid_to must be after valid_from",
-        ));
-    }
-    if o.per_user_limit > o.stock {
-        return Err(ApiError::unprocessable(
-            "invalid_limit",
-            "per_user_limit cannot exceed the stock",
-        ));
-    }
+    let draft = offers::OfferDraft {
+        provider: o.provider,
+        kind: stored_of::<canglong_alliance::OfferKind, _>(&o.kind)?.0,
+        title: o.title,
+        description: o.description,
+        points_cost: o.points_cost,
+        stock: o.stock,
+        per_user_limit: o.per_user_limit,
+        valid_from: o.valid_from.naive_utc(),
+        valid_to: o.valid_to.naive_utc(),
+        voucher_valid_days: o.voucher_valid_days,
+        session_id: o.session_id,
+    };
     let offer = db::write(&state.pool, move |conn| {
-        let merchant = provider_of(conn, &actor, o.provider.as_deref())?;
-        let at = now();
-        let row = OfferRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(actor.community_id),
-            merchant_id: merchant.map(Id),
-            kind: crate::routes::views::stored_of(&o.kind)?,
-            title: o.title,
-            description: o.description,
-            points_cost: o.points_cost,
-            stock: o.stock,
-            stock_left: o.stock,
-            per_user_limit: o.per_user_limit,
-            valid_from: o.valid_from.naive_utc(),
-            valid_to: o.valid_to.naive_utc(),
-            voucher_valid_days: o.voucher_valid_days,
-            session_id: o.session_id.map(Id),
-            status: Stored(OfferStatus::PendingReview),
-            created_by: Some(Id(actor.user_id)),
-            reviewed_by: None,
-            review_reason: None,
-            created_at: at,
-            updated_at: at,
-        };
-        store::insert_offer(conn, &row)?;
-        offer_view(&row)
+        offer_view(&offers::create(conn, &actor, draft)?)
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/offers/{}", offer.id)))
         .json(offer))
-}
-
-/// Whether the caller manages the offer (community admin, or its merchant's staff).
-fn manages(conn: &mut AnyConnection, actor: &Actor, o: &OfferRow) -> Result<bool, ApiError> {
-    if actor.has(Role::CommunityAdmin) {
-        return Ok(true);
-    }
-    Ok(o.merchant_id.is_some()
-        && store::staff_merchant(conn, actor.user_id)? == o.merchant_id.map(|m| m.0))
 }
 
 /// Offers: residents see what they can redeem now (active, in stock, of an active merchant or
@@ -205,7 +124,10 @@ pub async fn get_offer(
     let o = db::read(&state.pool, move |conn| {
         let o = store::offer(conn, actor.community_id, id)?
             .ok_or_else(|| ApiError::not_found("offer"))?;
-        if o.status.0 != OfferStatus::Active && !actor.is_staff() && !manages(conn, &actor, &o)? {
+        if o.status.0 != OfferStatus::Active
+            && !actor.is_staff()
+            && !offers::manages(conn, &actor, &o)?
+        {
             return Err(ApiError::not_found("offer"));
         }
         offer_view(&o)
@@ -228,14 +150,13 @@ pub async fn review_offer(
     let (actor, id, d) = (auth.0, id.into_inner(), body.0);
     super::merchants::reason_for(&d)?;
     let o = db::write(&state.pool, move |conn| {
-        let o = store::lock_offer(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("offer"))?;
-        let to = o.status.0.review(d.approve)?;
-        store::set_offer_status(conn, id, to, Some(actor.user_id), d.reason.as_deref())?;
-        offer_view(
-            &store::offer(conn, actor.community_id, id)?
-                .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?,
-        )
+        offer_view(&offers::review(
+            conn,
+            &actor,
+            id,
+            d.approve,
+            d.reason.as_deref(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
@@ -253,29 +174,15 @@ pub async fn change_status(
     body: Body<OfferStatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, c) = (auth.0, id.into_inner(), body.0);
+    let to = stored_of::<OfferStatus, _>(&c.status)?.0;
     let o = db::write(&state.pool, move |conn| {
-        let o = store::lock_offer(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("offer"))?;
-        if !manages(conn, &actor, &o)? {
-            return Err(ApiError::forbidden(
-                "forbidden_role",
-                "only the offer's merchant or a community admin",
-            ));
-        }
-        let to = OfferStatus::parse(&name_of(&c.status))
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        let to = o.status.0.set(to)?;
-        store::set_offer_status(
+        offer_view(&offers::set_status(
             conn,
+            &actor,
             id,
             to,
-            o.reviewed_by.map(|r| r.0),
-            c.reason.as_deref().or(o.review_reason.as_deref()),
-        )?;
-        offer_view(
-            &store::offer(conn, actor.community_id, id)?
-                .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?,
-        )
+            c.reason.as_deref(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))

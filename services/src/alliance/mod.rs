@@ -1,6 +1,8 @@
 //! The alliance's value movements: redeeming points for a voucher, cancelling it, using it at
 //! the counter, closing it with a refund, and a merchant leaving with every voucher refunded.
 
+pub mod offers;
+
 use canglong_alliance::{
     EvaluationDecision, Figures, MerchantStatus, OfferKind, OfferState, RedemptionCheck,
     VoucherStatus, refund_amount, voucher_code,
