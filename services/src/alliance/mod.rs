@@ -1,6 +1,7 @@
 //! The alliance's value movements: redeeming points for a voucher, cancelling it, using it at
 //! the counter, closing it with a refund, and a merchant leaving with every voucher refunded.
 
+pub mod merchants;
 pub mod offers;
 
 use canglong_alliance::{

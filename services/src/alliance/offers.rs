@@ -113,12 +113,13 @@ pub fn review(
     actor: &Actor,
     id: Uuid,
     approve: bool,
-    reason: Option<&str>,
+    reason: Option<String>,
 ) -> Result<OfferRow> {
+    super::merchants::reason_for(approve, reason.clone())?;
     let o = store::lock_offer(conn, actor.community_id, id)?
         .ok_or_else(|| Error::not_found("offer"))?;
     let to = o.status.0.review(approve)?;
-    store::set_offer_status(conn, id, to, Some(actor.user_id), reason)?;
+    store::set_offer_status(conn, id, to, Some(actor.user_id), reason.as_deref())?;
     reread(conn, actor, id)
 }
 

@@ -2,18 +2,17 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use canglong_alliance::{EvaluationDecision, MerchantStatus};
-use canglong_core::notice::NoticeKind;
-use canglong_core::{Actor, PageRequest, Role, Uuid, now};
+use canglong_core::{Actor, PageRequest, Role, Uuid};
 use canglong_openapi::{
     Decision, Evaluation, EvaluationDecision as WireDecision, EvaluationRequest, ExitRequest,
     Merchant, MerchantApplication, MerchantDetail, MerchantEvent, MerchantPage, MerchantQuery,
     StaffBinding,
 };
+use canglong_persistence::AnyConnection;
 use canglong_persistence::alliance::{self as store, EvaluationRow, MerchantRow};
-use canglong_persistence::{AnyConnection, Id, Stored, notifications, people};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use canglong_services::alliance;
+use canglong_services::alliance::{self, merchants};
 
 use super::merchant_view;
 use crate::auth::Auth;
@@ -43,40 +42,17 @@ pub async fn apply(
     body: Body<MerchantApplication>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, a) = (auth.0, body.0);
-    if !a.contact_phone.chars().all(|c| c.is_ascii_digit()) {
-        return Err(ApiError::unprocessable(
-            "invalid_phone",
-            "contact_phone must be 11 digits",
-        ));
-    }
+    let application = merchants::Application {
+        name: a.name,
+        licence_no: a.licence_no,
+        contact_name: a.contact_name,
+        contact_phone: a.contact_phone,
+        address: a.address,
+        category: a.category,
+        description: a.description,
+    };
     let m = db::write(&state.pool, move |conn| {
-        let at = now();
-        let row = MerchantRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(actor.community_id),
-            name: a.name,
-            licence_no: a.licence_no,
-            contact_name: a.contact_name,
-            contact_phone: a.contact_phone,
-            address: a.address,
-            category: a.category,
-            description: a.description,
-            status: Stored(MerchantStatus::Applied),
-            applicant_id: Some(Id(actor.user_id)),
-            created_at: at,
-            updated_at: at,
-        };
-        store::insert_merchant(conn, &row)?;
-        store::record_merchant_event(
-            conn,
-            &row,
-            None,
-            Some(actor.user_id),
-            "applied",
-            "applied",
-            None,
-        )?;
-        merchant_view(&row)
+        merchant_view(&merchants::apply(conn, &actor, application)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -194,18 +170,6 @@ pub async fn get_merchant(
     Ok(HttpResponse::Ok().json(d))
 }
 
-/// A refusal must say why; returns the reason given, if any.
-pub fn reason_for(d: &Decision) -> Result<Option<String>, ApiError> {
-    let reason = d.reason.clone().filter(|r| !r.trim().is_empty());
-    if !d.approve && reason.is_none() {
-        return Err(ApiError::unprocessable(
-            "reason_required",
-            "say why when refusing",
-        ));
-    }
-    Ok(reason)
-}
-
 /// Community admin: approve or reject an application (or one the subdistrict returned).
 #[utoipa::path(tag = "alliance", operation_id = "review_merchant", request_body = Decision,
     params(("id" = Uuid, Path)), responses((status = 200, body = MerchantDetail), Problems), security(("bearer" = [])))]
@@ -217,25 +181,9 @@ pub async fn review(
     body: Body<Decision>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
-    let reason = reason_for(&body.0)?;
-    let (actor, id, approve) = (auth.0, id.into_inner(), body.0.approve);
+    let (actor, id, d) = (auth.0, id.into_inner(), body.0);
     let d = db::write(&state.pool, move |conn| {
-        let m = store::lock_merchant(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("merchant"))?;
-        let to = m.status.0.review(approve)?;
-        store::set_merchant_status(conn, id, to)?;
-        store::record_merchant_event(
-            conn,
-            &m,
-            Some(m.status.0),
-            Some(actor.user_id),
-            "reviewed",
-            to.as_str(),
-            reason.as_deref(),
-        )?;
-        tell_applicant(conn, &m, to, reason.as_deref())?;
-        let m = store::merchant(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let m = merchants::review(conn, &actor, id, d.approve, d.reason)?;
         detail(conn, &actor, &m)
     })
     .await?;
@@ -254,31 +202,9 @@ pub async fn file(
     body: Body<Decision>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::SubdistrictAdmin])?;
-    let reason = reason_for(&body.0)?;
-    let (actor, id, approve) = (auth.0, id.into_inner(), body.0.approve);
+    let (actor, id, d) = (auth.0, id.into_inner(), body.0);
     let d = db::write(&state.pool, move |conn| {
-        let found =
-            store::merchant_anywhere(conn, id)?.ok_or_else(|| ApiError::not_found("merchant"))?;
-        if !people::same_subdistrict(conn, actor.community_id, found.community_id.0)? {
-            return Err(ApiError::not_found("merchant"));
-        }
-        let community = found.community_id.0;
-        let m = store::lock_merchant(conn, community, id)?
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        let to = m.status.0.file(approve)?;
-        store::set_merchant_status(conn, id, to)?;
-        store::record_merchant_event(
-            conn,
-            &m,
-            Some(m.status.0),
-            Some(actor.user_id),
-            "filed",
-            to.as_str(),
-            reason.as_deref(),
-        )?;
-        tell_applicant(conn, &m, to, reason.as_deref())?;
-        let m = store::merchant(conn, community, id)?
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let m = merchants::file(conn, &actor, id, d.approve, d.reason)?;
         detail(conn, &actor, &m)
     })
     .await?;
@@ -299,31 +225,7 @@ pub async fn bind_staff(
     auth.require(&[Role::CommunityAdmin])?;
     let (actor, id, user) = (auth.0, id.into_inner(), body.0.user_id);
     db::write(&state.pool, move |conn| {
-        store::merchant(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("merchant"))?;
-        let person = people::find_user(conn, user)?
-            .filter(|u| u.community_id.0 == actor.community_id)
-            .ok_or_else(|| {
-                ApiError::unprocessable("unknown_user", "no such person in this community")
-            })?;
-        match store::staff_merchant(conn, user)? {
-            Some(m) if m == id => return Ok(()),
-            Some(_) => {
-                return Err(ApiError::conflict(
-                    "already_bound",
-                    "this person already serves another merchant",
-                ));
-            }
-            None => {}
-        }
-        store::bind_staff(conn, person.id.0, id, actor.community_id)?;
-        people::grant_role(
-            conn,
-            person.id.0,
-            actor.community_id,
-            Role::MerchantStaff.as_str(),
-        )?;
-        Ok(())
+        Ok(merchants::bind_staff(conn, &actor, id, user)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -373,36 +275,4 @@ pub async fn evaluate(
     })
     .await?;
     Ok(HttpResponse::Created().json(evaluation))
-}
-
-/// Tells whoever applied for the merchant how the community or subdistrict decided.
-fn tell_applicant(
-    conn: &mut AnyConnection,
-    m: &store::MerchantRow,
-    to: MerchantStatus,
-    reason: Option<&str>,
-) -> Result<(), ApiError> {
-    let Some(applicant) = m.applicant_id else {
-        return Ok(());
-    };
-    let outcome = match to {
-        MerchantStatus::CommunityApproved => "已通过社区审核，待街道备案",
-        MerchantStatus::Active => "已完成街道备案，正式加入联盟",
-        MerchantStatus::Rejected => "未通过审核",
-        MerchantStatus::Returned => "被退回补充材料",
-        _ => "状态已更新",
-    };
-    let body = match reason {
-        Some(r) => format!("「{}」{outcome}。说明：{r}", m.name),
-        None => format!("「{}」{outcome}。", m.name),
-    };
-    notifications::notify(
-        conn,
-        m.community_id.0,
-        applicant.0,
-        NoticeKind::MerchantDecided,
-        "商户申请结果",
-        &body,
-    )?;
-    Ok(())
 }

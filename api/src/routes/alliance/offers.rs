@@ -148,15 +148,8 @@ pub async fn review_offer(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
     let (actor, id, d) = (auth.0, id.into_inner(), body.0);
-    super::merchants::reason_for(&d)?;
     let o = db::write(&state.pool, move |conn| {
-        offer_view(&offers::review(
-            conn,
-            &actor,
-            id,
-            d.approve,
-            d.reason.as_deref(),
-        )?)
+        offer_view(&offers::review(conn, &actor, id, d.approve, d.reason)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
