@@ -235,6 +235,8 @@ fn credit_attendance(
     } else {
         0
     };
+    let pool = ledger::community_account(conn, actor.community_id)?;
+    let account = ledger::resident_account(conn, actor.community_id, actor.user_id)?;
     let mut points = 0;
     for (amount, key, memo) in [
         (
@@ -251,8 +253,6 @@ fn credit_attendance(
         if amount <= 0 {
             continue;
         }
-        let pool = ledger::community_account(conn, actor.community_id)?;
-        let account = ledger::resident_account(conn, actor.community_id, actor.user_id)?;
         ledger::post(
             conn,
             Entry {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::panic::Location;
 
-use canglong_core::{DomainError, ErrorKind};
+use canglong_core::DomainError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -70,9 +70,5 @@ impl Error {
             Self::Limited { code, .. } => code,
             Self::Storage(_) | Self::Bug { .. } => "internal",
         }
-    }
-    /// Whether the caller named something that is not there (or not theirs).
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::Rule(e) if e.kind == ErrorKind::NotFound)
     }
 }

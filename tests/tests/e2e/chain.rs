@@ -98,6 +98,19 @@ async fn seats_left(sw: &Client, session: Uuid) -> i32 {
         .seats_left
 }
 
+/// An admitted merchant, its clerk, and an approved offer of it (cost, stock, per-person limit).
+async fn shop(
+    app: &TestApp,
+    admin: &Client,
+    cost: i64,
+    stock: i32,
+    limit: i32,
+) -> (Uuid, Client, Uuid) {
+    let (merchant, clerk) = admitted_merchant(app, admin, "鲜果园").await;
+    let offer = active_offer(admin, &clerk, None, cost, stock, limit).await;
+    (merchant, clerk, offer)
+}
+
 /// A child the parent adds to their profile.
 async fn child_of(parent: &Client) -> Uuid {
     parent
@@ -202,8 +215,7 @@ async fn door_codes_cannot_be_guessed(db: Db) {
 async fn reversing_a_redemption_voids_its_voucher(db: Db) {
     let app = spawn(db);
     let admin = app.staff("community_admin").await;
-    let (_, clerk) = admitted_merchant(&app, &admin, "鲜果园").await;
-    let offer = active_offer(&admin, &clerk, None, 10, 10, 5).await;
+    let (_, clerk, offer) = shop(&app, &admin, 10, 10, 5).await;
     let wang = app.resident("wang").await;
     fund(&admin, &wang, 10).await;
 
@@ -466,8 +478,7 @@ async fn work_is_verified_after_it_ended_and_fits_its_need(db: Db) {
 async fn the_evaluation_agrees_with_the_merchant_table(db: Db) {
     let app = spawn(db);
     let admin = app.staff("community_admin").await;
-    let (merchant, clerk) = admitted_merchant(&app, &admin, "鲜果园").await;
-    let offer = active_offer(&admin, &clerk, None, 10, 10, 5).await;
+    let (merchant, clerk, offer) = shop(&app, &admin, 10, 10, 5).await;
     let wang = app.resident("wang").await;
     fund(&admin, &wang, 30).await;
     let v = wang.redeem_offer(offer, Some(&key())).await.unwrap();
@@ -535,8 +546,7 @@ async fn the_evaluation_agrees_with_the_merchant_table(db: Db) {
 async fn the_clerk_lock_counts_only_wrong_codes(db: Db) {
     let app = spawn(db);
     let admin = app.staff("community_admin").await;
-    let (_, clerk) = admitted_merchant(&app, &admin, "鲜果园").await;
-    let offer = active_offer(&admin, &clerk, None, 1, 50, 50).await;
+    let (_, clerk, offer) = shop(&app, &admin, 1, 50, 50).await;
     let wang = app.resident("wang").await;
     fund(&admin, &wang, 50).await;
     // A colleague scanned it first: twelve refusals for the voucher's state, no guess.

@@ -29,12 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_volunteers);
 }
 
-fn seats(conn: &mut AnyConnection, s: &SessionRow) -> Result<(i32, Vec<EnrolmentRow>), ApiError> {
-    Ok(activities::seats(conn, s)?)
-}
-
 pub fn session_view(conn: &mut AnyConnection, s: &SessionRow) -> Result<Session, ApiError> {
-    let (seats_left, waitlist) = seats(conn, s)?;
+    let (seats_left, waitlist) = activities::seats(conn, s)?;
     Ok(Session {
         id: s.id.0,
         project_id: s.project_id.0,
