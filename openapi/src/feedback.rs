@@ -29,6 +29,14 @@ pub enum SuggestionStatus {
     Closed,
 }
 
+/// Where a suggestion came from: the app, or a note from the physical box entered by staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionSource {
+    App,
+    Paper,
+}
+
 /// A suggestion. Staff entering a note from the physical box set `source: "paper"`; it then has
 /// no author.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -43,8 +51,7 @@ pub struct NewSuggestion {
     pub merchant_id: Option<Uuid>,
     pub project_id: Option<Uuid>,
     /// `app` (default) or `paper` (staff only).
-    #[validate(length(min = 1, max = 10))]
-    pub source: Option<String>,
+    pub source: Option<SuggestionSource>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -56,8 +63,7 @@ pub struct Suggestion {
     pub anonymous: bool,
     /// Shown to the author themself and, unless anonymous, to staff; never to other residents.
     pub author_id: Option<Uuid>,
-    /// `app` or `paper`.
-    pub source: String,
+    pub source: SuggestionSource,
     pub merchant_id: Option<Uuid>,
     pub project_id: Option<Uuid>,
     pub status: SuggestionStatus,

@@ -507,8 +507,8 @@ pub fn session_projects(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<V
 
 #[derive(Debug, Clone, Queryable)]
 pub struct SuggestionFact {
-    pub category: String,
-    pub status: String,
+    pub category: Stored<canglong_core::suggestion::SuggestionCategory>,
+    pub status: Stored<canglong_core::suggestion::SuggestionStatus>,
     pub answered: Option<NaiveDateTime>,
     pub merchant_id: Option<Id>,
     pub created_at: NaiveDateTime,

@@ -1,10 +1,11 @@
 //! The suggestion box (意见箱).
 
+use canglong_core::suggestion::{SuggestionCategory, SuggestionSource, SuggestionStatus};
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
 use diesel::prelude::*;
 
 use crate::schema::suggestions;
-use crate::{AnyConnection, Id, QueryResult};
+use crate::{AnyConnection, Id, QueryResult, Stored};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = suggestions)]
@@ -13,13 +14,13 @@ pub struct SuggestionRow {
     pub community_id: Id,
     pub author_id: Option<Id>,
     pub entered_by: Option<Id>,
-    pub source: String,
-    pub category: String,
+    pub source: Stored<SuggestionSource>,
+    pub category: Stored<SuggestionCategory>,
     pub text: String,
     pub anonymous: bool,
     pub merchant_id: Option<Id>,
     pub project_id: Option<Id>,
-    pub status: String,
+    pub status: Stored<SuggestionStatus>,
     pub response: Option<String>,
     pub responded_by: Option<Id>,
     pub responded_at: Option<NaiveDateTime>,
@@ -56,10 +57,10 @@ pub enum Visible {
     MineAndAnswered(Uuid),
 }
 
-pub struct Filter<'a> {
+pub struct Filter {
     pub visible: Visible,
-    pub category: Option<&'a str>,
-    pub status: Option<&'a str>,
+    pub category: Option<SuggestionCategory>,
+    pub status: Option<SuggestionStatus>,
 }
 
 pub fn list(
@@ -82,10 +83,10 @@ pub fn list(
         ),
     };
     if let Some(c) = f.category {
-        q = q.filter(suggestions::category.eq(c.to_string()));
+        q = q.filter(suggestions::category.eq(Stored(c)));
     }
     if let Some(s) = f.status {
-        q = q.filter(suggestions::status.eq(s.to_string()));
+        q = q.filter(suggestions::status.eq(Stored(s)));
     }
     if let Some(c) = page.after {
         q = q.filter(suggestions::id.lt(Id(c.0)));
@@ -98,13 +99,13 @@ pub fn list(
 pub fn respond(
     conn: &mut AnyConnection,
     id: Uuid,
-    status: &str,
+    status: SuggestionStatus,
     response: &str,
     by: Uuid,
 ) -> QueryResult<()> {
     diesel::update(suggestions::table.find(Id(id)))
         .set((
-            suggestions::status.eq(status),
+            suggestions::status.eq(Stored(status)),
             suggestions::response.eq(Some(response)),
             suggestions::responded_by.eq(Some(Id(by))),
             suggestions::responded_at.eq(Some(now())),

@@ -691,11 +691,11 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
                 suggestions::id.eq(new()),
                 suggestions::community_id.eq(c),
                 suggestions::author_id.eq(Some(resident_ids[*r])),
-                suggestions::source.eq("app"),
+                suggestions::source.eq(canglong_core::suggestion::SuggestionSource::App.as_str()),
                 suggestions::category.eq(*category),
                 suggestions::text.eq("建议"),
                 suggestions::anonymous.eq(false),
-                suggestions::status.eq("open"),
+                suggestions::status.eq(canglong_core::suggestion::SuggestionStatus::Open.as_str()),
                 suggestions::created_at.eq(*at),
             )
         })

@@ -11,10 +11,13 @@ pub mod audit;
 pub mod error;
 pub mod ledger;
 pub mod needs;
+pub mod pairings;
 pub mod points;
 pub mod records;
 pub mod stats;
+pub mod suggestions;
 pub mod sweep;
 pub mod trainings;
+pub mod volunteers;
 
 pub use error::{Error, Result};

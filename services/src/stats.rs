@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use canglong_core::suggestion::SuggestionCategory;
+
 use canglong_alliance::VoucherStatus;
 use canglong_core::{NaiveDateTime, Uuid};
 use canglong_persistence::{AnyConnection, stats as store};
@@ -45,7 +47,7 @@ pub fn merchant_figures(
         }
     }
     for s in store::suggestions(conn, set, from, to)? {
-        if let (Some(m), "complaint") = (s.merchant_id, s.category.as_str()) {
+        if let (Some(m), SuggestionCategory::Complaint) = (s.merchant_id, s.category.0) {
             figures.entry(m.0).or_default().complaints += 1;
         }
     }

@@ -1,20 +1,21 @@
 //! 1+N pairing (one social worker with N volunteers) and personal capability plans.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Actor, Role, Uuid, now};
+use canglong_core::Uuid;
 use canglong_openapi::{
     NewPlan, Pairing, PairingList, PairingQuery, PairingRequest, Plan, PlanList, PlanNote,
     PlanNoteRequest,
 };
-use canglong_persistence::pairings::{self as store, PairingRow, PlanRow};
-use canglong_persistence::volunteers::{self as volunteers, VolunteerRow};
-use canglong_persistence::{AnyConnection, Id, people, to_json_text};
+use canglong_persistence::AnyConnection;
+use canglong_persistence::pairings::{self as store, PairingRow};
+use canglong_persistence::volunteers::VolunteerRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
+use canglong_services::pairings;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(pair)
@@ -44,60 +45,12 @@ pub async fn pair(
     auth: Auth,
     body: Body<PairingRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
     let (actor, p) = (auth.0, body.0);
-    if !actor.has(Role::CommunityAdmin) && p.social_worker_id != actor.user_id {
-        return Err(ApiError::forbidden(
-            "not_yourself",
-            "a social worker pairs volunteers with themself",
-        ));
-    }
     let list = db::write(&state.pool, move |conn| {
-        let worker_roles = people::find_user(conn, p.social_worker_id)?
-            .filter(|u| u.community_id.0 == actor.community_id)
-            .map(|u| people::roles_of(conn, u.id.0))
-            .transpose()?
-            .ok_or_else(|| {
-                ApiError::unprocessable("unknown_social_worker", "no such social worker here")
-            })?;
-        if !worker_roles
-            .iter()
-            .any(|r| r == Role::SocialWorker.as_str())
-        {
-            return Err(ApiError::unprocessable(
-                "unknown_social_worker",
-                "that person is not a social worker",
-            ));
-        }
-        let mut items = vec![];
-        for v in &p.volunteer_ids {
-            let row = volunteers::get(conn, actor.community_id, *v)?
-                .ok_or_else(|| ApiError::not_found("volunteer"))?;
-            if row.status.0 != canglong_volunteers::VolunteerStatus::Active {
-                return Err(ApiError::unprocessable(
-                    "volunteer_not_active",
-                    "only active volunteers are paired",
-                ));
-            }
-            match store::active_for(conn, *v)? {
-                Some(existing) if existing.social_worker_id.0 == p.social_worker_id => {
-                    items.push(pairing(&existing))
-                }
-                Some(_) => {
-                    return Err(ApiError::conflict(
-                        "already_paired",
-                        "the volunteer is paired with another social worker",
-                    ));
-                }
-                None => items.push(pairing(&store::insert(
-                    conn,
-                    actor.community_id,
-                    p.social_worker_id,
-                    *v,
-                )?)),
-            }
-        }
-        Ok(PairingList { items })
+        let rows = pairings::pair(conn, &actor, p.social_worker_id, &p.volunteer_ids)?;
+        Ok(PairingList {
+            items: rows.iter().map(pairing).collect(),
+        })
     })
     .await?;
     Ok(HttpResponse::Created().json(list))
@@ -122,34 +75,6 @@ pub async fn list_pairings(
     })
     .await?;
     Ok(HttpResponse::Ok().json(PairingList { items }))
-}
-
-/// Who may write a volunteer's plan: the paired social worker, or an admin.
-fn may_write(conn: &mut AnyConnection, actor: &Actor, v: &VolunteerRow) -> Result<(), ApiError> {
-    if actor.has(Role::CommunityAdmin) {
-        return Ok(());
-    }
-    let paired =
-        store::active_for(conn, v.id.0)?.is_some_and(|p| p.social_worker_id.0 == actor.user_id);
-    if actor.has(Role::SocialWorker) && paired {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "not_paired",
-            "only the paired social worker or an admin writes this plan",
-        ))
-    }
-}
-
-/// Who may read it: those who may write it, and the volunteer; to others it does not exist.
-fn visible(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<VolunteerRow, ApiError> {
-    let v = volunteers::get(conn, actor.community_id, id)?
-        .ok_or_else(|| ApiError::not_found("volunteer"))?;
-    if v.user_id.0 == actor.user_id || actor.is_staff() {
-        Ok(v)
-    } else {
-        Err(ApiError::not_found("volunteer"))
-    }
 }
 
 fn plans(conn: &mut AnyConnection, v: &VolunteerRow) -> Result<Vec<Plan>, ApiError> {
@@ -193,25 +118,13 @@ pub async fn create_plan(
     body: Body<NewPlan>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, p) = (auth.0, id.into_inner(), body.0);
+    let draft = pairings::PlanDraft {
+        goals: p.goals,
+        trainings: p.trainings,
+        target_date: p.target_date.naive_utc(),
+    };
     let list = db::write(&state.pool, move |conn| {
-        let v = visible(conn, &actor, id)?;
-        may_write(conn, &actor, &v)?;
-        let at = now();
-        store::insert_plan(
-            conn,
-            &PlanRow {
-                id: Id(canglong_core::new_id()),
-                community_id: v.community_id,
-                volunteer_id: v.id,
-                author_id: Id(actor.user_id),
-                goals: p.goals,
-                trainings: to_json_text(&p.trainings),
-                target_date: p.target_date.naive_utc(),
-                progress: 0,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
+        let v = pairings::create_plan(conn, &actor, id, draft)?;
         Ok(PlanList {
             items: plans(conn, &v)?,
         })
@@ -231,7 +144,7 @@ pub async fn list_plans(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let list = db::read(&state.pool, move |conn| {
-        let v = visible(conn, &actor, id)?;
+        let v = pairings::visible(conn, &actor, id)?;
         Ok(PlanList {
             items: plans(conn, &v)?,
         })
@@ -253,13 +166,7 @@ pub async fn add_note(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, (id, plan_id), n) = (auth.0, path.into_inner(), body.0);
     let list = db::write(&state.pool, move |conn| {
-        let v = visible(conn, &actor, id)?;
-        may_write(conn, &actor, &v)?;
-        let plan = store::plans_of(conn, v.id.0)?
-            .into_iter()
-            .find(|p| p.id.0 == plan_id)
-            .ok_or_else(|| ApiError::not_found("plan"))?;
-        store::add_note(conn, &plan, actor.user_id, &n.note, n.progress)?;
+        let v = pairings::add_note(conn, &actor, id, plan_id, &n.note, n.progress)?;
         Ok(PlanList {
             items: plans(conn, &v)?,
         })

@@ -435,8 +435,8 @@ fn build(
             let list: Vec<tables::Suggestion> = store::suggestions(conn, set, from, to)?
                 .into_iter()
                 .map(|s| tables::Suggestion {
-                    category: s.category,
-                    status: s.status,
+                    category: s.category.to_string(),
+                    status: s.status.to_string(),
                     answered: s.answered.is_some(),
                     created_at: s.created_at,
                 })

@@ -3,19 +3,20 @@
 //! list and export; the author still sees their own.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::notice::NoticeKind;
-use canglong_core::{Actor, PageRequest, Role, Uuid, new_id, now};
+use canglong_core::{Actor, PageRequest, Uuid};
 use canglong_openapi::{
     NewSuggestion, Suggestion, SuggestionPage, SuggestionQuery, SuggestionResponse,
+    SuggestionSource,
 };
 use canglong_persistence::suggestions::{self as store, Filter, SuggestionRow, Visible};
-use canglong_persistence::{AnyConnection, Id, alliance, notifications};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::views::stored_of;
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
+use canglong_services::suggestions;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create).service(list).service(respond);
@@ -38,7 +39,7 @@ fn view(r: &SuggestionRow, caller: &Actor) -> Result<Suggestion, ApiError> {
         text: r.text.clone(),
         anonymous: r.anonymous,
         author_id,
-        source: r.source.clone(),
+        source: views::enum_of(&r.source)?,
         merchant_id: r.merchant_id.map(|m| m.0),
         project_id: r.project_id.map(|p| p.0),
         status: views::enum_of(&r.status)?,
@@ -46,20 +47,6 @@ fn view(r: &SuggestionRow, caller: &Actor) -> Result<Suggestion, ApiError> {
         responded_at: r.responded_at.map(views::utc),
         created_at: views::utc(r.created_at),
     })
-}
-
-fn check_links(conn: &mut AnyConnection, actor: &Actor, s: &NewSuggestion) -> Result<(), ApiError> {
-    if let Some(m) = s.merchant_id
-        && alliance::merchant(conn, actor.community_id, m)?.is_none()
-    {
-        return Err(ApiError::not_found("merchant"));
-    }
-    if let Some(p) = s.project_id
-        && canglong_persistence::activities::project(conn, actor.community_id, p)?.is_none()
-    {
-        return Err(ApiError::not_found("project"));
-    }
-    Ok(())
 }
 
 /// Write a suggestion: a course wanted, an urgent service, a complaint (it may name a merchant
@@ -74,46 +61,16 @@ pub async fn create(
     body: Body<NewSuggestion>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, s) = (auth.0, body.0);
-    let paper = match s.source.as_deref() {
-        None | Some("app") => false,
-        Some("paper") => {
-            actor.require_staff()?;
-            true
-        }
-        Some(_) => {
-            return Err(ApiError::unprocessable(
-                "invalid_value",
-                "source: `app` or `paper`",
-            ));
-        }
+    let draft = suggestions::Draft {
+        category: stored_of(&s.category)?.0,
+        text: s.text,
+        anonymous: s.anonymous,
+        source: stored_of(&s.source.unwrap_or(SuggestionSource::App))?.0,
+        merchant_id: s.merchant_id,
+        project_id: s.project_id,
     };
-    if s.text.trim().chars().count() < 2 {
-        return Err(ApiError::unprocessable(
-            "text_too_short",
-            "write at least two characters",
-        ));
-    }
     let out = db::write(&state.pool, move |conn| {
-        check_links(conn, &actor, &s)?;
-        let row = SuggestionRow {
-            id: Id(new_id()),
-            community_id: Id(actor.community_id),
-            author_id: (!paper).then_some(Id(actor.user_id)),
-            entered_by: paper.then_some(Id(actor.user_id)),
-            source: if paper { "paper" } else { "app" }.into(),
-            category: views::name_of(&s.category),
-            text: s.text.trim().to_string(),
-            anonymous: s.anonymous || paper,
-            merchant_id: s.merchant_id.map(Id),
-            project_id: s.project_id.map(Id),
-            status: "open".into(),
-            response: None,
-            responded_by: None,
-            responded_at: None,
-            created_at: now(),
-        };
-        store::insert(conn, &row)?;
-        view(&row, &actor)
+        view(&suggestions::create(conn, &actor, draft)?, &actor)
     })
     .await?;
     Ok(HttpResponse::Created().json(out))
@@ -158,14 +115,14 @@ pub async fn list(
         (_, true) => Visible::All,
         (_, false) => Visible::MineAndAnswered(actor.user_id),
     };
-    let category = q.category.map(|c| views::name_of(&c));
-    let status = q.status.map(|c| views::name_of(&c));
+    let category = q.category.as_ref().map(stored_of).transpose()?.map(|c| c.0);
+    let status = q.status.as_ref().map(stored_of).transpose()?.map(|c| c.0);
     let a = actor.clone();
     let (items, next) = db::read(&state.pool, move |conn| {
         let filter = Filter {
             visible,
-            category: category.as_deref(),
-            status: status.as_deref(),
+            category,
+            status,
         };
         let rows = store::list(conn, a.community_id, &filter, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);
@@ -183,7 +140,7 @@ pub async fn list(
                 s.created_at.to_rfc3339(),
                 views::name_of(&s.category),
                 views::name_of(&s.status),
-                s.source.clone(),
+                views::name_of(&s.source),
                 if s.anonymous {
                     "匿名 anonymous".into()
                 } else {
@@ -230,25 +187,9 @@ pub async fn respond(
     body: Body<SuggestionResponse>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, r) = (auth.0, id.into_inner(), body.0);
+    let status = stored_of(&r.status)?.0;
     let out = db::write(&state.pool, move |conn| {
-        store::get(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("suggestion"))?;
-        actor.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
-        let status = views::name_of(&r.status);
-        store::respond(conn, id, &status, r.response.trim(), actor.user_id)?;
-        let row = store::get(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        if let Some(author) = row.author_id {
-            let body = format!("您的建议有了回复：{}", r.response.trim());
-            notifications::notify(
-                conn,
-                actor.community_id,
-                author.0,
-                NoticeKind::SuggestionAnswered,
-                "意见箱回复",
-                &body,
-            )?;
-        }
+        let row = suggestions::respond(conn, &actor, id, status, &r.response)?;
         view(&row, &actor)
     })
     .await?;

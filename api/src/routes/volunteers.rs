@@ -3,17 +3,14 @@
 use actix_web::{HttpResponse, get, post, web};
 use std::collections::BTreeMap;
 
-use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, PageRequest, Role, Uuid, now};
 use canglong_openapi::{
     Decision, MonthMinutes, NewSkill, SkillList, Volunteer, VolunteerApplication, VolunteerEvent,
     VolunteerFigures, VolunteerPage, VolunteerQuery,
 };
-use canglong_persistence::volunteers::{self as store, Application, VolunteerRow};
-use canglong_persistence::{
-    AnyConnection, ledger, notifications, people, service_records, to_json_text, trainings,
-};
-use canglong_volunteers::{Availability, VolunteerStatus};
+use canglong_persistence::volunteers::{self as store, VolunteerRow};
+use canglong_persistence::{AnyConnection, ledger, service_records, trainings};
+use canglong_volunteers::Availability;
 use chrono::Datelike;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -21,6 +18,7 @@ use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
+use canglong_services::volunteers;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(apply)
@@ -112,19 +110,6 @@ fn figures(
     })
 }
 
-fn check_tags(list: &[String], what: &str) -> Result<(), ApiError> {
-    if list
-        .iter()
-        .any(|s| s.trim().is_empty() || s.chars().count() > 30)
-    {
-        return Err(ApiError::unprocessable(
-            "validation_failed",
-            format!("each of {what} must be 1 to 30 characters"),
-        ));
-    }
-    Ok(())
-}
-
 /// Apply to volunteer (or apply again after a rejection): the profile waits for a community
 /// admin's decision.
 #[utoipa::path(tag = "volunteers", operation_id = "apply_volunteer", request_body = VolunteerApplication,
@@ -137,63 +122,21 @@ pub async fn apply(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::Resident])?;
     let a = body.0;
-    check_tags(&a.skills, "skills")?;
-    check_tags(&a.places, "places")?;
-    // The wire and domain shapes are the same JSON; the domain checks the slots.
-    let availability: Availability = serde_json::from_value(
-        serde_json::to_value(&a.availability).map_err(|e| ApiError::bug(format!("{e}")))?,
-    )
-    .map_err(|_| ApiError::unprocessable("invalid_availability", "availability is not valid"))?;
-    availability.validate()?;
+    // The wire and domain shapes are the same JSON; the use case checks the slots.
+    let availability: Availability =
+        serde_json::from_value(serde_json::to_value(&a.availability).map_err(ApiError::bug)?)
+            .map_err(|_| {
+                ApiError::unprocessable("invalid_availability", "availability is not valid")
+            })?;
+    let application = volunteers::Application {
+        skills: a.skills,
+        availability,
+        places: a.places,
+        team_ids: a.team_ids,
+    };
     let actor = auth.0;
     let volunteer = db::write(&state.pool, move |conn| {
-        let mut teams = a.team_ids.clone();
-        teams.sort();
-        teams.dedup();
-        if store::count_teams_in(conn, actor.community_id, &teams)? != teams.len() as i64 {
-            return Err(ApiError::unprocessable(
-                "unknown_team",
-                "a team id is not a team of this community",
-            ));
-        }
-        let known = store::skills(conn, actor.community_id)?;
-        if let Some(bad) = a
-            .skills
-            .iter()
-            .find(|s| !known.is_empty() && !known.contains(s))
-        {
-            return Err(ApiError::unprocessable(
-                "unknown_skill",
-                format!("`{bad}` is not on the community's skill list"),
-            ));
-        }
-        let app = Application {
-            skills: to_json_text(&a.skills),
-            availability: to_json_text(&availability),
-            places: to_json_text(&a.places),
-        };
-        let (id, before) = match store::by_user(conn, actor.user_id)? {
-            Some(existing) => {
-                existing.status.0.may_reapply()?;
-                store::reapply(conn, existing.id.0, &app)?;
-                (existing.id.0, Some(existing.status.0))
-            }
-            None => (
-                store::insert(conn, actor.community_id, actor.user_id, &app)?,
-                None,
-            ),
-        };
-        store::join_teams(conn, actor.community_id, id, &teams)?;
-        let row = store::get(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        store::record_event(
-            conn,
-            &row,
-            before,
-            Some(actor.user_id),
-            "pending",
-            Some("applied"),
-        )?;
+        let row = volunteers::apply(conn, &actor, application)?;
         view(conn, &row, true)
     })
     .await?;
@@ -276,50 +219,7 @@ pub async fn decide(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, d) = (auth.0, id.into_inner(), body.0);
     let v = db::write(&state.pool, move |conn| {
-        let row = store::get(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("volunteer"))?;
-        actor.require(&[Role::CommunityAdmin])?;
-        let next = row.status.0.decide(d.approve)?;
-        store::record_event(
-            conn,
-            &row,
-            Some(row.status.0),
-            Some(actor.user_id),
-            next.as_str(),
-            d.reason.as_deref(),
-        )?;
-        store::decide(conn, id, next.as_str(), actor.user_id, d.reason.as_deref())?;
-        // The role follows the profile, so tokens minted from now on say it.
-        if next == VolunteerStatus::Active {
-            people::grant_role(
-                conn,
-                row.user_id.0,
-                row.community_id.0,
-                Role::Volunteer.as_str(),
-            )?;
-        } else {
-            people::revoke_role(conn, row.user_id.0, Role::Volunteer.as_str())?;
-        }
-        let detail = match next {
-            VolunteerStatus::Active => "您的志愿者申请已通过，欢迎加入！",
-            VolunteerStatus::Rejected => "您的志愿者申请未通过。",
-            VolunteerStatus::Suspended => "您的志愿者资格已暂停，记录与积分保留。",
-            VolunteerStatus::Pending => "您的志愿者申请待审核。",
-        };
-        let detail = match d.reason.as_deref() {
-            Some(r) => format!("{detail}说明：{r}"),
-            None => detail.to_string(),
-        };
-        notifications::notify(
-            conn,
-            actor.community_id,
-            row.user_id.0,
-            NoticeKind::VolunteerDecided,
-            "志愿者申请结果",
-            &detail,
-        )?;
-        let row = store::get(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let row = volunteers::decide(conn, &actor, id, d.approve, d.reason.as_deref())?;
         view(conn, &row, true)
     })
     .await?;
@@ -346,16 +246,9 @@ pub async fn add_skill(
     body: Body<NewSkill>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
-    let (community, name) = (auth.community_id, body.0.name.trim().to_string());
+    let (community, name) = (auth.community_id, body.0.name);
     let items = db::write(&state.pool, move |conn| {
-        if store::skills(conn, community)?.contains(&name) {
-            return Err(ApiError::conflict(
-                "already_exists",
-                "the skill is already on the list",
-            ));
-        }
-        store::add_skill(conn, community, &name)?;
-        Ok(store::skills(conn, community)?)
+        Ok(volunteers::add_skill(conn, community, &name)?)
     })
     .await?;
     Ok(HttpResponse::Created().json(SkillList { items }))

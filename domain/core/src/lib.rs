@@ -5,6 +5,7 @@ mod error;
 pub mod notice;
 mod page;
 mod role;
+pub mod suggestion;
 
 pub use error::{DomainError, ErrorKind};
 pub use page::{Cursor, MAX_PAGE_SIZE, PageRequest};

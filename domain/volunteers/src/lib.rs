@@ -145,6 +145,36 @@ impl Availability {
     }
 }
 
+/// Skills and places are short tags: 1 to 30 characters each, not blank.
+pub fn check_tags(list: &[String], what: &str) -> Result<(), DomainError> {
+    if list
+        .iter()
+        .any(|s| s.trim().is_empty() || s.chars().count() > 30)
+    {
+        return Err(DomainError::invalid(
+            "validation_failed",
+            format!("each of {what} must be 1 to 30 characters"),
+        ));
+    }
+    Ok(())
+}
+
+impl VolunteerStatus {
+    /// What the applicant is told of a decision (with the admin's reason, when given).
+    pub fn decision_notice(self, reason: Option<&str>) -> String {
+        let detail = match self {
+            Self::Active => "您的志愿者申请已通过，欢迎加入！",
+            Self::Rejected => "您的志愿者申请未通过。",
+            Self::Suspended => "您的志愿者资格已暂停，记录与积分保留。",
+            Self::Pending => "您的志愿者申请待审核。",
+        };
+        match reason {
+            Some(r) => format!("{detail}说明：{r}"),
+            None => detail.to_string(),
+        }
+    }
+}
+
 /// A service is verified only once its work has ended: a session's volunteers are not credited
 /// for a class that has not happened yet.
 pub fn verifiable(ended_at: Option<NaiveDateTime>, now: NaiveDateTime) -> Result<(), DomainError> {

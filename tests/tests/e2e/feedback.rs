@@ -10,7 +10,7 @@ use canglong_api::outbox::{DeliveryReport, deliver};
 use canglong_api::wechat::WechatClient;
 use canglong_openapi::{
     CompletionRequest, MeUpdate, NewSuggestion, Quality, SuggestionCategory, SuggestionResponse,
-    SuggestionStatus, VerificationRequest,
+    SuggestionSource, SuggestionStatus, VerificationRequest,
 };
 use canglong_persistence::notifications as store;
 use canglong_persistence::schema::vouchers;
@@ -73,12 +73,15 @@ async fn suggestion_box(db: Db) {
         "纸条：三栋需要助浴服务",
         false,
     );
-    paper.source = Some("paper".into());
+    paper.source = Some(SuggestionSource::Paper);
     let paper = worker.create_suggestion(&paper).await.unwrap();
-    assert_eq!((paper.source.as_str(), paper.author_id), ("paper", None));
+    assert_eq!(
+        (paper.source, paper.author_id),
+        (SuggestionSource::Paper, None)
+    );
     // Residents cannot pretend to be the paper box.
     let mut fake = suggestion(SuggestionCategory::Other, "冒充纸条", false);
-    fake.source = Some("paper".into());
+    fake.source = Some(SuggestionSource::Paper);
     assert_eq!(open.create_suggestion(&fake).await.unwrap_err().status, 403);
 
     // Staff see every suggestion, the anonymous one without its author.
