@@ -360,3 +360,56 @@ pub fn team(
         .first(conn)
         .optional()
 }
+
+/// A certificate of service as issued; `body` is its whole text as JSON, kept as it was.
+pub struct CertificateRow<'a> {
+    pub community_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub code: &'a str,
+    pub period_from: NaiveDateTime,
+    pub period_to: NaiveDateTime,
+    pub total_minutes: i64,
+    pub body: String,
+    pub issued_at: NaiveDateTime,
+}
+
+pub fn insert_certificate(conn: &mut AnyConnection, c: &CertificateRow) -> QueryResult<()> {
+    use crate::schema::certificates;
+    diesel::insert_into(certificates::table)
+        .values((
+            certificates::id.eq(Id(canglong_core::new_id())),
+            certificates::community_id.eq(Id(c.community_id)),
+            certificates::volunteer_id.eq(Id(c.volunteer_id)),
+            certificates::code.eq(c.code),
+            certificates::period_from.eq(c.period_from),
+            certificates::period_to.eq(c.period_to),
+            certificates::total_minutes.eq(c.total_minutes),
+            certificates::body.eq(&c.body),
+            certificates::issued_at.eq(c.issued_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The body of the community's certificate with this code.
+pub fn certificate_body(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    code: &str,
+) -> QueryResult<Option<String>> {
+    use crate::schema::certificates;
+    certificates::table
+        .filter(certificates::code.eq(code))
+        .filter(certificates::community_id.eq(Id(community_id)))
+        .select(certificates::body)
+        .first(conn)
+        .optional()
+}
+
+pub fn community_name(conn: &mut AnyConnection, id: Uuid) -> QueryResult<String> {
+    use crate::schema::communities;
+    communities::table
+        .find(Id(id))
+        .select(communities::name)
+        .first(conn)
+}

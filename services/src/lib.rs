@@ -8,6 +8,7 @@
 pub mod activities;
 pub mod alliance;
 pub mod audit;
+pub mod certificates;
 pub mod error;
 pub mod ledger;
 pub mod needs;

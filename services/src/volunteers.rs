@@ -2,8 +2,10 @@
 
 use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, Role, Uuid};
-use canglong_persistence::volunteers::{self as store, VolunteerRow};
-use canglong_persistence::{AnyConnection, notifications, people, to_json_text};
+use canglong_persistence::volunteers::{self as store, TeamRow, VolunteerRow};
+use canglong_persistence::{
+    AnyConnection, is_unique_violation, notifications, people, to_json_text,
+};
 use canglong_volunteers::{Availability, VolunteerStatus, check_tags};
 
 use crate::error::{Error, Result};
@@ -129,4 +131,34 @@ pub fn add_skill(conn: &mut AnyConnection, community: Uuid, name: &str) -> Resul
 
 fn reload(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Result<VolunteerRow> {
     store::get(conn, community, id)?.ok_or_else(|| Error::bug("a row that must exist is missing"))
+}
+
+/// Create a team; its name is unique in the community.
+pub fn create_team(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    name: &str,
+    description: &str,
+) -> Result<TeamRow> {
+    store::insert_team(conn, community, name, description).map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::conflict("already_exists", "a team of that name exists")
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// Add a volunteer of the community to a team, or make them (or no longer) its leader.
+pub fn set_member(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    team: Uuid,
+    volunteer: Uuid,
+    leader: bool,
+) -> Result<TeamRow> {
+    let t = store::team(conn, community, team)?.ok_or_else(|| Error::not_found("team"))?;
+    store::get(conn, community, volunteer)?.ok_or_else(|| Error::not_found("volunteer"))?;
+    store::set_member(conn, community, team, volunteer, leader)?;
+    Ok(t)
 }

@@ -4,13 +4,14 @@ use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{Role, Uuid};
 use canglong_openapi::{Membership, NewTeam, Team, TeamDetail, TeamList};
 use canglong_persistence::volunteers::{self as store, TeamRow};
-use canglong_persistence::{AnyConnection, is_unique_violation};
+use canglong_persistence::AnyConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Problems;
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
+use canglong_services::volunteers;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_teams)
@@ -66,13 +67,7 @@ pub async fn create_team(
     auth.require(&[Role::CommunityAdmin])?;
     let (community, t) = (auth.community_id, body.0);
     let d = db::write(&state.pool, move |conn| {
-        let row = store::insert_team(conn, community, &t.name, &t.description).map_err(|e| {
-            if is_unique_violation(&e) {
-                ApiError::conflict("already_exists", "a team of that name exists")
-            } else {
-                e.into()
-            }
-        })?;
+        let row = volunteers::create_team(conn, community, &t.name, &t.description)?;
         detail(conn, &row)
     })
     .await?;
@@ -112,10 +107,7 @@ pub async fn set_member(
     auth.require_staff()?;
     let (community, id, m) = (auth.community_id, id.into_inner(), body.0);
     let d = db::write(&state.pool, move |conn| {
-        let t = store::team(conn, community, id)?.ok_or_else(|| ApiError::not_found("team"))?;
-        store::get(conn, community, m.volunteer_id)?
-            .ok_or_else(|| ApiError::not_found("volunteer"))?;
-        store::set_member(conn, community, id, m.volunteer_id, m.leader)?;
+        let t = volunteers::set_member(conn, community, id, m.volunteer_id, m.leader)?;
         detail(conn, &t)
     })
     .await?;

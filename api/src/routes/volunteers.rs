@@ -64,13 +64,12 @@ pub fn view(
 
 /// Verified minutes per local month of service (records without a span count when recorded).
 pub fn minutes_by_month(records: &[service_records::ServiceRecordRow]) -> BTreeMap<String, i64> {
-    let mut by_month = BTreeMap::new();
-    for r in records {
-        let at = r.started_at.unwrap_or(r.created_at);
-        *by_month.entry(views::local_month(at)).or_insert(0) +=
-            i64::from(r.minutes_approved.unwrap_or(0));
-    }
-    by_month
+    canglong_volunteers::minutes_by_month(records.iter().map(|r| {
+        (
+            r.started_at.unwrap_or(r.created_at),
+            i64::from(r.minutes_approved.unwrap_or(0)),
+        )
+    }))
 }
 
 fn figures(

@@ -145,6 +145,31 @@ impl Availability {
     }
 }
 
+impl RecordSource {
+    /// Where the hours were served, as a certificate names it.
+    pub fn organisation(self) -> &'static str {
+        match self {
+            Self::Need => "社区需求服务",
+            Self::Session => "社区项目活动",
+            Self::Staff => "社区志愿服务台账",
+        }
+    }
+}
+
+/// Verified minutes per local month (`YYYY-MM`, UTC+8) of `(when served, minutes)`.
+pub fn minutes_by_month(
+    served: impl IntoIterator<Item = (NaiveDateTime, i64)>,
+) -> std::collections::BTreeMap<String, i64> {
+    let mut by_month = std::collections::BTreeMap::new();
+    for (at, minutes) in served {
+        let local = at + chrono::Duration::seconds(i64::from(LOCAL_OFFSET_SECS));
+        *by_month
+            .entry(local.format("%Y-%m").to_string())
+            .or_insert(0) += minutes;
+    }
+    by_month
+}
+
 /// Skills and places are short tags: 1 to 30 characters each, not blank.
 pub fn check_tags(list: &[String], what: &str) -> Result<(), DomainError> {
     if list

@@ -23,7 +23,7 @@ use crate::ledger::{self, Entry};
 pub const MAX_WRONG_CODES: i64 = 10;
 pub const GUESS_WINDOW_MINUTES: i64 = 10;
 
-fn random_code() -> Result<String> {
+pub(crate) fn random_code() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| Error::bug(format!("no randomness: {e}")))?;
     Ok(voucher_code(bytes))
