@@ -410,7 +410,7 @@ fn seed_activities(
         community_id: Id(community),
         title: "童心筑梦".into(),
         description: "亲子共学系列课程".into(),
-        organiser_kind: "social_worker".into(),
+        organiser_kind: Stored(canglong_activities::OrganiserKind::SocialWorker),
         partner_id: None,
         period_start: at,
         period_end: at + chrono::Duration::days(120),

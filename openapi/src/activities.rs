@@ -47,22 +47,39 @@ pub struct RoomList {
     pub items: Vec<Room>,
 }
 
+/// Who organises a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganiserKind {
+    Community,
+    SocialWorker,
+    Team,
+    Partner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerKind {
+    University,
+    Company,
+    SocialOrganisation,
+    Other,
+}
+
 /// A partner organisation (共建线): a university, a company, a social organisation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewPartner {
     #[validate(length(min = 1, max = 100))]
     pub name: String,
-    /// `university`, `company`, `social_organisation`.
-    #[validate(length(min = 1, max = 30))]
-    pub kind: String,
+    pub kind: PartnerKind,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Partner {
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: PartnerKind,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -94,9 +111,7 @@ pub struct NewProject {
     #[validate(length(max = 2000))]
     #[serde(default)]
     pub description: String,
-    /// `community`, `social_worker`, `team`, `partner`.
-    #[validate(length(min = 1, max = 30))]
-    pub organiser_kind: String,
+    pub organiser_kind: OrganiserKind,
     pub period_start: DateTime<Utc>,
     pub period_end: DateTime<Utc>,
     /// The project of the previous period this one continues.
@@ -111,7 +126,7 @@ pub struct Project {
     pub id: Uuid,
     pub title: String,
     pub description: String,
-    pub organiser_kind: String,
+    pub organiser_kind: OrganiserKind,
     /// The partner organisation that claimed it.
     pub partner: Option<Partner>,
     pub period_start: DateTime<Utc>,

@@ -3,7 +3,7 @@
 
 use crate::Stored;
 use canglong_activities::EnrolmentStatus;
-use canglong_activities::ProjectStatus;
+use canglong_activities::{OrganiserKind, PartnerKind, ProjectStatus};
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -61,7 +61,7 @@ pub struct PartnerRow {
     pub id: Id,
     pub community_id: Id,
     pub name: String,
-    pub kind: String,
+    pub kind: Stored<PartnerKind>,
     pub created_at: NaiveDateTime,
 }
 
@@ -118,7 +118,7 @@ pub struct ProjectRow {
     pub community_id: Id,
     pub title: String,
     pub description: String,
-    pub organiser_kind: String,
+    pub organiser_kind: Stored<OrganiserKind>,
     pub partner_id: Option<Id>,
     pub period_start: NaiveDateTime,
     pub period_end: NaiveDateTime,
@@ -172,9 +172,13 @@ pub fn list_projects(
         .load(conn)
 }
 
-pub fn set_project_status(conn: &mut AnyConnection, id: Uuid, status: &str) -> QueryResult<()> {
+pub fn set_project_status(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    status: ProjectStatus,
+) -> QueryResult<()> {
     diesel::update(projects::table.find(Id(id)))
-        .set((projects::status.eq(status), projects::updated_at.eq(now())))
+        .set((projects::status.eq(Stored(status)), projects::updated_at.eq(now())))
         .execute(conn)
         .map(|_| ())
 }

@@ -627,7 +627,7 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
                 projects::community_id.eq(c),
                 projects::title.eq(format!("项目{i}")),
                 projects::description.eq(""),
-                projects::organiser_kind.eq("community"),
+                projects::organiser_kind.eq(canglong_activities::OrganiserKind::Community.as_str()),
                 projects::period_start.eq(p.start),
                 projects::period_end.eq(p.end),
                 projects::status.eq("closed"),

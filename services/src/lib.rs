@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod needs;
 pub mod pairings;
 pub mod points;
+pub mod projects;
 pub mod records;
 pub mod stats;
 pub mod suggestions;

@@ -40,6 +40,37 @@ impl ProjectStatus {
 }
 
 wire_enum!(
+    /// Who organises a project: the community, a social worker, a volunteer team or a partner.
+    OrganiserKind {
+        Community = "community",
+        SocialWorker = "social_worker",
+        Team = "team",
+        Partner = "partner",
+    }
+);
+
+wire_enum!(
+    /// A partner organisation (共建线).
+    PartnerKind {
+        University = "university",
+        Company = "company",
+        SocialOrganisation = "social_organisation",
+        Other = "other",
+    }
+);
+
+/// A project's period, and a session's time and enrolment window, each end after they start.
+pub fn check_windows(windows: &[(NaiveDateTime, NaiveDateTime)]) -> Result<(), DomainError> {
+    if windows.iter().any(|(start, end)| end <= start) {
+        return Err(DomainError::invalid(
+            "invalid_window",
+            "each window must end after it starts",
+        ));
+    }
+    Ok(())
+}
+
+wire_enum!(
     EnrolmentStatus {
         Enrolled = "enrolled",
         Waitlisted = "waitlisted",

@@ -20,7 +20,7 @@ fn project(title: &str) -> NewProject {
     NewProject {
         title: title.into(),
         description: String::new(),
-        organiser_kind: "social_worker".into(),
+        organiser_kind: OrganiserKind::SocialWorker,
         period_start: Utc::now() - Duration::days(1),
         period_end: Utc::now() + Duration::days(90),
         continues_project_id: None,
@@ -333,14 +333,14 @@ async fn rooms_projects_and_partners(db: Db) {
     let uni = admin
         .create_partner(&NewPartner {
             name: "湖北大学".into(),
-            kind: "university".into(),
+            kind: PartnerKind::University,
         })
         .await
         .unwrap();
     let firm = admin
         .create_partner(&NewPartner {
             name: "光谷科技".into(),
-            kind: "company".into(),
+            kind: PartnerKind::Company,
         })
         .await
         .unwrap();

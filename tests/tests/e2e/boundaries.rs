@@ -43,7 +43,7 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
         .create_project(&NewProject {
             title: "童心筑梦".into(),
             description: String::new(),
-            organiser_kind: "community".into(),
+            organiser_kind: OrganiserKind::Community,
             period_start: Utc::now(),
             period_end: Utc::now() + Duration::days(30),
             continues_project_id: None,
@@ -65,7 +65,7 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
     let partner = admin
         .create_partner(&NewPartner {
             name: "湖北大学".into(),
-            kind: "university".into(),
+            kind: PartnerKind::University,
         })
         .await
         .unwrap();

@@ -8,13 +8,14 @@ use canglong_openapi::{
     DailyVisits, NewPartner, NewRoom, Partner, Room, RoomList, StaffBinding, VisitList, VisitsQuery,
 };
 use canglong_persistence::activities::{self as store, PartnerRow, RoomRow};
-use canglong_persistence::{Id, is_unique_violation, people};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::routes::Problems;
+use crate::routes::views::{enum_of, stored_of};
 use crate::{ApiError, AppState, db};
+use canglong_services::projects;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_rooms)
@@ -33,12 +34,12 @@ pub fn room_view(r: &RoomRow) -> Room {
     }
 }
 
-pub fn partner_view(p: &PartnerRow) -> Partner {
-    Partner {
+pub fn partner_view(p: &PartnerRow) -> Result<Partner, ApiError> {
+    Ok(Partner {
         id: p.id.0,
         name: p.name.clone(),
-        kind: p.kind.clone(),
-    }
+        kind: enum_of(&p.kind)?,
+    })
 }
 
 #[utoipa::path(tag = "activities", operation_id = "list_rooms",
@@ -68,21 +69,7 @@ pub async fn create_room(
     auth.require(&[Role::CommunityAdmin])?;
     let (community, r) = (auth.community_id, body.0);
     let room = db::write(&state.pool, move |conn| {
-        let row = RoomRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(community),
-            name: r.name,
-            zone: r.zone,
-            capacity: r.capacity,
-            created_at: now(),
-        };
-        store::insert_room(conn, &row).map_err(|e| {
-            if is_unique_violation(&e) {
-                ApiError::conflict("already_exists", "a room of that name exists")
-            } else {
-                e.into()
-            }
-        })?;
+        let row = projects::create_room(conn, community, r.name, r.zone, r.capacity)?;
         Ok(room_view(&row))
     })
     .await?;
@@ -100,16 +87,10 @@ pub async fn create_partner(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
     let (community, p) = (auth.community_id, body.0);
+    let kind = stored_of(&p.kind)?.0;
     let partner = db::write(&state.pool, move |conn| {
-        let row = PartnerRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(community),
-            name: p.name,
-            kind: p.kind,
-            created_at: now(),
-        };
-        store::insert_partner(conn, &row)?;
-        Ok(partner_view(&row))
+        let row = projects::create_partner(conn, community, p.name, kind)?;
+        partner_view(&row)
     })
     .await?;
     Ok(HttpResponse::Created().json(partner))
@@ -128,19 +109,7 @@ pub async fn bind_partner_staff(
     auth.require(&[Role::CommunityAdmin])?;
     let (community, id, user) = (auth.community_id, id.into_inner(), body.0.user_id);
     db::write(&state.pool, move |conn| {
-        store::partner(conn, community, id)?.ok_or_else(|| ApiError::not_found("partner"))?;
-        people::find_user(conn, user)?
-            .filter(|u| u.community_id.0 == community)
-            .ok_or_else(|| {
-                ApiError::unprocessable("unknown_user", "no such person in this community")
-            })?;
-        if store::staff_partner(conn, user)?.is_some() {
-            return Err(ApiError::conflict(
-                "already_bound",
-                "this person already serves a partner",
-            ));
-        }
-        Ok(store::bind_partner_staff(conn, user, id, community)?)
+        Ok(projects::bind_partner_staff(conn, community, id, user)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

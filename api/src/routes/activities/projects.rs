@@ -1,14 +1,13 @@
 //! Projects, their course packages, the parent preparation group, and partner claims.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_activities::ProjectStatus;
-use canglong_core::{PageRequest, Uuid, now};
+use canglong_core::{PageRequest, Uuid};
 use canglong_openapi::{
     NewProject, NewSession, Package, ParentMember, Project, ProjectPage, ProjectQuery,
     ProjectStatusChange, Session,
 };
-use canglong_persistence::activities::{self as store, PackageRow, ProjectRow, SessionRow};
-use canglong_persistence::{AnyConnection, Id, Stored, people};
+use canglong_persistence::activities::{self as store, ProjectRow};
+use canglong_persistence::AnyConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::places::partner_view;
@@ -16,8 +15,9 @@ use super::sessions::session_view;
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::routes::Problems;
-use crate::routes::views::{enum_of, name_of, utc};
+use crate::routes::views::{enum_of, stored_of, utc};
 use crate::{ApiError, AppState, db};
+use canglong_services::projects;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_project)
@@ -33,14 +33,15 @@ fn view(conn: &mut AnyConnection, p: &ProjectRow) -> Result<Project, ApiError> {
     let partner = match p.partner_id {
         Some(id) => store::partner(conn, p.community_id.0, id.0)?
             .as_ref()
-            .map(partner_view),
+            .map(partner_view)
+            .transpose()?,
         None => None,
     };
     Ok(Project {
         id: p.id.0,
         title: p.title.clone(),
         description: p.description.clone(),
-        organiser_kind: p.organiser_kind.clone(),
+        organiser_kind: enum_of(&p.organiser_kind)?,
         partner,
         period_start: utc(p.period_start),
         period_end: utc(p.period_end),
@@ -60,10 +61,6 @@ fn view(conn: &mut AnyConnection, p: &ProjectRow) -> Result<Project, ApiError> {
     })
 }
 
-fn found(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Result<ProjectRow, ApiError> {
-    store::project(conn, community, id)?.ok_or_else(|| ApiError::not_found("project"))
-}
-
 /// Staff: start a project with its course packages; `continues_project_id` carries a project of
 /// the previous period into this one (the continuation rate counts these).
 #[utoipa::path(tag = "activities", operation_id = "create_project", request_body = NewProject,
@@ -76,58 +73,21 @@ pub async fn create_project(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_staff()?;
     let (actor, p) = (auth.0, body.0);
-    if p.period_end <= p.period_start {
-        return Err(ApiError::unprocessable(
-            "invalid_window",
-            "period_end must be after period_start",
-        ));
-    }
-    if !["community", "social_worker", "team", "partner"].contains(&p.organiser_kind.as_str()) {
-        return Err(ApiError::unprocessable(
-            "invalid_value",
-            "organiser_kind: community, social_worker, team or partner",
-        ));
-    }
+    let draft = projects::ProjectDraft {
+        title: p.title,
+        description: p.description,
+        organiser_kind: stored_of(&p.organiser_kind)?.0,
+        period_start: p.period_start.naive_utc(),
+        period_end: p.period_end.naive_utc(),
+        continues_project_id: p.continues_project_id,
+        packages: p
+            .packages
+            .into_iter()
+            .map(|k| (k.title, k.description))
+            .collect(),
+    };
     let project = db::write(&state.pool, move |conn| {
-        if let Some(prev) = p.continues_project_id {
-            found(conn, actor.community_id, prev)?;
-            if store::continued_by(conn, prev)?.is_some() {
-                return Err(ApiError::conflict(
-                    "already_continued",
-                    "that project was already continued",
-                ));
-            }
-        }
-        let at = now();
-        let row = ProjectRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(actor.community_id),
-            title: p.title,
-            description: p.description,
-            organiser_kind: p.organiser_kind,
-            partner_id: None,
-            period_start: p.period_start.naive_utc(),
-            period_end: p.period_end.naive_utc(),
-            status: Stored(ProjectStatus::Planning),
-            continues_project_id: p.continues_project_id.map(Id),
-            created_by: Id(actor.user_id),
-            created_at: at,
-            updated_at: at,
-        };
-        store::insert_project(conn, &row)?;
-        for k in p.packages {
-            store::insert_package(
-                conn,
-                &PackageRow {
-                    id: Id(canglong_core::new_id()),
-                    community_id: row.community_id,
-                    project_id: row.id,
-                    title: k.title,
-                    description: k.description,
-                    created_at: at,
-                },
-            )?;
-        }
+        let row = projects::create(conn, &actor, draft)?;
         view(conn, &row)
     })
     .await?;
@@ -174,7 +134,7 @@ pub async fn get_project(
 ) -> Result<HttpResponse, ApiError> {
     let (community, id) = (auth.community_id, id.into_inner());
     let p = db::read(&state.pool, move |conn| {
-        let p = found(conn, community, id)?;
+        let p = projects::found(conn, community, id)?;
         view(conn, &p)
     })
     .await?;
@@ -192,16 +152,10 @@ pub async fn change_status(
     body: Body<ProjectStatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_staff()?;
-    let (community, id, to) = (auth.community_id, id.into_inner(), name_of(&body.0.status));
+    let (community, id) = (auth.community_id, id.into_inner());
+    let to = stored_of(&body.0.status)?.0;
     let p = db::write(&state.pool, move |conn| {
-        let p = found(conn, community, id)?;
-        let to = ProjectStatus::parse(&to)
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        let next = ProjectStatus::parse(&p.status)
-            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
-            .advance(to)?;
-        store::set_project_status(conn, id, next.as_str())?;
-        let p = found(conn, community, id)?;
+        let p = projects::advance(conn, community, id, to)?;
         view(conn, &p)
     })
     .await?;
@@ -221,11 +175,7 @@ pub async fn add_parent(
     auth.require_staff()?;
     let (community, id, user) = (auth.community_id, id.into_inner(), body.0.user_id);
     let p = db::write(&state.pool, move |conn| {
-        let p = found(conn, community, id)?;
-        people::find_user(conn, user)?
-            .filter(|u| u.community_id.0 == community)
-            .ok_or_else(|| ApiError::unprocessable("unknown_user", "no such resident here"))?;
-        store::add_parent(conn, &p, user)?;
+        let p = projects::add_parent(conn, community, id, user)?;
         view(conn, &p)
     })
     .await?;
@@ -243,26 +193,7 @@ pub async fn claim(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let p = db::write(&state.pool, move |conn| {
-        let partner = store::staff_partner(conn, actor.user_id)?.ok_or_else(|| {
-            ApiError::forbidden(
-                "not_partner_staff",
-                "only partner organisations' staff claim projects",
-            )
-        })?;
-        let p = found(conn, actor.community_id, id)?;
-        if p.status.0 == ProjectStatus::Closed {
-            return Err(ApiError::unprocessable(
-                "invalid_transition",
-                "a closed project cannot be claimed",
-            ));
-        }
-        if !store::claim_project(conn, id, partner)? {
-            return Err(ApiError::conflict(
-                "already_claimed",
-                "another partner claimed this project",
-            ));
-        }
-        let p = found(conn, actor.community_id, id)?;
+        let p = projects::claim(conn, &actor, id)?;
         view(conn, &p)
     })
     .await?;
@@ -282,54 +213,21 @@ pub async fn create_session(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_staff()?;
     let (community, id, s) = (auth.community_id, id.into_inner(), body.0);
-    if s.ends_at <= s.starts_at || s.enrol_to <= s.enrol_from {
-        return Err(ApiError::unprocessable(
-            "invalid_window",
-            "each window must end after it starts",
-        ));
-    }
+    let draft = projects::SessionDraft {
+        package_id: s.package_id,
+        title: s.title,
+        starts_at: s.starts_at.naive_utc(),
+        ends_at: s.ends_at.naive_utc(),
+        room_id: s.room_id,
+        place: s.place,
+        capacity: s.capacity,
+        enrol_from: s.enrol_from.naive_utc(),
+        enrol_to: s.enrol_to.naive_utc(),
+        volunteer_slots: s.volunteer_slots,
+        attendance_points: s.attendance_points,
+    };
     let session = db::write(&state.pool, move |conn| {
-        let p = found(conn, community, id)?;
-        if let Some(k) = s.package_id
-            && !store::packages_of(conn, id)?.iter().any(|x| x.id.0 == k)
-        {
-            return Err(ApiError::unprocessable(
-                "unknown_package",
-                "not a course package of this project",
-            ));
-        }
-        let (start, end) = (s.starts_at.naive_utc(), s.ends_at.naive_utc());
-        if let Some(room) = s.room_id {
-            store::room(conn, community, room)?
-                .ok_or_else(|| ApiError::unprocessable("unknown_room", "no such room"))?;
-            if store::room_busy(conn, room, start, end)? {
-                return Err(ApiError::unprocessable(
-                    "room_busy",
-                    "another session uses the room at that time",
-                ));
-            }
-        }
-        let mut secret = [0u8; 16];
-        getrandom::fill(&mut secret).map_err(|e| ApiError::bug(format!("{e}")))?;
-        let row = SessionRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(community),
-            project_id: p.id,
-            package_id: s.package_id.map(Id),
-            title: s.title,
-            starts_at: start,
-            ends_at: end,
-            room_id: s.room_id.map(Id),
-            place: s.place,
-            capacity: s.capacity,
-            enrol_from: s.enrol_from.naive_utc(),
-            enrol_to: s.enrol_to.naive_utc(),
-            volunteer_slots: s.volunteer_slots,
-            attendance_points: s.attendance_points,
-            checkin_secret: secret.iter().map(|b| format!("{b:02x}")).collect(),
-            created_at: now(),
-        };
-        store::insert_session(conn, &row)?;
+        let row = projects::schedule(conn, community, id, draft)?;
         session_view(conn, &row)
     })
     .await?;
