@@ -254,6 +254,16 @@ pub struct PlanList {
     pub items: Vec<Plan>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainerKind {
+    Teacher,
+    Police,
+    Medical,
+    SocialWorker,
+    Other,
+}
+
 /// A training session by an expert (teacher, police, medical staff…).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -264,9 +274,7 @@ pub struct NewTraining {
     pub topic: String,
     #[validate(length(min = 1, max = 50))]
     pub trainer: String,
-    /// `teacher`, `police`, `medical`, `social_worker`, `other`.
-    #[validate(length(min = 1, max = 20))]
-    pub trainer_kind: String,
+    pub trainer_kind: TrainerKind,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     #[validate(length(min = 1, max = 100))]
@@ -280,7 +288,7 @@ pub struct Training {
     pub id: Uuid,
     pub topic: String,
     pub trainer: String,
-    pub trainer_kind: String,
+    pub trainer_kind: TrainerKind,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub place: String,

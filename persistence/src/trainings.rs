@@ -13,7 +13,7 @@ pub struct TrainingRow {
     pub community_id: Id,
     pub topic: String,
     pub trainer: String,
-    pub trainer_kind: String,
+    pub trainer_kind: crate::Stored<canglong_volunteers::TrainerKind>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub place: String,

@@ -4,15 +4,14 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use canglong_openapi::{Child, ChildList, Me, MeUpdate, NewChild};
-use canglong_persistence::{AnyConnection, ledger, people, volunteers};
+use canglong_persistence::{AnyConnection, ledger, people as store, volunteers};
+use canglong_services::people;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
-
-use canglong_core::notice::PREFERENCES as NOTIFICATION_KINDS;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_me)
@@ -22,9 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError> {
-    let user = people::find_user(conn, user_id)?
+    let user = store::find_user(conn, user_id)?
         .ok_or_else(|| ApiError::unauthorized("invalid_token", "no such user"))?;
-    let roles = people::roles_of(conn, user_id)?;
+    let roles = store::roles_of(conn, user_id)?;
     let volunteer = match volunteers::by_user(conn, user_id)? {
         Some(v) => Some(super::volunteers::view(conn, &v, true)?),
         None => None,
@@ -67,49 +66,15 @@ pub async fn update_me(
     auth: Auth,
     body: Body<MeUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    let update = body.0;
-    if let Some(p) = &update.phone
-        && !(p.starts_with('1') && p.chars().all(|c| c.is_ascii_digit()))
-    {
-        return Err(ApiError::unprocessable(
-            "invalid_phone",
-            "phone must be 11 digits starting with 1",
-        ));
-    }
-    let unknown_kind = update.notification_preferences.as_ref().and_then(|prefs| {
-        prefs
-            .keys()
-            .find(|k| !NOTIFICATION_KINDS.contains(&k.as_str()))
-    });
-    if let Some(bad) = unknown_kind {
-        return Err(ApiError::unprocessable(
-            "invalid_preference",
-            format!(
-                "unknown notification kind `{bad}`; known: {}",
-                NOTIFICATION_KINDS.join(", ")
-            ),
-        ));
-    }
+    let u = body.0;
+    let change = people::ProfileChange {
+        nickname: u.nickname,
+        phone: u.phone,
+        notification_preferences: u.notification_preferences,
+    };
     let id = auth.user_id;
     let me = db::write(&state.pool, move |conn| {
-        let prefs = match update.notification_preferences {
-            Some(new) => {
-                let user = people::find_user(conn, id)?
-                    .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-                let mut current: BTreeMap<String, bool> =
-                    serde_json::from_str(&user.notification_prefs).unwrap_or_default();
-                current.extend(new);
-                Some(canglong_persistence::to_json_text(&current))
-            }
-            None => None,
-        };
-        people::update_profile(
-            conn,
-            id,
-            update.nickname.as_deref(),
-            update.phone.as_deref(),
-            prefs.as_deref(),
-        )?;
+        people::update_profile(conn, id, change)?;
         load_me(conn, id)
     })
     .await?;
@@ -153,19 +118,7 @@ pub async fn add_child(
     auth.require(&[canglong_core::Role::Resident])?;
     let (user, community, c) = (auth.user_id, auth.community_id, body.0);
     let list = db::write(&state.pool, move |conn| {
-        if canglong_persistence::activities::children_of(conn, user)?.len() >= 10 {
-            return Err(ApiError::unprocessable(
-                "too_many_children",
-                "at most 10 child profiles",
-            ));
-        }
-        canglong_persistence::activities::insert_child(
-            conn,
-            community,
-            user,
-            &c.nickname,
-            c.birth_year,
-        )?;
+        people::add_child(conn, community, user, &c.nickname, c.birth_year)?;
         children(conn, user)
     })
     .await?;

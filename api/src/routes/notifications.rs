@@ -2,7 +2,6 @@
 //! outbox as community admins see it.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::notice::NoticeKind;
 use canglong_core::{PageRequest, Role, Uuid};
 use canglong_openapi::{
     Notification, NotificationPage, OutboxMessage, OutboxPage, OutboxQuery, PageQuery,
@@ -15,6 +14,7 @@ use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
+use canglong_services::notifications;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(inbox)
@@ -68,13 +68,10 @@ pub async fn mark_read(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (user, id) = (auth.user_id, id.into_inner());
-    let found = db::write(&state.pool, move |conn| {
-        Ok(store::mark_read(conn, user, id)?)
+    db::write(&state.pool, move |conn| {
+        Ok(notifications::mark_read(conn, user, id)?)
     })
     .await?;
-    if !found {
-        return Err(ApiError::not_found("notification"));
-    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -97,19 +94,9 @@ pub async fn subscribe(
     auth: Auth,
     body: Body<SubscriptionGrant>,
 ) -> Result<HttpResponse, ApiError> {
-    let kinds = body.0.kinds;
-    if let Some(bad) = kinds.iter().find(|k| NoticeKind::parse(k).is_none()) {
-        let known: Vec<&str> = NoticeKind::ALL.iter().map(|k| k.as_str()).collect();
-        return Err(ApiError::unprocessable(
-            "unknown_kind",
-            format!("unknown kind `{bad}`; known: {}", known.join(", ")),
-        ));
-    }
-    let user = auth.user_id;
+    let (user, kinds) = (auth.user_id, body.0.kinds);
     let out = db::write(&state.pool, move |conn| {
-        for k in &kinds {
-            store::grant(conn, user, k, 1)?;
-        }
+        notifications::subscribe(conn, user, &kinds)?;
         remaining(conn, user)
     })
     .await?;

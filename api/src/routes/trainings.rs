@@ -2,19 +2,21 @@
 //! volunteer and training) and feedback — the "training → practice → feedback" loop.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{PageRequest, Uuid, now};
+use canglong_core::{PageRequest, Uuid};
 use canglong_openapi::{
     AttendanceRequest, AttendanceResult, NewTraining, Training, TrainingFeedback, TrainingPage,
     TrainingQuery,
 };
 use canglong_persistence::trainings::{self as store, TrainingRow};
-use canglong_persistence::{AnyConnection, Id, volunteers};
+use canglong_persistence::AnyConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
+use canglong_services::trainings;
+use super::views::stored_of;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_training)
@@ -38,7 +40,7 @@ fn view(conn: &mut AnyConnection, t: &TrainingRow) -> Result<Training, ApiError>
         id: t.id.0,
         topic: t.topic.clone(),
         trainer: t.trainer.clone(),
-        trainer_kind: t.trainer_kind.clone(),
+        trainer_kind: views::enum_of(&t.trainer_kind)?,
         starts_at: views::utc(t.starts_at),
         ends_at: views::utc(t.ends_at),
         place: t.place.clone(),
@@ -61,27 +63,17 @@ pub async fn create_training(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_staff()?;
     let (actor, t) = (auth.0, body.0);
-    if t.ends_at <= t.starts_at {
-        return Err(ApiError::unprocessable(
-            "invalid_window",
-            "ends_at must be after starts_at",
-        ));
-    }
+    let draft = trainings::TrainingDraft {
+        topic: t.topic,
+        trainer: t.trainer,
+        trainer_kind: stored_of(&t.trainer_kind)?.0,
+        starts_at: t.starts_at.naive_utc(),
+        ends_at: t.ends_at.naive_utc(),
+        place: t.place,
+        capacity: t.capacity,
+    };
     let training = db::write(&state.pool, move |conn| {
-        let row = TrainingRow {
-            id: Id(canglong_core::new_id()),
-            community_id: Id(actor.community_id),
-            topic: t.topic,
-            trainer: t.trainer,
-            trainer_kind: t.trainer_kind,
-            starts_at: t.starts_at.naive_utc(),
-            ends_at: t.ends_at.naive_utc(),
-            place: t.place,
-            capacity: t.capacity,
-            created_by: Id(actor.user_id),
-            created_at: now(),
-        };
-        store::insert(conn, &row)?;
+        let row = trainings::schedule(conn, &actor, draft)?;
         view(conn, &row)
     })
     .await?;
@@ -148,7 +140,7 @@ pub async fn attendance(
     auth.require_staff()?;
     let (actor, id, who) = (auth.0, id.into_inner(), body.0.volunteer_ids);
     let done = db::write(&state.pool, move |conn| {
-        Ok(canglong_services::trainings::record_attendance(
+        Ok(trainings::record_attendance(
             conn, &actor, id, who,
         )?)
     })
@@ -171,27 +163,7 @@ pub async fn give_feedback(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, f) = (auth.0, id.into_inner(), body.0);
     let t = db::write(&state.pool, move |conn| {
-        let t = store::get(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("training"))?;
-        let v = volunteers::by_user(conn, actor.user_id)?
-            .filter(|v| v.community_id.0 == actor.community_id)
-            .ok_or_else(|| ApiError::forbidden("not_attendee", "only attendees give feedback"))?;
-        if !store::attended(conn, id, v.id.0)? {
-            return Err(ApiError::forbidden(
-                "not_attendee",
-                "only attendees give feedback",
-            ));
-        }
-        if store::feedback(conn, id)?
-            .iter()
-            .any(|x| x.volunteer_id == v.id)
-        {
-            return Err(ApiError::conflict(
-                "already_rated",
-                "you already gave feedback on this training",
-            ));
-        }
-        store::insert_feedback(conn, &t, v.id.0, f.stars, &f.comment)?;
+        let t = trainings::give_feedback(conn, &actor, id, f.stars, &f.comment)?;
         view(conn, &t)
     })
     .await?;

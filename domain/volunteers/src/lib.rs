@@ -43,6 +43,17 @@ canglong_core::wire_enum!(
     }
 );
 
+canglong_core::wire_enum!(
+    /// Who gives a training: a teacher, the police, medical staff, a social worker, or another.
+    TrainerKind {
+        Teacher = "teacher",
+        Police = "police",
+        Medical = "medical",
+        SocialWorker = "social_worker",
+        Other = "other",
+    }
+);
+
 impl VolunteerStatus {
     /// A community admin's decision: approve or reject an application, suspend an active
     /// volunteer, reinstate a suspended one.

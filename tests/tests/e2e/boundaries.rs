@@ -31,7 +31,7 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
         .create_training(&NewTraining {
             topic: "急救".into(),
             trainer: "王医生".into(),
-            trainer_kind: "medical".into(),
+            trainer_kind: TrainerKind::Medical,
             starts_at: Utc::now(),
             ends_at: Utc::now() + Duration::hours(1),
             place: "活动中心".into(),

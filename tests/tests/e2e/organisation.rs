@@ -118,7 +118,7 @@ async fn pairing_plans_and_training(db: Db) {
         .create_training(&NewTraining {
             topic: "老年人防诈骗".into(),
             trainer: "李警官".into(),
-            trainer_kind: "police".into(),
+            trainer_kind: TrainerKind::Police,
             starts_at: Utc::now() - Duration::hours(3),
             ends_at: Utc::now() - Duration::hours(1),
             place: "活动中心".into(),
