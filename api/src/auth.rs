@@ -19,7 +19,6 @@ use sha2::{Digest, Sha256};
 use crate::{ApiError, AppState};
 
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
-pub const REFRESH_TTL_DAYS: i64 = 30;
 const ISSUER: &str = "canglong";
 /// People's tokens (the mini-program, staff, ops).
 const AUDIENCE: &str = "canglong-api";

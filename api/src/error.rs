@@ -126,6 +126,7 @@ impl From<DomainError> for ApiError {
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
         };
         Self::new(status, e.code, e.message.into_owned())
     }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use canglong_api::{AppState, Server, Settings, jobs, seed, server};
 use canglong_core::Role;
-use canglong_persistence::{people, write_tx};
+use canglong_persistence::{people as store, write_tx};
+use canglong_services::people;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -156,8 +157,7 @@ fn run(cli: Cli) -> Res {
         } => {
             let pool = migrated_pool(&s, 1)?;
             let id = write_tx(&mut *pool.get()?, |c| {
-                let sd = people::ensure_subdistrict(c, &subdistrict)?;
-                people::create_community(c, sd, &name)
+                people::create_community(c, &subdistrict, &name)
             })?;
             println!("{id}");
             Ok(())
@@ -187,26 +187,11 @@ fn run(cli: Cli) -> Res {
             }
             let hash = canglong_api::auth::hash_password(&password).map_err(|e| e.to_string())?;
             let pool = migrated_pool(&s, 1)?;
-            let id = write_tx(
-                &mut *pool.get()?,
-                |c| -> Result<uuid::Uuid, Box<dyn std::error::Error + Send + Sync>> {
-                    if !people::community_exists(c, community)? {
-                        return Err("no such community".into());
-                    }
-                    let u = people::insert_user(
-                        c,
-                        &people::NewUser {
-                            community_id: community,
-                            nickname: nickname.unwrap_or_else(|| username.clone()),
-                            username: Some(username.clone()),
-                            password_hash: Some(hash),
-                            wechat_openid: None,
-                        },
-                    )?;
-                    people::grant_role(c, u.id.0, community, role.as_str())?;
-                    Ok(u.id.0)
-                },
-            )?;
+            let nickname = nickname.unwrap_or_else(|| username.clone());
+            let id = write_tx(&mut *pool.get()?, |c| {
+                people::create_password_user(c, community, &username, &nickname, hash, role)
+            })
+            .map_err(|e| e.to_string())?;
             println!("{id}");
             Ok(())
         }
@@ -234,8 +219,8 @@ fn run(cli: Cli) -> Res {
                 .ok_or("bad start")?;
             let plan = Plan::generate(Scale::case_study(factor), seed, start);
             let id = write_tx(&mut *pool.get()?, |c| {
-                let sd = people::ensure_subdistrict(c, "基准街道")?;
-                let id = people::create_community(c, sd, &format!("基准社区-{seed}-x{factor}"))?;
+                let sd = store::ensure_subdistrict(c, "基准街道")?;
+                let id = store::create_community(c, sd, &format!("基准社区-{seed}-x{factor}"))?;
                 load(c, id, &plan)?;
                 Ok::<_, diesel::result::Error>(id)
             })?;

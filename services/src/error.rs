@@ -42,6 +42,9 @@ impl Error {
     pub fn unprocessable(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         DomainError::invalid(code, message).into()
     }
+    pub fn unauthorized(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        DomainError::unauthenticated(code, message).into()
+    }
     pub fn forbidden(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         DomainError::forbidden(code, message).into()
     }

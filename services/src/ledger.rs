@@ -3,7 +3,7 @@
 //! transaction and its postings, updates the stored balances and the expiry lots — all inside
 //! the caller's database transaction.
 
-use canglong_core::{DomainError, NaiveDateTime, Uuid};
+use canglong_core::{Actor, DomainError, NaiveDateTime, Uuid};
 use canglong_ledger::{self as domain, AccountKind, Balance, Lot, Rules, Transaction, TxKind};
 use canglong_persistence::AnyConnection;
 use canglong_persistence::ledger::{self as store, AccountRow, NewTransaction, TransactionRow};
@@ -258,4 +258,18 @@ pub fn expire_lot(conn: &mut AnyConnection, lot: &store::LotRow) -> Result<bool>
         },
     )?;
     Ok(true)
+}
+
+/// Set new earning rules as the next version; records already verified keep the value of the
+/// version they were verified under. Answers the version and when it took effect.
+pub fn set_rules(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    rules: &Rules,
+) -> Result<(i32, NaiveDateTime)> {
+    rules.validate()?;
+    let (version, _, _) = self::rules(conn, actor.community_id)?;
+    let text = canglong_persistence::to_json_text(rules);
+    let row = store::insert_rules(conn, actor.community_id, version + 1, &text, actor.user_id)?;
+    Ok((row.version, row.created_at))
 }

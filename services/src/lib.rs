@@ -18,6 +18,7 @@ pub mod people;
 pub mod points;
 pub mod projects;
 pub mod records;
+pub mod sessions;
 pub mod stats;
 pub mod suggestions;
 pub mod sweep;

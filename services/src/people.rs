@@ -85,3 +85,35 @@ pub fn add_child(
     activities::insert_child(conn, community, parent, nickname, birth_year)?;
     Ok(())
 }
+
+/// A community of a subdistrict (created with the subdistrict if it is new); answers its id.
+pub fn create_community(conn: &mut AnyConnection, subdistrict: &str, name: &str) -> Result<Uuid> {
+    let sd = people::ensure_subdistrict(conn, subdistrict)?;
+    Ok(people::create_community(conn, sd, name)?)
+}
+
+/// A person who signs in with a password (staff, merchant staff), with one role in a community.
+pub fn create_password_user(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    username: &str,
+    nickname: &str,
+    password_hash: String,
+    role: canglong_core::Role,
+) -> Result<Uuid> {
+    if !people::community_exists(conn, community)? {
+        return Err(Error::not_found("community"));
+    }
+    let u = people::insert_user(
+        conn,
+        &people::NewUser {
+            community_id: community,
+            nickname: nickname.to_string(),
+            username: Some(username.to_string()),
+            password_hash: Some(password_hash),
+            wechat_openid: None,
+        },
+    )?;
+    people::grant_role(conn, u.id.0, community, role.as_str())?;
+    Ok(u.id.0)
+}

@@ -1,7 +1,7 @@
 //! Sign-in: WeChat code exchange, staff passwords, refresh rotation, logout.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use canglong_core::{Actor, Uuid, now};
+use canglong_core::{Actor, Uuid};
 use canglong_openapi::{
     ClientCredentials, ClientToken, LogoutRequest, PasswordLogin, RefreshRequest, TokenResponse,
     UserSummary, WechatLogin,
@@ -10,9 +10,10 @@ use canglong_persistence::{AnyConnection, clients, people};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Problems;
-use crate::auth::{self, Auth, REFRESH_TTL_DAYS, parse_roles};
+use crate::auth::{self, Auth, parse_roles};
 use crate::extract::{Body, parse};
 use crate::{ApiError, AppState, db};
+use canglong_services::sessions::{self, Rotation};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(wechat_login)
@@ -76,14 +77,7 @@ fn issue(
     };
     let access_token = state.jwt.issue(&actor)?;
     let (refresh_token, hash) = auth::new_refresh_token()?;
-    let expires = now() + chrono::Duration::days(REFRESH_TTL_DAYS);
-    people::insert_refresh(
-        conn,
-        user.id.0,
-        family.unwrap_or_else(canglong_core::new_id),
-        &hash,
-        expires,
-    )?;
+    sessions::keep_refresh(conn, user.id.0, family, &hash)?;
     Ok(TokenResponse {
         access_token,
         refresh_token,
@@ -125,20 +119,7 @@ pub async fn wechat_login(
     let identity = state.wechat.code2session(&code).await?;
     let st = state.clone();
     let tokens = db::write(&state.pool, move |conn| {
-        let user = match people::find_user_by_openid(conn, &identity.openid)? {
-            Some(u) => u,
-            None => {
-                let new = people::NewUser {
-                    community_id,
-                    nickname: "微信用户".into(),
-                    wechat_openid: Some(identity.openid.clone()),
-                    ..Default::default()
-                };
-                let u = people::insert_user(conn, &new)?;
-                people::grant_role(conn, u.id.0, community_id, "resident")?;
-                u
-            }
-        };
+        let user = sessions::resident_by_openid(conn, community_id, &identity.openid)?;
         issue(conn, &st, &user, None)
     })
     .await?;
@@ -186,32 +167,10 @@ pub async fn refresh(
     let hash = auth::hash_refresh_token(&body.0.refresh_token);
     let st = state.clone();
     let outcome = db::write(&state.pool, move |conn| {
-        let Some(token) = people::find_refresh(conn, &hash)? else {
-            return Ok(Err(ApiError::unauthorized(
-                "invalid_refresh_token",
-                "unknown refresh token",
-            )));
-        };
-        if token.revoked_at.is_some()
-            || token.used_at.is_some()
-            || !people::spend_refresh(conn, token.id.0)?
-        {
-            people::revoke_family(conn, token.family_id.0)?;
-            return Ok(Err(ApiError::unauthorized(
-                "refresh_token_reused",
-                "this refresh token was already used; sign in again",
-            )));
-        }
-        if token.expires_at <= now() {
-            return Ok(Err(ApiError::unauthorized(
-                "refresh_token_expired",
-                "sign in again",
-            )));
-        }
-        let user = people::find_user(conn, token.user_id.0)?.ok_or_else(|| {
-            ApiError::unauthorized("invalid_refresh_token", "the account no longer exists")
-        })?;
-        issue(conn, &st, &user, Some(token.family_id.0)).map(Ok)
+        Ok(match sessions::rotate(conn, &hash)? {
+            Rotation::Rotated { user, family } => Ok(issue(conn, &st, &user, Some(family))?),
+            Rotation::Refused(e) => Err(ApiError::from(e)),
+        })
     })
     .await?;
     // A reuse is refused, but the family's revocation above is committed.
@@ -234,19 +193,9 @@ pub async fn logout(
         parse(&body)?
     };
     let user_id = auth.user_id;
+    let hash = request.refresh_token.as_deref().map(auth::hash_refresh_token);
     db::write(&state.pool, move |conn| {
-        match request.refresh_token {
-            Some(t) => {
-                let token = people::find_refresh(conn, &auth::hash_refresh_token(&t))?
-                    .filter(|r| r.user_id.0 == user_id)
-                    .ok_or_else(|| ApiError::not_found("refresh token"))?;
-                people::revoke_family(conn, token.family_id.0)?;
-            }
-            None => {
-                people::revoke_all_of_user(conn, user_id)?;
-            }
-        }
-        Ok(())
+        Ok(sessions::sign_out(conn, user_id, hash.as_deref())?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

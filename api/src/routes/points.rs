@@ -216,13 +216,10 @@ pub async fn put_rules(
         serde_json::to_value(&body.0).map_err(|e| ApiError::bug(format!("{e}")))?,
     )
     .map_err(|_| ApiError::unprocessable("invalid_rules", "the rules are not valid"))?;
-    rules.validate()?;
     let actor = auth.0;
     let r = db::write(&state.pool, move |conn| {
-        let (version, _, _) = ledger::rules(conn, actor.community_id)?;
-        let text = canglong_persistence::to_json_text(&rules);
-        let row = store::insert_rules(conn, actor.community_id, version + 1, &text, actor.user_id)?;
-        to_wire(row.version, &rules, Some(row.created_at))
+        let (version, at) = ledger::set_rules(conn, &actor, &rules)?;
+        to_wire(version, &rules, Some(at))
     })
     .await?;
     Ok(HttpResponse::Ok().json(r))

@@ -11,6 +11,8 @@ pub enum ErrorKind {
     Forbidden,
     /// Not there, or not visible to the caller (404).
     NotFound,
+    /// The credentials presented are not (or no longer) good (401).
+    Unauthenticated,
 }
 
 /// A refusal by the business rules, with a stable machine `code` (`need_full`, `own_need`, …).
@@ -38,6 +40,9 @@ impl DomainError {
     }
     pub fn forbidden(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorKind::Forbidden, code, message)
+    }
+    pub fn unauthenticated(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::Unauthenticated, code, message)
     }
     pub fn not_found(what: &'static str) -> Self {
         Self::new(

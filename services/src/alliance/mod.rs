@@ -187,6 +187,36 @@ pub fn cancel_voucher(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Resu
     own_voucher(conn, actor, id)
 }
 
+/// The holder rates a voucher once it is used, once (the merchant's evaluation reads it).
+pub fn rate_voucher(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    stars: i32,
+    comment: &str,
+) -> Result<()> {
+    let v = own_voucher(conn, actor, id)?;
+    if v.status.0 != VoucherStatus::Used {
+        return Err(Error::unprocessable(
+            "not_used",
+            "rate a voucher once you have used it",
+        ));
+    }
+    if store::voucher_rated(conn, id)? {
+        return Err(Error::conflict(
+            "already_rated",
+            "this voucher was already rated",
+        ));
+    }
+    Ok(store::insert_voucher_rating(
+        conn,
+        &v,
+        actor.user_id,
+        stars,
+        comment,
+    )?)
+}
+
 /// The holder's issued voucher for a seat in the session, if the seat was bought with points.
 pub fn seat_voucher(
     conn: &mut AnyConnection,

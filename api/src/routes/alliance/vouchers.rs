@@ -2,11 +2,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use canglong_alliance::{VoucherStatus, normalize_code};
-use canglong_core::{Actor, PageRequest, Role, Uuid};
+use canglong_alliance::normalize_code;
+use canglong_core::{PageRequest, Role, Uuid};
 use canglong_openapi::{Voucher, VoucherPage, VoucherQuery, VoucherRating, VoucherUse};
-use canglong_persistence::AnyConnection;
-use canglong_persistence::alliance::{self as store, VoucherRow};
+use canglong_persistence::alliance as store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use canglong_services::alliance;
@@ -58,12 +57,6 @@ pub async fn my_vouchers(
     })
     .await?;
     Ok(HttpResponse::Ok().json(result))
-}
-
-fn own_voucher(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<VoucherRow, ApiError> {
-    store::voucher(conn, actor.community_id, id)?
-        .filter(|v| v.holder_id.0 == actor.user_id)
-        .ok_or_else(|| ApiError::not_found("voucher"))
 }
 
 /// The holder cancels an unused voucher; points come back by the community's refund rule. A
@@ -139,25 +132,8 @@ pub async fn rate(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, r) = (auth.0, id.into_inner(), body.0);
     db::write(&state.pool, move |conn| {
-        let v = own_voucher(conn, &actor, id)?;
-        if v.status.0 != VoucherStatus::Used {
-            return Err(ApiError::unprocessable(
-                "not_used",
-                "rate a voucher once you have used it",
-            ));
-        }
-        if store::voucher_rated(conn, id)? {
-            return Err(ApiError::conflict(
-                "already_rated",
-                "this voucher was already rated",
-            ));
-        }
-        Ok(store::insert_voucher_rating(
-            conn,
-            &v,
-            actor.user_id,
-            r.stars,
-            &r.comment,
+        Ok(alliance::rate_voucher(
+            conn, &actor, id, r.stars, &r.comment,
         )?)
     })
     .await?;
