@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use canglong_core::notice::{Delivery, backoff_secs, classify, fit};
+use canglong_core::notice::{Delivery, OutboxStatus, backoff_secs, classify, fit};
 use canglong_core::{NaiveDateTime, Uuid, now};
 use canglong_persistence::Pool;
 use canglong_persistence::notifications::{self as store, OutboxRow};
@@ -68,7 +68,7 @@ pub async fn deliver(
         if !claimed {
             continue;
         }
-        let outcome = match policy.templates.get(&row.kind) {
+        let outcome = match policy.templates.get(&*row.kind) {
             None => Err("no template is configured for this kind".to_string()),
             Some(template) => {
                 let code = wechat.send_subscribe(&message(&row, template)).await;
@@ -84,7 +84,11 @@ pub async fn deliver(
                                 policy.backoff_secs,
                                 row.attempts as u32,
                             ) as i64);
-                        let status = if dead { "dead" } else { "pending" };
+                        let status = if dead {
+                            OutboxStatus::Dead
+                        } else {
+                            OutboxStatus::Pending
+                        };
                         settle(pool, id, status, attempts, next, Some(error)).await?;
                         if dead {
                             tracing::warn!(%id, "subscribe message given up");
@@ -100,12 +104,20 @@ pub async fn deliver(
         let attempts = row.attempts + 1;
         match outcome {
             Ok(()) => {
-                settle(pool, id, "sent", attempts, now(), None).await?;
+                settle(pool, id, OutboxStatus::Sent, attempts, now(), None).await?;
                 report.sent += 1;
             }
             Err(why) => {
                 tracing::warn!(%id, kind = %row.kind, %why, "subscribe message refused for good");
-                settle(pool, id, "failed_permanent", attempts, now(), Some(why)).await?;
+                settle(
+                    pool,
+                    id,
+                    OutboxStatus::FailedPermanent,
+                    attempts,
+                    now(),
+                    Some(why),
+                )
+                .await?;
                 report.failed_permanent += 1;
             }
         }
@@ -116,7 +128,7 @@ pub async fn deliver(
 async fn settle(
     pool: &Pool,
     id: Uuid,
-    status: &'static str,
+    status: OutboxStatus,
     attempts: i32,
     next: NaiveDateTime,
     error: Option<String>,

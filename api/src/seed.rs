@@ -216,7 +216,15 @@ fn seed_needs(
             updated_at: at,
         };
         store::insert(conn, &row)?;
-        store::record_event(conn, &row, Some(requester), "posted", None, "open", None)?;
+        store::record_event(
+            conn,
+            &row,
+            Some(requester),
+            canglong_needs::NeedAction::Posted,
+            None,
+            "open",
+            None,
+        )?;
     }
     Ok(())
 }

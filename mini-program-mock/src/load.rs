@@ -323,7 +323,7 @@ async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sa
         91..=93 => {
             // The social worker verifies a waiting record.
             let q = ServiceRecordQuery {
-                status: Some("pending".into()),
+                status: Some(canglong_openapi::RecordStatus::Pending),
                 limit: Some(100),
                 ..Default::default()
             };

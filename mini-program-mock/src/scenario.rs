@@ -268,7 +268,7 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
     loop {
         let pending = worker
             .list_service_records(&ServiceRecordQuery {
-                status: Some("pending".into()),
+                status: Some(canglong_openapi::RecordStatus::Pending),
                 limit: Some(100),
                 ..Default::default()
             })
@@ -604,13 +604,17 @@ async fn check(
     for (id, who, _) in needs {
         let d = elderly[*who].get_need(*id).await.map_err(fail("need"))?;
         let n = &d.need;
-        let active = d.claims.iter().filter(|c| c.status == "active").count() as i32;
+        let active = d
+            .claims
+            .iter()
+            .filter(|c| c.status == canglong_openapi::ClaimStatus::Active)
+            .count() as i32;
         settled &= n.status == NeedStatus::Confirmed
             && n.slots_taken == active
             && n.slots_taken <= n.slots
             && d.claims
                 .iter()
-                .filter(|c| c.status == "active")
+                .filter(|c| c.status == canglong_openapi::ClaimStatus::Active)
                 .all(|c| c.completed_at.is_some());
     }
     s.check(

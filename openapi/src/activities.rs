@@ -306,7 +306,7 @@ pub struct ChildList {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Notification {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: crate::NoticeKind,
     pub title: String,
     pub body: String,
     pub read: bool,

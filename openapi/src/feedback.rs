@@ -29,6 +29,33 @@ pub enum SuggestionStatus {
     Closed,
 }
 
+/// What a notice is about; also the kind of a one-time WeChat subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    NeedClaimed,
+    NeedCompleted,
+    NeedConfirmed,
+    ServiceVerified,
+    VoucherExpiring,
+    VolunteerDecided,
+    MerchantDecided,
+    EnrolmentPromoted,
+    SuggestionAnswered,
+}
+
+/// A WeChat message's delivery: waiting, being sent, sent, given up after repeated failures,
+/// or refused by WeChat for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    Pending,
+    Sending,
+    Sent,
+    Dead,
+    FailedPermanent,
+}
+
 /// Where a suggestion came from: the app, or a note from the physical box entered by staff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -107,7 +134,9 @@ pub struct SuggestionQuery {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kinds": ["need_claimed", "service_verified"]}))]
 pub struct SubscriptionGrant {
+    /// Kinds of [`NoticeKind`]; an unknown one is refused with 422 `unknown_kind`.
     #[validate(length(min = 1, max = 20))]
+    #[schema(value_type = Vec<NoticeKind>)]
     pub kinds: Vec<String>,
 }
 
@@ -121,9 +150,8 @@ pub struct Subscriptions {
 pub struct OutboxMessage {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub kind: String,
-    /// `pending`, `sending`, `sent`, `dead` or `failed_permanent`.
-    pub status: String,
+    pub kind: NoticeKind,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTime<Utc>,
@@ -141,7 +169,7 @@ pub struct OutboxPage {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
-    pub status: Option<String>,
+    pub status: Option<OutboxStatus>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }

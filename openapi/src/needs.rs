@@ -100,17 +100,41 @@ pub struct Claim {
     pub id: Uuid,
     pub volunteer_id: Uuid,
     pub user_id: Uuid,
-    /// `active`, `withdrawn` or `cancelled`.
-    pub status: String,
+    pub status: ClaimStatus,
     pub minutes: Option<i32>,
     pub note: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
+/// A volunteer's claim on a need: active, withdrawn by them, or cancelled with the need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Active,
+    Withdrawn,
+    Cancelled,
+}
+
+/// What happened to a need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedAction {
+    Posted,
+    Claimed,
+    Withdrawn,
+    Completed,
+    Confirmed,
+    AutoConfirmed,
+    Cancelled,
+    Expired,
+    Escalated,
+    Rated,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {
-    pub action: String,
+    pub action: NeedAction,
     pub from_status: Option<NeedStatus>,
     pub to_status: NeedStatus,
     pub actor_id: Option<Uuid>,

@@ -13,16 +13,14 @@ pub struct ServiceRecord {
     pub volunteer_id: Uuid,
     pub need_id: Option<Uuid>,
     pub session_id: Option<Uuid>,
-    /// `need`, `session` or `staff`.
-    pub source: String,
+    pub source: RecordSource,
     pub content: String,
     pub beneficiary_group: TargetGroup,
     pub minutes_reported: i32,
     pub minutes_approved: Option<i32>,
-    /// `pending`, `verified` or `rejected`.
-    pub status: String,
-    /// `pass` or `fail` once verified.
-    pub quality: Option<String>,
+    pub status: RecordStatus,
+    /// Set once verified.
+    pub quality: Option<Quality>,
     pub verified_by: Option<Uuid>,
     pub verified_at: Option<DateTime<Utc>>,
     /// Honour hours (e.g. a commendation) are kept in the record but mint no points.
@@ -34,6 +32,25 @@ pub struct ServiceRecord {
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+/// A service record: pending until a social worker verifies it (社区验收), then verified or
+/// rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordStatus {
+    Pending,
+    Verified,
+    Rejected,
+}
+
+/// Where a service record came from: a need's completion, a session's volunteers, or staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordSource {
+    Need,
+    Session,
+    Staff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -93,8 +110,7 @@ pub struct ServiceRecordPage {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ServiceRecordQuery {
-    /// `pending`, `verified` or `rejected`.
-    pub status: Option<String>,
+    pub status: Option<RecordStatus>,
     pub volunteer_id: Option<Uuid>,
     /// Records of the members of this team.
     pub team_id: Option<Uuid>,

@@ -188,7 +188,7 @@ pub struct Pairing {
     pub id: Uuid,
     pub social_worker_id: Uuid,
     pub volunteer_id: Uuid,
-    pub status: String,
+    pub status: PairingStatus,
     pub created_at: DateTime<Utc>,
 }
 
@@ -262,6 +262,13 @@ pub enum TrainerKind {
     Medical,
     SocialWorker,
     Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PairingStatus {
+    Active,
+    Ended,
 }
 
 /// A training session by an expert (teacher, police, medical staff…).

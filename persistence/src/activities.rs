@@ -162,7 +162,7 @@ pub fn list_projects(
     if claimable {
         q = q
             .filter(projects::partner_id.is_null())
-            .filter(projects::status.ne("closed"));
+            .filter(projects::status.ne(Stored(ProjectStatus::Closed)));
     }
     if let Some(c) = page.after {
         q = q.filter(projects::id.lt(Id(c.0)));
@@ -178,7 +178,10 @@ pub fn set_project_status(
     status: ProjectStatus,
 ) -> QueryResult<()> {
     diesel::update(projects::table.find(Id(id)))
-        .set((projects::status.eq(Stored(status)), projects::updated_at.eq(now())))
+        .set((
+            projects::status.eq(Stored(status)),
+            projects::updated_at.eq(now()),
+        ))
         .execute(conn)
         .map(|_| ())
 }

@@ -694,7 +694,7 @@ pub fn year_counts(
         .get_result(conn)?;
     let refused_attempts = voucher_attempts::table
         .filter(voucher_attempts::merchant_id.eq(m))
-        .filter(voucher_attempts::outcome.ne("used"))
+        .filter(voucher_attempts::outcome.ne(VoucherStatus::Used.as_str()))
         .filter(
             voucher_attempts::created_at
                 .ge(from)

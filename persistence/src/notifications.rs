@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use canglong_core::notice::NoticeKind;
+use canglong_core::notice::{NoticeKind, OutboxStatus};
 use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
 use diesel::prelude::*;
 
 use crate::schema::{notifications, outbox, subscription_grants, users};
-use crate::{AnyConnection, Id, QueryResult};
+use crate::{AnyConnection, Id, QueryResult, Stored};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = notifications)]
@@ -16,7 +16,7 @@ pub struct NotificationRow {
     pub id: Id,
     pub community_id: Id,
     pub user_id: Id,
-    pub kind: String,
+    pub kind: Stored<NoticeKind>,
     pub title: String,
     pub body: String,
     pub read_at: Option<NaiveDateTime>,
@@ -30,9 +30,9 @@ pub struct OutboxRow {
     pub community_id: Id,
     pub user_id: Id,
     pub openid: String,
-    pub kind: String,
+    pub kind: Stored<NoticeKind>,
     pub payload: String,
-    pub status: String,
+    pub status: Stored<OutboxStatus>,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -107,7 +107,7 @@ pub fn notify(
             outbox::openid.eq(openid),
             outbox::kind.eq(kind.as_str()),
             outbox::payload.eq(payload.to_string()),
-            outbox::status.eq("pending"),
+            outbox::status.eq(Stored(OutboxStatus::Pending)),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(at),
             outbox::created_at.eq(at),
@@ -190,7 +190,9 @@ pub fn grants_of(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Vec<(St
 /// did not finish before its lease ran out (it crashed or was stopped).
 pub fn due(conn: &mut AnyConnection, at: NaiveDateTime, limit: i64) -> QueryResult<Vec<OutboxRow>> {
     outbox::table
-        .filter(outbox::status.eq_any(["pending", "sending"]))
+        .filter(
+            outbox::status.eq_any([Stored(OutboxStatus::Pending), Stored(OutboxStatus::Sending)]),
+        )
         .filter(outbox::next_attempt_at.le(at))
         .select(OutboxRow::as_select())
         .order(outbox::next_attempt_at)
@@ -209,11 +211,14 @@ pub fn claim(
     let n = diesel::update(
         outbox::table
             .find(Id(id))
-            .filter(outbox::status.eq_any(["pending", "sending"]))
+            .filter(
+                outbox::status
+                    .eq_any([Stored(OutboxStatus::Pending), Stored(OutboxStatus::Sending)]),
+            )
             .filter(outbox::next_attempt_at.le(at)),
     )
     .set((
-        outbox::status.eq("sending"),
+        outbox::status.eq(Stored(OutboxStatus::Sending)),
         outbox::next_attempt_at.eq(lease_until),
     ))
     .execute(conn)?;
@@ -225,7 +230,7 @@ pub fn claim(
 pub fn settle(
     conn: &mut AnyConnection,
     id: Uuid,
-    status: &str,
+    status: OutboxStatus,
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     error: Option<&str>,
@@ -233,11 +238,11 @@ pub fn settle(
     let at = now();
     diesel::update(outbox::table.find(Id(id)))
         .set((
-            outbox::status.eq(status),
+            outbox::status.eq(Stored(status)),
             outbox::attempts.eq(attempts),
             outbox::next_attempt_at.eq(next_attempt_at),
             outbox::last_error.eq(error),
-            outbox::sent_at.eq((status == "sent").then_some(at)),
+            outbox::sent_at.eq((status == OutboxStatus::Sent).then_some(at)),
         ))
         .execute(conn)
         .map(|_| ())
@@ -247,7 +252,7 @@ pub fn settle(
 pub fn outbox_of(
     conn: &mut AnyConnection,
     community_id: Uuid,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     page: &PageRequest,
 ) -> QueryResult<Vec<OutboxRow>> {
     let mut q = outbox::table
@@ -255,7 +260,7 @@ pub fn outbox_of(
         .select(OutboxRow::as_select())
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(s) = status {
-        q = q.filter(outbox::status.eq(s.to_string()));
+        q = q.filter(outbox::status.eq(Stored(s)));
     }
     if let Some(c) = page.after {
         q = q.filter(outbox::id.lt(Id(c.0)));

@@ -4,7 +4,8 @@ use canglong_core::{NaiveDateTime, Uuid, now};
 use diesel::prelude::*;
 
 use crate::schema::{pairings, plan_notes, plans};
-use crate::{AnyConnection, Id, QueryResult};
+use crate::{AnyConnection, Id, QueryResult, Stored};
+use canglong_volunteers::PairingStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = pairings)]
@@ -13,7 +14,7 @@ pub struct PairingRow {
     pub community_id: Id,
     pub social_worker_id: Id,
     pub volunteer_id: Id,
-    pub status: String,
+    pub status: Stored<PairingStatus>,
     pub created_at: NaiveDateTime,
     pub ended_at: Option<NaiveDateTime>,
 }
@@ -22,7 +23,7 @@ pub struct PairingRow {
 pub fn active_for(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryResult<Option<PairingRow>> {
     pairings::table
         .filter(pairings::volunteer_id.eq(Id(volunteer_id)))
-        .filter(pairings::status.eq("active"))
+        .filter(pairings::status.eq(Stored(PairingStatus::Active)))
         .select(PairingRow::as_select())
         .first(conn)
         .optional()
@@ -40,7 +41,7 @@ pub fn insert(
             pairings::community_id.eq(Id(community_id)),
             pairings::social_worker_id.eq(Id(social_worker_id)),
             pairings::volunteer_id.eq(Id(volunteer_id)),
-            pairings::status.eq("active"),
+            pairings::status.eq(Stored(PairingStatus::Active)),
             pairings::created_at.eq(now()),
         ))
         .returning(pairings::all_columns)
@@ -54,7 +55,7 @@ pub fn list(
 ) -> QueryResult<Vec<PairingRow>> {
     let mut q = pairings::table
         .filter(pairings::community_id.eq(Id(community_id)))
-        .filter(pairings::status.eq("active"))
+        .filter(pairings::status.eq(Stored(PairingStatus::Active)))
         .select(PairingRow::as_select())
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(w) = social_worker_id {

@@ -213,7 +213,7 @@ pub fn overlaps(
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
+    pub status: Option<RecordStatus>,
     pub volunteer_id: Option<Uuid>,
     /// Records of the volunteers of this team.
     pub team_id: Option<Uuid>,
@@ -260,8 +260,8 @@ fn filtered(
         .filter(service_records::community_id.eq(Id(community_id)))
         .select(ServiceRecordRow::as_select())
         .into_boxed::<crate::db::MultiBackend>();
-    if let Some(s) = &f.status {
-        q = q.filter(service_records::status.eq(s.clone()));
+    if let Some(s) = f.status {
+        q = q.filter(service_records::status.eq(Stored(s)));
     }
     if let Some(v) = f.volunteer_id {
         q = q.filter(service_records::volunteer_id.eq(Id(v)));

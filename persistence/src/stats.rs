@@ -334,7 +334,7 @@ pub fn outstanding_at(
     let sum: Option<i64> = postings::table
         .inner_join(accounts::table)
         .filter(accounts::community_id.eq_any(ids(set)))
-        .filter(accounts::kind.eq("resident"))
+        .filter(accounts::kind.eq(canglong_ledger::AccountKind::Resident.as_str()))
         .filter(postings::created_at.lt(at))
         .select(crate::ledger::sum_of("postings.amount"))
         .first(conn)?;
@@ -386,7 +386,7 @@ pub fn refused_attempts(
 ) -> QueryResult<Vec<Option<Id>>> {
     voucher_attempts::table
         .filter(voucher_attempts::community_id.eq_any(ids(set)))
-        .filter(voucher_attempts::outcome.ne("used"))
+        .filter(voucher_attempts::outcome.ne(VoucherStatus::Used.as_str()))
         .filter(
             voucher_attempts::created_at
                 .ge(from)

@@ -32,6 +32,12 @@ impl<E: WireName> std::ops::Deref for Stored<E> {
     }
 }
 
+impl<E: WireName> std::fmt::Display for Stored<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
 impl<E: WireName> From<E> for Stored<E> {
     fn from(e: E) -> Self {
         Stored(e)

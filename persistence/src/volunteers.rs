@@ -50,7 +50,7 @@ pub fn insert(
             volunteers::id.eq(Id(id)),
             volunteers::community_id.eq(Id(community_id)),
             volunteers::user_id.eq(Id(user_id)),
-            volunteers::status.eq("pending"),
+            volunteers::status.eq(Stored(VolunteerStatus::Pending)),
             volunteers::skills.eq(&a.skills),
             volunteers::availability.eq(&a.availability),
             volunteers::places.eq(&a.places),
@@ -65,7 +65,7 @@ pub fn insert(
 pub fn reapply(conn: &mut AnyConnection, id: Uuid, a: &Application) -> QueryResult<()> {
     diesel::update(volunteers::table.find(Id(id)))
         .set((
-            volunteers::status.eq("pending"),
+            volunteers::status.eq(Stored(VolunteerStatus::Pending)),
             volunteers::skills.eq(&a.skills),
             volunteers::availability.eq(&a.availability),
             volunteers::places.eq(&a.places),

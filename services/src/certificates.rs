@@ -73,7 +73,8 @@ pub fn issue(
     for (_, source, minutes) in &records {
         *by_org.entry(source.organisation()).or_default() += minutes;
     }
-    let by_month = canglong_volunteers::minutes_by_month(records.iter().map(|(at, _, m)| (*at, *m)));
+    let by_month =
+        canglong_volunteers::minutes_by_month(records.iter().map(|(at, _, m)| (*at, *m)));
     let user = people::find_user(conn, v.user_id.0)?
         .ok_or_else(|| Error::bug("a row that must exist is missing"))?;
     let cert = Certificate {

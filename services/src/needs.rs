@@ -4,7 +4,7 @@
 use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, Uuid, now};
 use canglong_ledger::{BonusKind, Transaction, TxKind};
-use canglong_needs::{self as domain, ClaimStatus, ClaimView, NeedState, NeedStatus};
+use canglong_needs::{self as domain, ClaimStatus, ClaimView, NeedAction, NeedState, NeedStatus};
 use canglong_persistence::needs::{self as store, ClaimRow, NeedRow, RatingRow};
 use canglong_persistence::service_records::{self as records, ServiceRecordRow};
 use canglong_persistence::{AnyConnection, Stored, notifications, volunteers};
@@ -83,7 +83,7 @@ fn transition(
     conn: &mut AnyConnection,
     row: &NeedRow,
     actor: Uuid,
-    action: &str,
+    action: NeedAction,
     to: NeedStatus,
     slots_taken: i32,
     note: Option<&str>,
@@ -189,7 +189,7 @@ pub fn post(conn: &mut AnyConnection, actor: &Actor, n: Posting) -> Result<NeedR
         conn,
         &row,
         Some(actor.user_id),
-        "posted",
+        NeedAction::Posted,
         None,
         NeedStatus::Open.as_str(),
         None,
@@ -208,7 +208,7 @@ pub fn claim(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<ClaimR
         conn,
         &row,
         actor.user_id,
-        "claimed",
+        NeedAction::Claimed,
         next.status,
         next.slots_taken,
         None,
@@ -246,7 +246,7 @@ pub fn withdraw(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Nee
         conn,
         &row,
         actor.user_id,
-        "withdrawn",
+        NeedAction::Withdrawn,
         next.status,
         next.slots_taken,
         None,
@@ -313,7 +313,7 @@ pub fn complete(
         conn,
         &row,
         actor.user_id,
-        "completed",
+        NeedAction::Completed,
         done.status,
         row.slots_taken,
         Some(&r.note),
@@ -343,7 +343,7 @@ pub fn confirm(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Need
         conn,
         &row,
         actor.user_id,
-        "confirmed",
+        NeedAction::Confirmed,
         to,
         row.slots_taken,
         None,
@@ -379,7 +379,7 @@ pub fn cancel(conn: &mut AnyConnection, actor: &Actor, id: Uuid, reason: &str) -
         conn,
         &row,
         actor.user_id,
-        "cancelled",
+        NeedAction::Cancelled,
         to,
         row.slots_taken,
         Some(reason),
@@ -446,7 +446,7 @@ pub fn rate(
         conn,
         &row,
         Some(actor.user_id),
-        "rated",
+        NeedAction::Rated,
         Some(row.status.0.as_str()),
         row.status.0.as_str(),
         Some(&note),

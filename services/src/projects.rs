@@ -151,7 +151,9 @@ pub fn schedule(
     check_windows(&[(s.starts_at, s.ends_at), (s.enrol_from, s.enrol_to)])?;
     let p = found(conn, community, project)?;
     if let Some(k) = s.package_id
-        && !store::packages_of(conn, project)?.iter().any(|x| x.id.0 == k)
+        && !store::packages_of(conn, project)?
+            .iter()
+            .any(|x| x.id.0 == k)
     {
         return Err(Error::unprocessable(
             "unknown_package",

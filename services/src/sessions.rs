@@ -61,7 +61,10 @@ pub fn rotate(conn: &mut AnyConnection, hash: &str) -> Result<Rotation> {
     let Some(token) = store::find_refresh(conn, hash)? else {
         return refused("invalid_refresh_token", "unknown refresh token");
     };
-    if token.revoked_at.is_some() || token.used_at.is_some() || !store::spend_refresh(conn, token.id.0)? {
+    if token.revoked_at.is_some()
+        || token.used_at.is_some()
+        || !store::spend_refresh(conn, token.id.0)?
+    {
         store::revoke_family(conn, token.family_id.0)?;
         return refused(
             "refresh_token_reused",

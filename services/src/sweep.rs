@@ -5,7 +5,9 @@
 
 use canglong_core::notice::NoticeKind;
 use canglong_core::{NaiveDateTime, Uuid, now};
-use canglong_needs::{NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due};
+use canglong_needs::{
+    NeedAction, NeedStatus, Timing, auto_confirm_due, escalation_due, expiry_due,
+};
 use canglong_persistence::alliance as alliance_store;
 use canglong_persistence::ledger as ledger_store;
 use canglong_persistence::needs as store;
@@ -46,7 +48,7 @@ pub fn sweep(conn: &mut AnyConnection, timing: &Timing) -> Result<SweepReport> {
                 row.id.0,
                 |r| expiry_due(status(r), r.window_end, at),
                 NeedStatus::Expired,
-                "expired",
+                NeedAction::Expired,
             )? {
                 report.expired += 1;
             }
@@ -77,7 +79,7 @@ pub fn sweep(conn: &mut AnyConnection, timing: &Timing) -> Result<SweepReport> {
                     c,
                     &r,
                     None,
-                    "escalated",
+                    NeedAction::Escalated,
                     Some(&r.status),
                     &r.status,
                     Some("unclaimed too long"),
@@ -95,7 +97,7 @@ pub fn sweep(conn: &mut AnyConnection, timing: &Timing) -> Result<SweepReport> {
                 row.id.0,
                 |r| auto_confirm_due(status(r), r.done_at, at, timing),
                 NeedStatus::Confirmed,
-                "auto_confirmed",
+                NeedAction::AutoConfirmed,
             )?
         {
             report.auto_confirmed += 1;
@@ -154,7 +156,7 @@ fn apply(
     id: Uuid,
     still_due: impl Fn(&store::NeedRow) -> bool,
     to: NeedStatus,
-    action: &str,
+    action: NeedAction,
 ) -> Result<bool> {
     write_tx(conn, |c| {
         let Some(r) = store::lock(c, community, id)? else {

@@ -193,7 +193,10 @@ pub async fn logout(
         parse(&body)?
     };
     let user_id = auth.user_id;
-    let hash = request.refresh_token.as_deref().map(auth::hash_refresh_token);
+    let hash = request
+        .refresh_token
+        .as_deref()
+        .map(auth::hash_refresh_token);
     db::write(&state.pool, move |conn| {
         Ok(sessions::sign_out(conn, user_id, hash.as_deref())?)
     })

@@ -30,8 +30,13 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
     };
     let prefs: BTreeMap<String, bool> =
         serde_json::from_str(&user.notification_prefs).unwrap_or_default();
-    let points_balance = ledger::account_of(conn, user.community_id.0, "resident", user_id)?
-        .map_or(0, |a| a.balance);
+    let points_balance = ledger::account_of(
+        conn,
+        user.community_id.0,
+        canglong_ledger::AccountKind::Resident.as_str(),
+        user_id,
+    )?
+    .map_or(0, |a| a.balance);
     Ok(Me {
         id: user.id.0,
         nickname: user.nickname,

@@ -181,7 +181,7 @@ fn detail(conn: &mut AnyConnection, row: &NeedRow) -> Result<NeedDetail, ApiErro
     let claims = store::claims(conn, row.id.0)?
         .iter()
         .map(views::claim)
-        .collect();
+        .collect::<Result<_, _>>()?;
     let history = store::events(conn, row.id.0)?
         .iter()
         .map(views::history)
@@ -235,7 +235,7 @@ pub async fn claim_need(
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
         json(
             StatusCode::CREATED,
-            &views::claim(&needs::claim(conn, &actor, id)?),
+            &views::claim(&needs::claim(conn, &actor, id)?)?,
         )
     })
     .await

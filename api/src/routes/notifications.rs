@@ -41,15 +41,17 @@ pub async fn inbox(
         let (rows, next) = page.finish(rows, |r| r.id.0);
         let items = rows
             .iter()
-            .map(|n| Notification {
-                id: n.id.0,
-                kind: n.kind.clone(),
-                title: n.title.clone(),
-                body: n.body.clone(),
-                read: n.read_at.is_some(),
-                created_at: views::utc(n.created_at),
+            .map(|n| {
+                Ok(Notification {
+                    id: n.id.0,
+                    kind: views::enum_of(&n.kind)?,
+                    title: n.title.clone(),
+                    body: n.body.clone(),
+                    read: n.read_at.is_some(),
+                    created_at: views::utc(n.created_at),
+                })
             })
-            .collect();
+            .collect::<Result<_, ApiError>>()?;
         Ok(NotificationPage {
             items,
             next_cursor: next.map(|c| c.encode()),
@@ -129,24 +131,32 @@ pub async fn outbox(
     let q = q.into_inner();
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let community = auth.community_id;
+    let status = q
+        .status
+        .as_ref()
+        .map(views::stored_of)
+        .transpose()?
+        .map(|s| s.0);
     let out = db::read(&state.pool, move |conn| {
-        let rows = store::outbox_of(conn, community, q.status.as_deref(), &page)?;
+        let rows = store::outbox_of(conn, community, status, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);
         Ok(OutboxPage {
             items: rows
                 .into_iter()
-                .map(|r| OutboxMessage {
-                    id: r.id.0,
-                    user_id: r.user_id.0,
-                    kind: r.kind,
-                    status: r.status,
-                    attempts: r.attempts,
-                    last_error: r.last_error,
-                    next_attempt_at: views::utc(r.next_attempt_at),
-                    created_at: views::utc(r.created_at),
-                    sent_at: r.sent_at.map(views::utc),
+                .map(|r| {
+                    Ok(OutboxMessage {
+                        id: r.id.0,
+                        user_id: r.user_id.0,
+                        kind: views::enum_of(&r.kind)?,
+                        status: views::enum_of(&r.status)?,
+                        attempts: r.attempts,
+                        last_error: r.last_error,
+                        next_attempt_at: views::utc(r.next_attempt_at),
+                        created_at: views::utc(r.created_at),
+                        sent_at: r.sent_at.map(views::utc),
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, ApiError>>()?,
             next_cursor: next.map(|c| c.encode()),
         })
     })

@@ -25,14 +25,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(add_note);
 }
 
-fn pairing(p: &PairingRow) -> Pairing {
-    Pairing {
+fn pairing(p: &PairingRow) -> Result<Pairing, ApiError> {
+    Ok(Pairing {
         id: p.id.0,
         social_worker_id: p.social_worker_id.0,
         volunteer_id: p.volunteer_id.0,
-        status: p.status.clone(),
+        status: views::enum_of(&p.status)?,
         created_at: views::utc(p.created_at),
-    }
+    })
 }
 
 /// Pair a social worker with volunteers: a social worker pairs themself, an admin anyone. A
@@ -49,7 +49,7 @@ pub async fn pair(
     let list = db::write(&state.pool, move |conn| {
         let rows = pairings::pair(conn, &actor, p.social_worker_id, &p.volunteer_ids)?;
         Ok(PairingList {
-            items: rows.iter().map(pairing).collect(),
+            items: rows.iter().map(pairing).collect::<Result<_, _>>()?,
         })
     })
     .await?;
@@ -71,7 +71,7 @@ pub async fn list_pairings(
         Ok(store::list(conn, community, worker)?
             .iter()
             .map(pairing)
-            .collect())
+            .collect::<Result<_, _>>()?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(PairingList { items }))

@@ -38,15 +38,12 @@ pub async fn list_records(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
-    if q.status
-        .as_deref()
-        .is_some_and(|s| !["pending", "verified", "rejected"].contains(&s))
-    {
-        return Err(ApiError::unprocessable(
-            "invalid_value",
-            "status must be pending, verified or rejected",
-        ));
-    }
+    let status = q
+        .status
+        .as_ref()
+        .map(views::stored_of)
+        .transpose()?
+        .map(|s| s.0);
     let result = db::read(&state.pool, move |conn| {
         let volunteer_id = if actor.is_staff() {
             q.volunteer_id
@@ -60,7 +57,7 @@ pub async fn list_records(
             Some(own.id.0)
         };
         let filter = store::Filter {
-            status: q.status,
+            status,
             volunteer_id,
             team_id: q.team_id,
             from: q.from.map(|t| t.naive_utc()),
@@ -192,9 +189,15 @@ pub async fn export(
         serde_urlencoded::from_str(&serde_urlencoded::to_string(&pairs).unwrap_or_default())
             .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
     let community = auth.community_id;
+    let status = q
+        .status
+        .as_ref()
+        .map(views::stored_of)
+        .transpose()?
+        .map(|s| s.0);
     let body = db::read(&state.pool, move |conn| {
         let filter = store::Filter {
-            status: q.status,
+            status,
             volunteer_id: q.volunteer_id,
             team_id: q.team_id,
             from: q.from.map(|t| t.naive_utc()),

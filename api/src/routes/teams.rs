@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{Role, Uuid};
 use canglong_openapi::{Membership, NewTeam, Team, TeamDetail, TeamList};
-use canglong_persistence::volunteers::{self as store, TeamRow};
 use canglong_persistence::AnyConnection;
+use canglong_persistence::volunteers::{self as store, TeamRow};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Problems;

@@ -7,16 +7,16 @@ use canglong_openapi::{
     AttendanceRequest, AttendanceResult, NewTraining, Training, TrainingFeedback, TrainingPage,
     TrainingQuery,
 };
-use canglong_persistence::trainings::{self as store, TrainingRow};
 use canglong_persistence::AnyConnection;
+use canglong_persistence::trainings::{self as store, TrainingRow};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::views::stored_of;
 use super::{Problems, views};
 use crate::auth::Auth;
 use crate::extract::Body;
 use crate::{ApiError, AppState, db};
 use canglong_services::trainings;
-use super::views::stored_of;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_training)
@@ -140,9 +140,7 @@ pub async fn attendance(
     auth.require_staff()?;
     let (actor, id, who) = (auth.0, id.into_inner(), body.0.volunteer_ids);
     let done = db::write(&state.pool, move |conn| {
-        Ok(trainings::record_attendance(
-            conn, &actor, id, who,
-        )?)
+        Ok(trainings::record_attendance(conn, &actor, id, who)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(AttendanceResult {

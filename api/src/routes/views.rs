@@ -70,22 +70,22 @@ pub fn need(r: &NeedRow) -> Result<wire::Need, ApiError> {
     })
 }
 
-pub fn claim(c: &ClaimRow) -> wire::Claim {
-    wire::Claim {
+pub fn claim(c: &ClaimRow) -> Result<wire::Claim, ApiError> {
+    Ok(wire::Claim {
         id: c.id.0,
         volunteer_id: c.volunteer_id.0,
         user_id: c.user_id.0,
-        status: c.status.to_string(),
+        status: enum_of(&c.status)?,
         minutes: c.minutes,
         note: c.note.clone(),
         completed_at: c.completed_at.map(utc),
         created_at: utc(c.created_at),
-    }
+    })
 }
 
 pub fn history(e: &EventRow) -> Result<wire::HistoryEntry, ApiError> {
     Ok(wire::HistoryEntry {
-        action: e.action.clone(),
+        action: enum_of(&e.action)?,
         from_status: e.from_status.as_deref().map(enum_of).transpose()?,
         to_status: enum_of(&e.to_status)?,
         actor_id: e.actor_id.map(|a| a.0),
@@ -110,13 +110,13 @@ pub fn service_record(r: &ServiceRecordRow) -> Result<wire::ServiceRecord, ApiEr
         volunteer_id: r.volunteer_id.0,
         need_id: r.need_id.map(|i| i.0),
         session_id: r.session_id.map(|i| i.0),
-        source: r.source.to_string(),
+        source: enum_of(&r.source)?,
         content: r.content.clone(),
         beneficiary_group: enum_of(&r.beneficiary_group)?,
         minutes_reported: r.minutes_reported,
         minutes_approved: r.minutes_approved,
-        status: r.status.to_string(),
-        quality: r.quality.map(|q| q.to_string()),
+        status: enum_of(&r.status)?,
+        quality: r.quality.as_deref().map(enum_of).transpose()?,
         verified_by: r.verified_by.map(|i| i.0),
         verified_at: r.verified_at.map(utc),
         honor: r.honor,

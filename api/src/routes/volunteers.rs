@@ -38,7 +38,12 @@ pub fn view(
 ) -> Result<Volunteer, ApiError> {
     let teams = store::team_ids(conn, row.id.0)?;
     let minutes = service_records::approved_minutes(conn, row.id.0)?;
-    let account = ledger::account_of(conn, row.community_id.0, "resident", row.user_id.0)?;
+    let account = ledger::account_of(
+        conn,
+        row.community_id.0,
+        canglong_ledger::AccountKind::Resident.as_str(),
+        row.user_id.0,
+    )?;
     let points = match &account {
         Some(a) => ledger::earned_total(conn, a.id.0)?,
         None => 0,

@@ -18,6 +18,18 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// A WeChat message's delivery: waiting, being sent (leased), sent, given up after repeated
+    /// failures, or refused by WeChat for good.
+    OutboxStatus {
+        Pending = "pending",
+        Sending = "sending",
+        Sent = "sent",
+        Dead = "dead",
+        FailedPermanent = "failed_permanent",
+    }
+);
+
 impl NoticeKind {
     /// The preference (`PATCH /me` `notification_preferences`) that can turn its WeChat message
     /// off. The in-app inbox always keeps the notice: it is the person's record.

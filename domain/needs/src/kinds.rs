@@ -49,3 +49,19 @@ wire_enum!(
         Expired = "expired",
     }
 );
+
+wire_enum!(
+    /// What happened to a need, as its history says.
+    NeedAction {
+        Posted = "posted",
+        Claimed = "claimed",
+        Withdrawn = "withdrawn",
+        Completed = "completed",
+        Confirmed = "confirmed",
+        AutoConfirmed = "auto_confirmed",
+        Cancelled = "cancelled",
+        Expired = "expired",
+        Escalated = "escalated",
+        Rated = "rated",
+    }
+);

@@ -6,7 +6,9 @@ mod kinds;
 mod lifecycle;
 mod matching;
 
-pub use kinds::{Category, ClaimStatus, MICRO_MAX_MINUTES, NeedStatus, TargetGroup, is_micro};
+pub use kinds::{
+    Category, ClaimStatus, MICRO_MAX_MINUTES, NeedAction, NeedStatus, TargetGroup, is_micro,
+};
 pub use lifecycle::{
     ClaimView, Completion, NeedDraft, NeedState, Timing, auto_confirm_due, escalation_due,
     expiry_due, fits_window, rate, service_span,

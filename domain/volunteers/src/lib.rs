@@ -44,6 +44,14 @@ canglong_core::wire_enum!(
 );
 
 canglong_core::wire_enum!(
+    /// A social worker's pairing with a volunteer (1+N): one active pairing per volunteer.
+    PairingStatus {
+        Active = "active",
+        Ended = "ended",
+    }
+);
+
+canglong_core::wire_enum!(
     /// Who gives a training: a teacher, the police, medical staff, a social worker, or another.
     TrainerKind {
         Teacher = "teacher",

@@ -20,7 +20,7 @@ fn project(title: &str) -> NewProject {
     NewProject {
         title: title.into(),
         description: String::new(),
-        organiser_kind: OrganiserKind::SocialWorker,
+        organiser_kind: canglong_openapi::OrganiserKind::SocialWorker,
         period_start: Utc::now() - Duration::days(1),
         period_end: Utc::now() + Duration::days(90),
         continues_project_id: None,
@@ -105,7 +105,10 @@ async fn enrolment_race_and_waitlist(db: Db) {
         let inbox = residents[*i].notifications().await.unwrap();
         if n < 3 {
             assert_eq!(inbox.items.len(), 1, "promoted #{n} is notified");
-            assert_eq!(inbox.items[0].kind, "enrolment_promoted");
+            assert_eq!(
+                inbox.items[0].kind,
+                canglong_openapi::NoticeKind::EnrolmentPromoted
+            );
             residents[*i]
                 .read_notification(inbox.items[0].id)
                 .await
@@ -243,12 +246,8 @@ async fn check_in_and_points(db: Db) {
     let vid = v.me().await.unwrap().volunteer.unwrap().id;
     let recs = sw.record_session_volunteers(s.id, vec![vid]).await.unwrap();
     assert_eq!(
-        (
-            recs[0].source.as_str(),
-            recs[0].minutes_reported,
-            recs[0].session_id
-        ),
-        ("session", 120, Some(s.id))
+        (recs[0].source, recs[0].minutes_reported, recs[0].session_id),
+        (canglong_openapi::RecordSource::Session, 120, Some(s.id))
     );
     assert_eq!(
         sw.record_session_volunteers(s.id, vec![vid])
@@ -333,14 +332,14 @@ async fn rooms_projects_and_partners(db: Db) {
     let uni = admin
         .create_partner(&NewPartner {
             name: "湖北大学".into(),
-            kind: PartnerKind::University,
+            kind: canglong_openapi::PartnerKind::University,
         })
         .await
         .unwrap();
     let firm = admin
         .create_partner(&NewPartner {
             name: "光谷科技".into(),
-            kind: PartnerKind::Company,
+            kind: canglong_openapi::PartnerKind::Company,
         })
         .await
         .unwrap();

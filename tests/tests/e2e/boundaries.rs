@@ -31,7 +31,7 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
         .create_training(&NewTraining {
             topic: "急救".into(),
             trainer: "王医生".into(),
-            trainer_kind: TrainerKind::Medical,
+            trainer_kind: canglong_openapi::TrainerKind::Medical,
             starts_at: Utc::now(),
             ends_at: Utc::now() + Duration::hours(1),
             place: "活动中心".into(),
@@ -43,7 +43,7 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
         .create_project(&NewProject {
             title: "童心筑梦".into(),
             description: String::new(),
-            organiser_kind: OrganiserKind::Community,
+            organiser_kind: canglong_openapi::OrganiserKind::Community,
             period_start: Utc::now(),
             period_end: Utc::now() + Duration::days(30),
             continues_project_id: None,
@@ -65,7 +65,7 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
     let partner = admin
         .create_partner(&NewPartner {
             name: "湖北大学".into(),
-            kind: PartnerKind::University,
+            kind: canglong_openapi::PartnerKind::University,
         })
         .await
         .unwrap();

@@ -34,7 +34,7 @@ fn project() -> NewProject {
     NewProject {
         title: "童心筑梦".into(),
         description: String::new(),
-        organiser_kind: OrganiserKind::SocialWorker,
+        organiser_kind: canglong_openapi::OrganiserKind::SocialWorker,
         period_start: Utc::now() - Duration::days(1),
         period_end: Utc::now() + Duration::days(90),
         continues_project_id: None,

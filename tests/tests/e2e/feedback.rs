@@ -119,7 +119,12 @@ async fn suggestion_box(db: Db) {
         (None, Some("已报修，本周内修好"))
     );
     let inbox = shy.notifications().await.unwrap();
-    assert!(inbox.items.iter().any(|n| n.kind == "suggestion_answered"));
+    assert!(
+        inbox
+            .items
+            .iter()
+            .any(|n| n.kind == canglong_openapi::NoticeKind::SuggestionAnswered)
+    );
 
     // The export hides the anonymous author too; residents get no export.
     let csv = worker.csv("/api/v1/suggestions?format=csv").await.unwrap();
@@ -199,7 +204,16 @@ async fn suggestion_box(db: Db) {
 }
 
 fn kinds(items: &[canglong_openapi::Notification]) -> HashSet<String> {
-    items.iter().map(|n| n.kind.clone()).collect()
+    items
+        .iter()
+        .map(|n| {
+            serde_json::to_value(n.kind)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
 }
 
 async fn notices_follow_events(db: Db) {
@@ -253,7 +267,7 @@ async fn notices_follow_events(db: Db) {
     let verified = r
         .items
         .iter()
-        .find(|x| x.kind == "service_verified")
+        .find(|x| x.kind == canglong_openapi::NoticeKind::ServiceVerified)
         .unwrap();
     assert!(verified.body.contains("积分已入账"), "{}", verified.body);
 
@@ -266,7 +280,7 @@ async fn notices_follow_events(db: Db) {
         .unwrap()
         .items
         .into_iter()
-        .filter(|n| n.kind == "merchant_decided")
+        .filter(|n| n.kind == canglong_openapi::NoticeKind::MerchantDecided)
         .count();
     assert_eq!(decided, 2, "community review and subdistrict filing");
 
@@ -298,7 +312,7 @@ async fn notices_follow_events(db: Db) {
         .unwrap()
         .items
         .into_iter()
-        .filter(|n| n.kind == "voucher_expiring")
+        .filter(|n| n.kind == canglong_openapi::NoticeKind::VoucherExpiring)
         .count();
     assert_eq!(reminders, 1);
 }
@@ -361,7 +375,7 @@ async fn outbox_delivers_exactly_once(db: Db) {
     // A sender takes the new message and dies before settling it; then the server restarts.
     let completed = outbox(&app)
         .into_iter()
-        .find(|r| r.kind == "need_completed")
+        .find(|r| &*r.kind == "need_completed")
         .unwrap();
     let at = canglong_core::now();
     let taken = store::claim(
@@ -421,7 +435,7 @@ async fn outbox_delivers_exactly_once(db: Db) {
     assert_eq!(app.wechat.messages().len(), 4);
     let rows = outbox(&app);
     assert_eq!(rows.len(), 4);
-    assert!(rows.iter().all(|r| r.status == "sent"), "{rows:?}");
+    assert!(rows.iter().all(|r| &*r.status == "sent"), "{rows:?}");
 
     // Grants are used up: a second claim notice reaches the inbox only.
     let again = grandma.create_need(&need(1)).await.unwrap();
@@ -433,7 +447,7 @@ async fn outbox_delivers_exactly_once(db: Db) {
         inbox
             .items
             .iter()
-            .filter(|n| n.kind == "need_claimed")
+            .filter(|n| n.kind == canglong_openapi::NoticeKind::NeedClaimed)
             .count(),
         2
     );
@@ -467,7 +481,10 @@ async fn refused_and_dead_letters(db: Db) {
     assert_eq!(pass(&app).await.retried, 1);
     assert_eq!(pass(&app).await.dead, 1);
     assert_eq!(pass(&app).await, DeliveryReport::default());
-    let statuses: HashSet<String> = outbox(&app).into_iter().map(|r| r.status).collect();
+    let statuses: HashSet<String> = outbox(&app)
+        .into_iter()
+        .map(|r| r.status.to_string())
+        .collect();
     assert_eq!(
         statuses,
         HashSet::from(["failed_permanent".into(), "dead".into()])

@@ -1,4 +1,4 @@
-use canglong_openapi::{CompletionRequest, NeedQuery, NeedStatus, RatingRequest};
+use canglong_openapi::{CompletionRequest, NeedAction, NeedQuery, NeedStatus, RatingRequest};
 use canglong_tests::{Db, both, need, spawn};
 use reqwest::StatusCode;
 
@@ -23,7 +23,7 @@ async fn full_lifecycle(db: Db) {
     assert!(posted.micro, "15 minutes is a micro-service");
 
     let claim = rider.claim_need(posted.id, None).await.unwrap();
-    assert_eq!(claim.status, "active");
+    assert_eq!(claim.status, canglong_openapi::ClaimStatus::Active);
     assert_eq!(
         rider.get_need(posted.id).await.unwrap().need.status,
         NeedStatus::Claimed
@@ -42,7 +42,10 @@ async fn full_lifecycle(db: Db) {
         .await
         .unwrap();
     assert_eq!(done.need.status, NeedStatus::Done);
-    assert_eq!(done.service_record.status, "pending");
+    assert_eq!(
+        done.service_record.status,
+        canglong_openapi::RecordStatus::Pending
+    );
     assert_eq!(done.service_record.minutes_reported, 20);
     assert_eq!(done.service_record.need_id, Some(posted.id));
 
@@ -66,10 +69,16 @@ async fn full_lifecycle(db: Db) {
     );
 
     let detail = grandma.get_need(posted.id).await.unwrap();
-    let actions: Vec<&str> = detail.history.iter().map(|h| h.action.as_str()).collect();
+    let actions: Vec<NeedAction> = detail.history.iter().map(|h| h.action).collect();
     assert_eq!(
         actions,
-        ["posted", "claimed", "completed", "confirmed", "rated"]
+        [
+            NeedAction::Posted,
+            NeedAction::Claimed,
+            NeedAction::Completed,
+            NeedAction::Confirmed,
+            NeedAction::Rated
+        ]
     );
     assert_eq!(detail.claims.len(), 1);
     assert_eq!(detail.claims[0].minutes, Some(20));
@@ -233,7 +242,12 @@ async fn withdraw_and_cancel(db: Db) {
     let cancelled = grandma.cancel_need(n.id, "不需要了").await.unwrap();
     assert_eq!(cancelled.status, NeedStatus::Cancelled);
     let detail = grandma.get_need(n.id).await.unwrap();
-    assert!(detail.claims.iter().all(|c| c.status != "active"));
+    assert!(
+        detail
+            .claims
+            .iter()
+            .all(|c| c.status != canglong_openapi::ClaimStatus::Active)
+    );
     assert_eq!(
         detail.history.last().unwrap().note.as_deref(),
         Some("不需要了")

@@ -155,7 +155,10 @@ async fn ops_scripts_do_the_ops_teams_tasks(db: Db) {
         .list_service_records(&Default::default())
         .await
         .unwrap();
-    assert_eq!(records.items[0].status, "verified");
+    assert_eq!(
+        records.items[0].status,
+        canglong_openapi::RecordStatus::Verified
+    );
     let again = script(&app, Some(worker), "verify-record.sh", &[&rid, "30"]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("HTTP 409 already_verified"));

@@ -118,7 +118,7 @@ async fn pairing_plans_and_training(db: Db) {
         .create_training(&NewTraining {
             topic: "老年人防诈骗".into(),
             trainer: "李警官".into(),
-            trainer_kind: TrainerKind::Police,
+            trainer_kind: canglong_openapi::TrainerKind::Police,
             starts_at: Utc::now() - Duration::hours(3),
             ends_at: Utc::now() - Duration::hours(1),
             place: "活动中心".into(),
@@ -309,7 +309,7 @@ async fn ledger_export_and_overlaps(db: Db) {
     assert_eq!(by_team.items.len(), 3);
     let verified = sw
         .list_service_records(&ServiceRecordQuery {
-            status: Some("verified".into()),
+            status: Some(canglong_openapi::RecordStatus::Verified),
             ..Default::default()
         })
         .await

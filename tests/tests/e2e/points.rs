@@ -112,7 +112,10 @@ async fn verification_credits_points(db: Db) {
         .verify_service_record(rec, &pass(40), None)
         .await
         .unwrap();
-    assert_eq!(v.service_record.status, "verified");
+    assert_eq!(
+        v.service_record.status,
+        canglong_openapi::RecordStatus::Verified
+    );
     assert_eq!(
         (v.service_record.minutes_approved, v.service_record.points),
         (Some(40), Some(5))
@@ -173,8 +176,8 @@ async fn verification_credits_points(db: Db) {
         .await
         .unwrap();
     assert_eq!(
-        (v2.service_record.status.as_str(), v2.transaction.is_none()),
-        ("rejected", true)
+        (v2.service_record.status, v2.transaction.is_none()),
+        (canglong_openapi::RecordStatus::Rejected, true)
     );
     let honour = worker
         .create_service_record(&record(volunteer_id, 120, true))
@@ -292,7 +295,7 @@ async fn rules_are_versioned(db: Db) {
     );
     let records = worker
         .list_service_records(&ServiceRecordQuery {
-            status: Some("verified".into()),
+            status: Some(canglong_openapi::RecordStatus::Verified),
             ..Default::default()
         })
         .await

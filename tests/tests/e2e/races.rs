@@ -49,7 +49,7 @@ async fn last_slot_race(db: Db) {
             detail
                 .claims
                 .iter()
-                .filter(|c| c.status == "active")
+                .filter(|c| c.status == canglong_openapi::ClaimStatus::Active)
                 .count(),
             slots
         );
@@ -97,7 +97,7 @@ async fn idempotent_claims_and_completions(db: Db) {
         detail
             .history
             .iter()
-            .filter(|h| h.action == "completed")
+            .filter(|h| h.action == canglong_openapi::NeedAction::Completed)
             .count(),
         1
     );

@@ -78,7 +78,10 @@ async fn periodic_jobs(db: Db) {
     let w = grandma.get_need(waiting.id).await.unwrap();
     assert!(w.need.escalated);
     assert_eq!(w.need.status, NeedStatus::Open);
-    assert_eq!(w.history.last().unwrap().action, "escalated");
+    assert_eq!(
+        w.history.last().unwrap().action,
+        canglong_openapi::NeedAction::Escalated
+    );
 
     // Staff see the escalated list.
     let list = worker

@@ -6,8 +6,8 @@ use canglong_openapi::{
     NewProject, NewSession, Package, ParentMember, Project, ProjectPage, ProjectQuery,
     ProjectStatusChange, Session,
 };
-use canglong_persistence::activities::{self as store, ProjectRow};
 use canglong_persistence::AnyConnection;
+use canglong_persistence::activities::{self as store, ProjectRow};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::places::partner_view;

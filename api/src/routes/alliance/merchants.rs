@@ -74,7 +74,11 @@ pub async fn list_merchants(
     let status = if actor.is_staff() {
         q.status.as_ref().map(name_of)
     } else {
-        Some("active".to_string())
+        Some(
+            canglong_alliance::MerchantStatus::Active
+                .as_str()
+                .to_string(),
+        )
     };
     let result = db::read(&state.pool, move |conn| {
         let rows = store::list_merchants(conn, actor.community_id, status.as_deref(), &page)?;
