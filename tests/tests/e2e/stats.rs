@@ -1,16 +1,18 @@
 //! The review meetings' figures, recomputed here from the generated plan (not from the
 //! database) and compared with what the server says; the subdistrict's sum; integrators.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use canglong_openapi::{Figure, Headline};
-use canglong_persistence::synthetic::{Plan, Scale, load};
+use canglong_openapi::{Figure, Headline, StatsTable};
+use canglong_persistence::synthetic::{Plan, PlanNeed, Scale, load};
 use canglong_persistence::write_tx;
 use canglong_tests::{Db, TestApp, both, need, spawn};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use serde_json::json;
 
 both!(
     overview_matches_the_plan,
+    every_table_matches_the_plan,
     subdistrict_and_tables,
     integrators_only_read_stats
 );
@@ -400,6 +402,305 @@ async fn subdistrict_and_tables(db: Db) {
         admin.stats_table("salaries", "").await.unwrap_err().status,
         404
     );
+}
+
+/// The month (`YYYY-MM`) of a UTC time as people here read it (UTC+8).
+fn local_month(t: NaiveDateTime) -> String {
+    (t + Duration::hours(8)).format("%Y-%m").to_string()
+}
+
+type Rows = BTreeMap<String, Vec<serde_json::Value>>;
+
+/// A table as (group → the other columns, in order), for comparing server and plan.
+fn keyed(t: &StatsTable) -> Rows {
+    t.rows
+        .iter()
+        .map(|r| {
+            let key = match &r[&t.columns[0]] {
+                serde_json::Value::String(s) => s.clone(),
+                v => v.to_string(),
+            };
+            let rest = t.columns[1..].iter().map(|c| r[c].clone()).collect();
+            (key, rest)
+        })
+        .collect()
+}
+
+fn round(x: f64, places: i32) -> serde_json::Value {
+    let f = 10f64.powi(places);
+    json!((x * f).round() / f)
+}
+
+fn median(mut v: Vec<f64>) -> serde_json::Value {
+    if v.is_empty() {
+        return serde_json::Value::Null;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let m = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    round(m, 1)
+}
+
+fn needs_table(p: &Plan, group_by: &str) -> Rows {
+    let w = period();
+    let mut groups: BTreeMap<String, Vec<&PlanNeed>> = BTreeMap::new();
+    for n in p.needs.iter().filter(|n| within(n.created_at, w)) {
+        let k = match group_by {
+            "category" => n.category.to_string(),
+            "target_group" => n.group.to_string(),
+            _ => local_month(n.created_at),
+        };
+        groups.entry(k).or_default().push(n);
+    }
+    groups
+        .into_iter()
+        .map(|(k, ns)| {
+            let status = |s: &str| ns.iter().filter(|n| n.status == s).count();
+            let waits: Vec<f64> = ns
+                .iter()
+                .filter_map(|n| {
+                    n.served
+                        .map(|(_, claimed, _, _)| (claimed - n.created_at).num_seconds() as f64 / 60.0)
+                })
+                .collect();
+            let stars: Vec<i32> = ns
+                .iter()
+                .filter_map(|n| n.rating)
+                .filter(|(_, at)| *at >= w.0)
+                .map(|(s, _)| s)
+                .collect();
+            let average = if stars.is_empty() {
+                serde_json::Value::Null
+            } else {
+                round(
+                    f64::from(stars.iter().sum::<i32>()) / stars.len() as f64,
+                    2,
+                )
+            };
+            (
+                k,
+                vec![
+                    json!(ns.len()),
+                    json!(waits.len()),
+                    json!(status("done") + status("confirmed")),
+                    json!(status("cancelled")),
+                    json!(status("expired")),
+                    median(waits),
+                    json!(stars.len()),
+                    average,
+                ],
+            )
+        })
+        .collect()
+}
+
+fn served_table(p: &Plan, group_by: &str) -> Rows {
+    let mut groups: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for r in p.records.iter().filter(|r| within(r.at, period())) {
+        let k = if group_by == "month" {
+            local_month(r.at)
+        } else {
+            r.group.to_string()
+        };
+        let g = groups.entry(k).or_default();
+        g.0 += 1;
+        g.1 += i64::from(r.minutes);
+    }
+    groups
+        .into_iter()
+        .map(|(k, (n, m))| (k, vec![json!(n), json!(m)]))
+        .collect()
+}
+
+fn volunteers_by_month(p: &Plan) -> Rows {
+    let mut groups: BTreeMap<String, (HashSet<usize>, i64, i64)> = BTreeMap::new();
+    for r in p.records.iter().filter(|r| within(r.at, period())) {
+        let g = groups.entry(local_month(r.at)).or_default();
+        g.0.insert(r.volunteer);
+        g.1 += 1;
+        g.2 += i64::from(r.minutes);
+    }
+    groups
+        .into_iter()
+        .map(|(k, (v, n, m))| {
+            (
+                k,
+                vec![json!(v.len()), json!(n), json!(m), round(m as f64 / 60.0, 2)],
+            )
+        })
+        .collect()
+}
+
+/// Residents' postings of the plan's transfers: (kind, signed amount, at).
+fn resident_postings(p: &Plan) -> Vec<(&'static str, i64, NaiveDateTime)> {
+    let mut out = vec![];
+    for (kind, from, to, amount, at) in &p.transfers {
+        if from.is_some() {
+            out.push((*kind, -amount, *at));
+        }
+        if to.is_some() {
+            out.push((*kind, *amount, *at));
+        }
+    }
+    out
+}
+
+fn points_table(p: &Plan, group_by: &str) -> Rows {
+    let w = period();
+    let all = resident_postings(p);
+    let inside: Vec<_> = all.iter().filter(|x| within(x.2, w)).collect();
+    if group_by == "kind" {
+        let mut groups: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for (kind, amount, _) in inside {
+            let g = groups.entry(kind.to_string()).or_default();
+            if *amount > 0 {
+                g.0 += amount;
+            } else {
+                g.1 -= amount;
+            }
+        }
+        return groups
+            .into_iter()
+            .map(|(k, (c, d))| (k, vec![json!(c), json!(d)]))
+            .collect();
+    }
+    let mut held: i64 = all.iter().filter(|x| x.2 < w.0).map(|x| x.1).sum();
+    let mut groups: BTreeMap<String, [i64; 6]> = BTreeMap::new();
+    for (kind, amount, at) in inside {
+        let g = groups.entry(local_month(*at)).or_default();
+        match *kind {
+            "earn" | "bonus" => g[0] += amount.abs(),
+            "redeem" => g[1] += amount.abs(),
+            "refund" => g[2] += amount.abs(),
+            "expire" => g[3] += amount.abs(),
+            _ => g[4] += amount,
+        }
+        g[5] += amount;
+    }
+    groups
+        .into_iter()
+        .map(|(k, g)| {
+            held += g[5];
+            let mut row: Vec<_> = g[..5].iter().map(|x| json!(x)).collect();
+            row.push(json!(held));
+            (k, row)
+        })
+        .collect()
+}
+
+fn suggestions_table(p: &Plan, group_by: &str) -> Rows {
+    let mut groups: BTreeMap<String, i64> = BTreeMap::new();
+    for (_, category, at) in p.suggestions.iter().filter(|s| within(s.2, period())) {
+        let k = match group_by {
+            "month" => local_month(*at),
+            // The plan's suggestions are all still open.
+            "status" => "open".to_string(),
+            _ => category.to_string(),
+        };
+        *groups.entry(k).or_default() += 1;
+    }
+    groups
+        .into_iter()
+        .map(|(k, n)| (k, vec![json!(n), json!(0)]))
+        .collect()
+}
+
+/// Projects by title: (sessions starting in the period, visits in it, continued).
+fn projects_table(p: &Plan) -> BTreeMap<String, (i64, i64, &'static str)> {
+    let w = period();
+    let continued: HashSet<usize> = p.projects.iter().filter_map(|x| x.continues).collect();
+    p.projects
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.start < w.1 && x.end >= w.0)
+        .map(|(i, _)| {
+            let sessions = p
+                .sessions
+                .iter()
+                .filter(|(proj, at)| *proj == i && within(*at, w))
+                .count() as i64;
+            let visits: i64 = p
+                .checkins
+                .iter()
+                .filter(|(s, _, _, at)| p.sessions[*s].0 == i && within(*at, w))
+                .map(|c| i64::from(c.2))
+                .sum();
+            let yes = if continued.contains(&i) { "yes" } else { "no" };
+            (format!("项目{i}"), (sessions, visits, yes))
+        })
+        .collect()
+}
+
+/// Every table, by every grouping, recomputed from the plan alone and compared with the server.
+async fn every_table_matches_the_plan(db: Db) {
+    let app = spawn(db);
+    let plan = load_plan(&app, app.community_id, 21);
+    let admin = app.staff("community_admin").await;
+    let table = |name: &'static str, group: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .stats_table(name, &format!("{}&group_by={group}", query()))
+                .await
+                .unwrap_or_else(|e| panic!("{name} by {group}: {e}"))
+        }
+    };
+    for group in ["category", "target_group", "month"] {
+        let t = table("needs", group).await;
+        assert_eq!(keyed(&t), needs_table(&plan, group), "needs by {group}");
+    }
+    for group in ["target_group", "month"] {
+        let t = table("served", group).await;
+        assert_eq!(keyed(&t), served_table(&plan, group), "served by {group}");
+    }
+    let t = table("volunteers", "month").await;
+    assert_eq!(keyed(&t), volunteers_by_month(&plan), "volunteers by month");
+    for group in ["kind", "month"] {
+        let t = table("points", group).await;
+        assert_eq!(keyed(&t), points_table(&plan, group), "points by {group}");
+    }
+    for group in ["category", "month", "status"] {
+        let t = table("suggestions", group).await;
+        assert_eq!(
+            keyed(&t),
+            suggestions_table(&plan, group),
+            "suggestions by {group}"
+        );
+    }
+    let t = table("projects", "none").await;
+    let got: BTreeMap<String, (i64, i64, &str)> = t
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r["title"].as_str().unwrap().to_string(),
+                (
+                    r["sessions"].as_i64().unwrap(),
+                    r["visits"].as_i64().unwrap(),
+                    if r["continued"] == "yes" { "yes" } else { "no" },
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, projects_table(&plan), "projects");
+    // No voucher moved in the plan: every merchant's figures are zero.
+    let t = table("merchants", "none").await;
+    for r in &t.rows {
+        for c in [
+            "vouchers_issued",
+            "vouchers_used",
+            "checks_refused",
+            "points_redeemed",
+            "ratings",
+            "complaints",
+        ] {
+            assert_eq!(r[c].as_i64(), Some(0), "merchant {c}: {r:?}");
+        }
+    }
 }
 
 async fn integrators_only_read_stats(db: Db) {
