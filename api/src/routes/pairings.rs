@@ -68,10 +68,10 @@ pub async fn list_pairings(
     auth.require_staff()?;
     let (community, worker) = (auth.community_id, q.into_inner().social_worker_id);
     let items = db::read(&state.pool, move |conn| {
-        Ok(store::list(conn, community, worker)?
+        store::list(conn, community, worker)?
             .iter()
             .map(pairing)
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     })
     .await?;
     Ok(HttpResponse::Ok().json(PairingList { items }))

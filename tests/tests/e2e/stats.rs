@@ -463,8 +463,9 @@ fn needs_table(p: &Plan, group_by: &str) -> Rows {
             let waits: Vec<f64> = ns
                 .iter()
                 .filter_map(|n| {
-                    n.served
-                        .map(|(_, claimed, _, _)| (claimed - n.created_at).num_seconds() as f64 / 60.0)
+                    n.served.map(|(_, claimed, _, _)| {
+                        (claimed - n.created_at).num_seconds() as f64 / 60.0
+                    })
                 })
                 .collect();
             let stars: Vec<i32> = ns
@@ -476,10 +477,7 @@ fn needs_table(p: &Plan, group_by: &str) -> Rows {
             let average = if stars.is_empty() {
                 serde_json::Value::Null
             } else {
-                round(
-                    f64::from(stars.iter().sum::<i32>()) / stars.len() as f64,
-                    2,
-                )
+                round(f64::from(stars.iter().sum::<i32>()) / stars.len() as f64, 2)
             };
             (
                 k,
@@ -529,7 +527,12 @@ fn volunteers_by_month(p: &Plan) -> Rows {
         .map(|(k, (v, n, m))| {
             (
                 k,
-                vec![json!(v.len()), json!(n), json!(m), round(m as f64 / 60.0, 2)],
+                vec![
+                    json!(v.len()),
+                    json!(n),
+                    json!(m),
+                    round(m as f64 / 60.0, 2),
+                ],
             )
         })
         .collect()
