@@ -56,10 +56,30 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
     }
 }
 
+/// JSON Schema counts `2018.0` as an integer; so do we: a number with no fraction is read as
+/// the integer it is, wherever an integer is expected.
+fn integral(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *v = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(integral),
+        _ => {}
+    }
+}
+
 /// Parses JSON, naming the field that failed.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
+    integral(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
@@ -129,8 +149,13 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     }
 }
 
-/// The optional `Idempotency-Key` header: 1–128 printable ASCII characters.
+/// The optional `Idempotency-Key` header: 1–128 printable ASCII characters (the document says
+/// the same, from these constants).
 pub struct IdempotencyKey(pub Option<String>);
+
+pub const IDEMPOTENCY_KEY_MAX: usize = 128;
+/// Printable ASCII, `!` to `~`.
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]+$";
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
@@ -141,7 +166,7 @@ impl FromRequest for IdempotencyKey {
             None => Ok(IdempotencyKey(None)),
             Some(v) => match v.to_str() {
                 Ok(s)
-                    if (1..=128).contains(&s.len())
+                    if (1..=IDEMPOTENCY_KEY_MAX).contains(&s.len())
                         && s.bytes().all(|b| (0x21..=0x7e).contains(&b)) =>
                 {
                     Ok(IdempotencyKey(Some(s.to_string())))

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod contract;
 pub mod db;
 pub mod error;
 pub mod extract;

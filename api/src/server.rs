@@ -62,7 +62,7 @@ pub fn timing(settings: &Settings) -> Timing {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "藏龙智汇 API", version = "1.0.0",
+    info(title = "藏龙智汇 API",
         description = "The backend of the 藏龙智汇 mini-program: needs and micro-services, volunteers, \
                        points, the merchant alliance, projects and feedback of the Canglong community.",
         license(name = "MIT OR Apache-2.0")),
@@ -120,7 +120,9 @@ where
 
 /// The OpenAPI document the server serves (and `canglong openapi` prints).
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    routes(App::new().into_utoipa_app()).split_for_parts().1
+    let mut doc = routes(App::new().into_utoipa_app()).split_for_parts().1;
+    crate::contract::finish(&mut doc);
+    doc
 }
 
 /// The documented paths (templates split into segments) and the methods each answers, so an

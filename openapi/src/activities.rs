@@ -27,10 +27,13 @@ pub enum EnrolmentStatus {
 #[serde(deny_unknown_fields)]
 pub struct NewRoom {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub zone: String,
     #[validate(range(min = 1, max = 2000))]
+    #[schema(minimum = 1, maximum = 2000)]
     pub capacity: i32,
 }
 
@@ -71,6 +74,7 @@ pub enum PartnerKind {
 #[serde(deny_unknown_fields)]
 pub struct NewPartner {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     pub kind: PartnerKind,
 }
@@ -86,8 +90,10 @@ pub struct Partner {
 #[serde(deny_unknown_fields)]
 pub struct NewPackage {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub title: String,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub description: String,
 }
@@ -107,8 +113,10 @@ pub struct Package {
     "packages": [{"title": "非遗传承月"}, {"title": "科学探索月"}]}))]
 pub struct NewProject {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub title: String,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     #[serde(default)]
     pub description: String,
     pub organiser_kind: OrganiserKind,
@@ -117,6 +125,7 @@ pub struct NewProject {
     /// The project of the previous period this one continues.
     pub continues_project_id: Option<Uuid>,
     #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub packages: Vec<NewPackage>,
 }
@@ -176,6 +185,7 @@ pub struct ParentMember {
     "volunteer_slots": 2, "attendance_points": 5}))]
 pub struct NewSession {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub title: String,
     pub package_id: Option<Uuid>,
     pub starts_at: DateTime<Utc>,
@@ -183,17 +193,21 @@ pub struct NewSession {
     /// A room of the centre; two sessions never overlap in one room.
     pub room_id: Option<Uuid>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub place: String,
     /// People, children included.
     #[validate(range(min = 1, max = 2000))]
+    #[schema(minimum = 1, maximum = 2000)]
     pub capacity: i32,
     pub enrol_from: DateTime<Utc>,
     pub enrol_to: DateTime<Utc>,
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     #[serde(default)]
     pub volunteer_slots: i32,
     /// Points for attending, to the enrolled resident.
     #[validate(range(min = 0, max = 1000))]
+    #[schema(minimum = 0, maximum = 1000)]
     #[serde(default)]
     pub attendance_points: i64,
 }
@@ -236,6 +250,7 @@ pub struct SessionQuery {
 #[serde(deny_unknown_fields)]
 pub struct EnrolmentRequest {
     #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     #[serde(default)]
     pub child_ids: Vec<Uuid>,
 }
@@ -263,6 +278,7 @@ pub struct CheckinCode {
 #[serde(deny_unknown_fields)]
 pub struct CheckinRequest {
     #[validate(length(min = 1, max = 12))]
+    #[schema(min_length = 1, max_length = 12)]
     pub code: String,
 }
 
@@ -278,6 +294,7 @@ pub struct Checkin {
 #[serde(deny_unknown_fields)]
 pub struct SessionVolunteers {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
     pub volunteer_ids: Vec<Uuid>,
 }
 
@@ -286,8 +303,10 @@ pub struct SessionVolunteers {
 #[serde(deny_unknown_fields)]
 pub struct NewChild {
     #[validate(length(min = 1, max = 20))]
+    #[schema(min_length = 1, max_length = 20)]
     pub nickname: String,
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub birth_year: i32,
 }
 

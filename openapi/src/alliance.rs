@@ -53,18 +53,25 @@ pub enum VoucherStatus {
     "contact_phone": "13900001111", "address": "藏龙大道 18 号", "category": "fruit", "description": "新鲜水果"}))]
 pub struct MerchantApplication {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub licence_no: String,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub contact_name: String,
     #[validate(length(equal = 11))]
+    #[schema(min_length = 11, max_length = 11)]
     pub contact_phone: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub address: String,
     #[validate(length(min = 1, max = 30))]
+    #[schema(min_length = 1, max_length = 30)]
     pub category: String,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub description: String,
 }
@@ -124,6 +131,7 @@ pub struct MerchantQuery {
 #[schema(example = json!({"reason": "经营调整，自愿退出"}))]
 pub struct ExitRequest {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -146,9 +154,11 @@ pub enum EvaluationDecision {
 #[schema(example = json!({"year": 2026, "decision": "pass", "note": "服务规范，居民满意"}))]
 pub struct EvaluationRequest {
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     pub decision: EvaluationDecision,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub note: String,
 }
@@ -187,22 +197,29 @@ pub struct Evaluation {
 pub struct NewOffer {
     /// `community`, or the id of a merchant (merchant staff may omit it: their own merchant).
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub provider: Option<String>,
     pub kind: OfferKind,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub title: String,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub description: String,
     #[validate(range(min = 1, max = 1_000_000))]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub points_cost: i64,
     #[validate(range(min = 1, max = 1_000_000))]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub stock: i32,
     #[validate(range(min = 1, max = 1_000_000))]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub per_user_limit: i32,
     pub valid_from: DateTime<Utc>,
     pub valid_to: DateTime<Utc>,
     #[validate(range(min = 1, max = 366))]
+    #[schema(minimum = 1, maximum = 366)]
     pub voucher_valid_days: i32,
     /// For a course seat: the activity session the seat is in.
     pub session_id: Option<Uuid>,
@@ -255,6 +272,7 @@ pub struct OfferQuery {
 pub struct OfferStatusChange {
     pub status: OfferStatus,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -294,6 +312,7 @@ pub struct VoucherQuery {
 #[schema(example = json!({"code": "7KQM-4WXP-9RTHZ"}))]
 pub struct VoucherUse {
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub code: String,
 }
 
@@ -301,8 +320,10 @@ pub struct VoucherUse {
 #[serde(deny_unknown_fields)]
 pub struct VoucherRating {
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub stars: i32,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     #[serde(default)]
     pub comment: String,
 }

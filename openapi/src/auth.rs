@@ -13,6 +13,7 @@ use crate::Volunteer;
 #[schema(example = json!({"code": "081xYz000abcd", "community_id": "01939a2e-4b7c-7d3e-9f00-000000000001"}))]
 pub struct WechatLogin {
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub code: String,
     pub community_id: Uuid,
 }
@@ -22,8 +23,10 @@ pub struct WechatLogin {
 #[schema(example = json!({"username": "admin", "password": "canglong-demo-2026"}))]
 pub struct PasswordLogin {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub username: String,
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub password: String,
 }
 
@@ -31,6 +34,7 @@ pub struct PasswordLogin {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub refresh_token: String,
 }
 
@@ -39,6 +43,7 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct LogoutRequest {
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub refresh_token: Option<String>,
 }
 
@@ -83,9 +88,11 @@ pub struct Me {
     "notification_preferences": {"need_updates": true, "points": false}}))]
 pub struct MeUpdate {
     #[validate(length(min = 1, max = 32))]
+    #[schema(min_length = 1, max_length = 32)]
     pub nickname: Option<String>,
     /// A mainland mobile number, 11 digits starting with 1.
     #[validate(length(equal = 11))]
+    #[schema(min_length = 11, max_length = 11)]
     pub phone: Option<String>,
     /// Which notifications to receive: `need_updates`, `points`, `vouchers`, `activities`.
     pub notification_preferences: Option<BTreeMap<String, bool>>,

@@ -28,3 +28,21 @@ pub struct FieldError {
 pub struct Health {
     pub status: String,
 }
+
+/// How a listing answers: JSON (the default) or a CSV file (UTF-8 with a byte-order mark, so
+/// Excel opens it) for filing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    #[default]
+    Json,
+    Csv,
+}
+
+/// A file-only export answers CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvFormat {
+    #[default]
+    Csv,
+}

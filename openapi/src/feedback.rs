@@ -72,6 +72,7 @@ pub enum SuggestionSource {
 pub struct NewSuggestion {
     pub category: SuggestionCategory,
     #[validate(length(min = 2, max = 1000))]
+    #[schema(min_length = 2, max_length = 1000)]
     pub text: String,
     #[serde(default)]
     pub anonymous: bool,
@@ -111,6 +112,7 @@ pub struct SuggestionPage {
 pub struct SuggestionResponse {
     pub status: SuggestionStatus,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub response: String,
 }
 
@@ -123,7 +125,7 @@ pub struct SuggestionQuery {
     /// Only the caller's own suggestions (staff too).
     pub mine: Option<bool>,
     /// `csv` for a file (staff).
-    pub format: Option<String>,
+    pub format: Option<crate::Format>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
@@ -136,6 +138,7 @@ pub struct SuggestionQuery {
 pub struct SubscriptionGrant {
     /// Kinds of [`NoticeKind`]; an unknown one is refused with 422 `unknown_kind`.
     #[validate(length(min = 1, max = 20))]
+    #[schema(min_items = 1, max_items = 20)]
     #[schema(value_type = Vec<NoticeKind>)]
     pub kinds: Vec<String>,
 }

@@ -48,19 +48,24 @@ pub struct NewNeed {
     pub category: Category,
     pub target_group: TargetGroup,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub title: String,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     #[serde(default)]
     pub description: String,
     /// Building / unit, e.g. `3栋2单元`.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub place: String,
     pub window_start: DateTime<Utc>,
     pub window_end: DateTime<Utc>,
     /// 15 or fewer makes the need a micro-service (one-tap claim).
     #[validate(range(min = 1, max = 1440))]
+    #[schema(minimum = 1, maximum = 1440)]
     pub estimated_minutes: i32,
     #[validate(range(min = 1, max = 20))]
+    #[schema(minimum = 1, maximum = 20)]
     #[serde(default = "one")]
     pub slots: i32,
     /// A resident of the community the need is for (staff only).
@@ -204,11 +209,13 @@ pub struct NeedQuery {
 #[schema(example = json!({"minutes": 20, "note": "药已送到，老人已服药"}))]
 pub struct CompletionRequest {
     #[validate(range(min = 1, max = 1440))]
+    #[schema(minimum = 1, maximum = 1440)]
     pub minutes: i32,
     /// When the service began (default: `minutes` before now).
     #[serde(default)]
     pub started_at: Option<DateTime<Utc>>,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub note: String,
 }
@@ -218,6 +225,7 @@ pub struct CompletionRequest {
 #[schema(example = json!({"reason": "家人已经帮忙买了"}))]
 pub struct CancellationRequest {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -226,11 +234,14 @@ pub struct CancellationRequest {
 #[schema(example = json!({"stars": 5, "tags": ["准时", "耐心"], "comment": "谢谢小吴"}))]
 pub struct RatingRequest {
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub stars: i32,
     #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     #[serde(default)]
     pub tags: Vec<String>,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub comment: String,
 }

@@ -147,8 +147,10 @@ pub struct VersionedRules {
 pub struct AdjustmentRequest {
     pub account_id: Uuid,
     #[validate(range(min = -1_000_000, max = 1_000_000))]
+    #[schema(minimum = -1_000_000, maximum = 1_000_000)]
     pub amount: i64,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -156,6 +158,7 @@ pub struct AdjustmentRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReversalRequest {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

@@ -67,9 +67,11 @@ pub enum Quality {
 #[schema(example = json!({"approved_minutes": 30, "quality": "pass", "note": "老人反馈很好"}))]
 pub struct VerificationRequest {
     #[validate(range(min = 0, max = 1440))]
+    #[schema(minimum = 0, maximum = 1440)]
     pub approved_minutes: i32,
     pub quality: Quality,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub note: Option<String>,
 }
 
@@ -89,9 +91,11 @@ pub struct VerificationResult {
 pub struct NewServiceRecord {
     pub volunteer_id: Uuid,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub content: String,
     pub beneficiary_group: TargetGroup,
     #[validate(range(min = 1, max = 1440))]
+    #[schema(minimum = 1, maximum = 1440)]
     pub minutes: i32,
     #[serde(default)]
     pub honor: bool,

@@ -16,12 +16,41 @@ pub struct StatsQuery {
     pub from: Option<DateTime<Utc>>,
     /// End of the period (exclusive); default: now.
     pub to: Option<DateTime<Utc>>,
-    /// How rows are grouped; each table lists the groupings it knows.
-    pub group_by: Option<String>,
+    /// How rows are grouped; each table knows some of them (422 `invalid_group_by` otherwise):
+    /// volunteers by `month` or `team`; needs by `month`, `category` or `target_group`; served by
+    /// `target_group` or `month`; points by `month` or `kind`; suggestions by `category`, `month`
+    /// or `status`; merchants and projects `none`.
+    pub group_by: Option<GroupBy>,
     /// `csv` for a file (UTF-8 with BOM).
-    pub format: Option<String>,
+    pub format: Option<crate::Format>,
     /// Subdistrict admins: one community of the subdistrict (default: all of them, summed).
     pub community_id: Option<Uuid>,
+}
+
+/// The tables behind the review meetings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatsTableName {
+    Volunteers,
+    Needs,
+    Served,
+    Points,
+    Merchants,
+    Projects,
+    Suggestions,
+}
+
+/// How a table's rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Month,
+    Team,
+    Category,
+    TargetGroup,
+    Kind,
+    Status,
+    None,
 }
 
 /// One figure with what it is made of, so a reader can check it: `value = numerator /
@@ -73,10 +102,10 @@ pub struct Overview {
 /// A table behind the review meetings: `columns` name the cells of each row.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StatsTable {
-    pub table: String,
+    pub table: StatsTableName,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
-    pub group_by: String,
+    pub group_by: GroupBy,
     pub columns: Vec<String>,
     pub rows: Vec<BTreeMap<String, serde_json::Value>>,
 }
@@ -86,9 +115,11 @@ pub struct StatsTable {
 pub struct ClientCredentials {
     /// Always `client_credentials`.
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub grant_type: String,
     pub client_id: Uuid,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub client_secret: String,
 }
 

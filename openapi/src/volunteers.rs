@@ -37,13 +37,16 @@ pub struct WeeklySlot {
     "places": ["3栋"], "team_ids": []}))]
 pub struct VolunteerApplication {
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub skills: Vec<String>,
     pub availability: Availability,
     #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     #[serde(default)]
     pub places: Vec<String>,
     #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     #[serde(default)]
     pub team_ids: Vec<Uuid>,
 }
@@ -104,6 +107,7 @@ pub struct VolunteerEvent {
 pub struct Decision {
     pub approve: bool,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -141,8 +145,10 @@ pub struct TeamList {
 #[schema(example = json!({"name": "银龄教育志愿队", "description": "书法、葫芦丝课程"}))]
 pub struct NewTeam {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     #[serde(default)]
     pub description: String,
 }
@@ -171,6 +177,7 @@ pub struct SkillList {
 #[serde(deny_unknown_fields)]
 pub struct NewSkill {
     #[validate(length(min = 1, max = 30))]
+    #[schema(min_length = 1, max_length = 30)]
     pub name: String,
 }
 
@@ -180,6 +187,7 @@ pub struct NewSkill {
 pub struct PairingRequest {
     pub social_worker_id: Uuid,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
     pub volunteer_ids: Vec<Uuid>,
 }
 
@@ -211,8 +219,10 @@ pub struct PairingQuery {
     "target_date": "2026-06-30T00:00:00Z"}))]
 pub struct NewPlan {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub goals: String,
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub trainings: Vec<String>,
     pub target_date: DateTime<Utc>,
@@ -222,9 +232,11 @@ pub struct NewPlan {
 #[serde(deny_unknown_fields)]
 pub struct PlanNoteRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub note: String,
     /// Progress towards the goals, percent.
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub progress: i32,
 }
 
@@ -278,15 +290,19 @@ pub enum PairingStatus {
     "starts_at": "2026-03-05T06:00:00Z", "ends_at": "2026-03-05T08:00:00Z", "place": "活动中心 2 号室", "capacity": 30}))]
 pub struct NewTraining {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub topic: String,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub trainer: String,
     pub trainer_kind: TrainerKind,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub place: String,
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub capacity: i32,
 }
 
@@ -324,6 +340,7 @@ pub struct TrainingQuery {
 #[serde(deny_unknown_fields)]
 pub struct AttendanceRequest {
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_items = 1, max_items = 1000)]
     pub volunteer_ids: Vec<Uuid>,
 }
 
@@ -339,8 +356,10 @@ pub struct AttendanceResult {
 #[serde(deny_unknown_fields)]
 pub struct TrainingFeedback {
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub stars: i32,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub comment: String,
 }

@@ -18,7 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The volunteer (or staff) downloads a certificate of verified hours in a period; it is kept
 /// with a verification code.
 #[utoipa::path(tag = "volunteers", operation_id = "issue_certificate", params(("id" = Uuid, Path), CertificateQuery),
-    responses((status = 201, body = Certificate), Problems), security(("bearer" = [])))]
+    responses((status = 200, body = Certificate), Problems), security(("bearer" = [])))]
 #[get("/volunteers/{id}/certificate")]
 pub async fn issue(
     state: web::Data<AppState>,
@@ -35,7 +35,7 @@ pub async fn issue(
         Ok(certificates::issue(conn, &actor, id, from, to)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(wire(cert)))
+    Ok(HttpResponse::Ok().json(wire(cert)))
 }
 
 fn wire(c: Issued) -> Certificate {

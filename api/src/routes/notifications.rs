@@ -61,6 +61,7 @@ pub async fn inbox(
     Ok(HttpResponse::Ok().json(result))
 }
 
+/// Mark one of the caller's notifications read.
 #[utoipa::path(tag = "notifications", operation_id = "read_notification", params(("id" = Uuid, Path)),
     responses((status = 204, description = "marked read"), Problems), security(("bearer" = [])))]
 #[post("/notifications/{id}/read")]

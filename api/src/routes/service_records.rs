@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use canglong_core::{PageRequest, Role, Uuid};
 use canglong_openapi::{
-    NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery, VerificationRequest,
-    VerificationResult,
+    CsvFormat, NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery,
+    VerificationRequest, VerificationResult,
 };
 use canglong_persistence::service_records::{self as store};
 use canglong_persistence::volunteers;
@@ -164,7 +164,7 @@ const EXPORT_HEADER: [&str; 15] = [
 /// Staff: the service ledger (台账) as CSV for filing — UTF-8 with a byte-order mark so that
 /// Excel opens it, a header row in Chinese and English, fields quoted as CSV requires.
 #[utoipa::path(tag = "service_records", operation_id = "export_service_records", params(ServiceRecordQuery,
-    ("format" = Option<String>, Query, description = "`csv` (the only format)")),
+    ("format" = Option<CsvFormat>, Query, description = "`csv` (the only format)")),
     responses((status = 200, description = "The ledger as CSV", content_type = "text/csv", body = String), Problems),
     security(("bearer" = [])))]
 #[get("/service-records/export")]
@@ -178,12 +178,9 @@ pub async fn export(
         .map_err(|_| ApiError::bad_request("invalid_query", "the query string is malformed"))?;
     if let Some(i) = pairs.iter().position(|(k, _)| k == "format") {
         let (_, f) = pairs.remove(i);
-        if f != "csv" {
-            return Err(ApiError::unprocessable(
-                "invalid_value",
-                "format: only `csv` is offered",
-            ));
-        }
+        serde_json::from_value::<CsvFormat>(serde_json::Value::String(f)).map_err(|_| {
+            ApiError::unprocessable("invalid_value", "format: only `csv` is offered")
+        })?;
     }
     let q: ServiceRecordQuery =
         serde_urlencoded::from_str(&serde_urlencoded::to_string(&pairs).unwrap_or_default())

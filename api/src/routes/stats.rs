@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpResponse, get, web};
 use canglong_core::{NaiveDateTime, Role, Uuid, now};
-use canglong_openapi::{self as wire, CommunityHeadline, Overview, StatsQuery, StatsTable};
+use canglong_openapi::{
+    self as wire, CommunityHeadline, Format, Overview, StatsQuery, StatsTable, StatsTableName,
+};
 use canglong_persistence::{AnyConnection, stats as store};
 use canglong_stats::tables::{self, Cell, Table};
 use canglong_stats::{self as domain, Facts};
@@ -220,7 +222,9 @@ fn headline(
 /// definition, numerator and denominator. A subdistrict admin gets the subdistrict's sum and
 /// each community's own.
 #[utoipa::path(tag = "stats", operation_id = "stats_overview", params(StatsQuery),
-    responses((status = 200, body = Overview), Problems), security(("bearer" = [])))]
+    responses((status = 200, description = "The figures; `?format=csv` gives them as a file, a row per figure and community",
+        content((Overview = "application/json"), (String = "text/csv"))), Problems),
+    security(("bearer" = [])))]
 #[get("/stats/overview")]
 pub async fn overview(
     state: web::Data<AppState>,
@@ -252,7 +256,46 @@ pub async fn overview(
         })
     })
     .await?;
+    if q.format == Some(Format::Csv) {
+        return overview_csv(&out);
+    }
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// The overview as a file: one row per figure (and per community for a subdistrict).
+fn overview_csv(o: &Overview) -> Result<HttpResponse, ApiError> {
+    let mut rows = vec![];
+    let mut add = |scope: String, h: &wire::Headline| -> Result<(), ApiError> {
+        let figures = serde_json::to_value(h).map_err(ApiError::bug)?;
+        for (name, f) in figures.as_object().into_iter().flatten() {
+            let f: wire::Figure = serde_json::from_value(f.clone()).map_err(ApiError::bug)?;
+            rows.push([
+                scope.clone(),
+                name.clone(),
+                f.value.to_string(),
+                f.numerator.to_string(),
+                f.denominator.map(|d| d.to_string()).unwrap_or_default(),
+                f.definition,
+            ]);
+        }
+        Ok(())
+    };
+    add("all".into(), &o.figures)?;
+    for c in &o.communities {
+        add(c.name.clone(), &c.figures)?;
+    }
+    views::csv_file(
+        "stats-overview",
+        &[
+            "scope",
+            "figure",
+            "value",
+            "numerator",
+            "denominator",
+            "definition",
+        ],
+        rows,
+    )
 }
 
 /// The tables behind the review meetings: `volunteers` (hours by `month` or `team`), `needs`
@@ -261,28 +304,20 @@ pub async fn overview(
 /// or `kind`), `merchants`, `projects`, `suggestions` (by `category`, `month` or `status`).
 /// `?format=csv` gives a file.
 #[utoipa::path(tag = "stats", operation_id = "stats_table",
-    params(("table" = String, Path, description = "volunteers, needs, served, points, merchants, projects or suggestions"), StatsQuery),
-    responses((status = 200, body = StatsTable),
-        (status = 200, description = "`?format=csv`", content_type = "text/csv", body = String), Problems),
+    params(("table" = StatsTableName, Path), StatsQuery),
+    responses((status = 200, description = "The table; `?format=csv` gives it as a file",
+        content((StatsTable = "application/json"), (String = "text/csv"))), Problems),
     security(("bearer" = [])))]
 #[get("/stats/{table}")]
 pub async fn table(
     state: web::Data<AppState>,
     caller: AnyBearer,
-    name: web::Path<String>,
+    table: web::Path<StatsTableName>,
     q: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (name, q) = (name.into_inner(), q.into_inner());
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(ApiError::unprocessable(
-                "invalid_value",
-                "format: `json` or `csv`",
-            ));
-        }
-    };
+    let (table, q) = (table.into_inner(), q.into_inner());
+    let name = views::name_of(&table);
+    let csv = q.format == Some(Format::Csv);
     let known: &'static [&'static str] = match name.as_str() {
         "volunteers" => tables::VOLUNTEER_GROUPS,
         "needs" => tables::NEED_GROUPS,
@@ -292,7 +327,8 @@ pub async fn table(
         "merchants" | "projects" => tables::SINGLE,
         _ => return Err(ApiError::not_found("table")),
     };
-    let group_by = tables::grouping(q.group_by.as_deref(), known).map_err(|known| {
+    let asked = q.group_by.as_ref().map(views::name_of);
+    let group_by = tables::grouping(asked.as_deref(), known).map_err(|known| {
         ApiError::unprocessable(
             "invalid_group_by",
             format!("group_by for {name}: one of {}", known.join(", ")),
@@ -325,10 +361,10 @@ pub async fn table(
         })
         .collect();
     Ok(HttpResponse::Ok().json(StatsTable {
-        table: name,
+        table,
         from: views::utc(from),
         to: views::utc(to),
-        group_by: t.group_by.to_string(),
+        group_by: views::enum_of(t.group_by)?,
         columns: t.columns.iter().map(|c| c.to_string()).collect(),
         rows,
     }))

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{Actor, PageRequest, Uuid};
 use canglong_openapi::{
-    NewSuggestion, Suggestion, SuggestionPage, SuggestionQuery, SuggestionResponse,
+    Format, NewSuggestion, Suggestion, SuggestionPage, SuggestionQuery, SuggestionResponse,
     SuggestionSource,
 };
 use canglong_persistence::suggestions::{self as store, Filter, SuggestionRow, Visible};
@@ -79,8 +79,8 @@ pub async fn create(
 /// Staff see the community's suggestions (`?format=csv` for a file); residents see their own
 /// and those answered publicly, never another resident's name.
 #[utoipa::path(tag = "suggestions", operation_id = "list_suggestions", params(SuggestionQuery),
-    responses((status = 200, body = SuggestionPage),
-        (status = 200, description = "`?format=csv`", content_type = "text/csv", body = String), Problems),
+    responses((status = 200, description = "A page of suggestions; `?format=csv` (staff) gives a file",
+        content((SuggestionPage = "application/json"), (String = "text/csv"))), Problems),
     security(("bearer" = [])))]
 #[get("/suggestions")]
 pub async fn list(
@@ -89,19 +89,10 @@ pub async fn list(
     q: web::Query<SuggestionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => {
-            actor.require_staff()?;
-            true
-        }
-        Some(_) => {
-            return Err(ApiError::unprocessable(
-                "invalid_value",
-                "format: `json` or `csv`",
-            ));
-        }
-    };
+    let csv = q.format == Some(Format::Csv);
+    if csv {
+        actor.require_staff()?;
+    }
     let page = if csv {
         PageRequest {
             limit: EXPORT_LIMIT,

@@ -82,6 +82,7 @@ pub async fn create_training(
         .json(training))
 }
 
+/// The community's trainings, newest first.
 #[utoipa::path(tag = "volunteers", operation_id = "list_trainings", params(TrainingQuery),
     responses((status = 200, body = TrainingPage), Problems), security(("bearer" = [])))]
 #[get("/trainings")]
@@ -109,6 +110,7 @@ pub async fn list_trainings(
     Ok(HttpResponse::Ok().json(result))
 }
 
+/// One training with its attendees and feedback.
 #[utoipa::path(tag = "volunteers", operation_id = "get_training", params(("id" = Uuid, Path)),
     responses((status = 200, body = Training), Problems), security(("bearer" = [])))]
 #[get("/trainings/{id}")]

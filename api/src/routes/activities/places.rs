@@ -42,6 +42,7 @@ pub fn partner_view(p: &PartnerRow) -> Result<Partner, ApiError> {
     })
 }
 
+/// The activity centre's rooms.
 #[utoipa::path(tag = "activities", operation_id = "list_rooms",
     responses((status = 200, body = RoomList), Problems), security(("bearer" = [])))]
 #[get("/rooms")]

@@ -124,6 +124,7 @@ pub async fn list_projects(
     Ok(HttpResponse::Ok().json(result))
 }
 
+/// One project with its packages, parents and partner.
 #[utoipa::path(tag = "activities", operation_id = "get_project", params(("id" = Uuid, Path)),
     responses((status = 200, body = Project), Problems), security(("bearer" = [])))]
 #[get("/projects/{id}")]

@@ -153,6 +153,7 @@ fn detail(
     })
 }
 
+/// One merchant with its admission history.
 #[utoipa::path(tag = "alliance", operation_id = "get_merchant", params(("id" = Uuid, Path)),
     responses((status = 200, body = MerchantDetail), Problems), security(("bearer" = [])))]
 #[get("/merchants/{id}")]

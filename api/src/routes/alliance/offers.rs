@@ -112,6 +112,7 @@ pub async fn list_offers(
     Ok(HttpResponse::Ok().json(result))
 }
 
+/// One offer of the alliance.
 #[utoipa::path(tag = "alliance", operation_id = "get_offer", params(("id" = Uuid, Path)),
     responses((status = 200, body = Offer), Problems), security(("bearer" = [])))]
 #[get("/offers/{id}")]
