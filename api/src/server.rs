@@ -66,7 +66,8 @@ pub fn timing(settings: &Settings) -> Timing {
         description = "The backend of the 藏龙智汇 mini-program: needs and micro-services, volunteers, \
                        points, the merchant alliance, projects and feedback of the Canglong community.",
         license(name = "MIT OR Apache-2.0")),
-    components(schemas(canglong_openapi::Problem, canglong_openapi::FieldError)),
+    components(schemas(canglong_openapi::Problem, canglong_openapi::FieldError,
+        canglong_openapi::Format, canglong_openapi::CsvFormat)),
     modifiers(&BearerAuth),
     tags(
         (name = "system", description = "Health, readiness and metrics"),

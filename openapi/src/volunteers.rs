@@ -25,9 +25,12 @@ pub enum Availability {
 #[serde(deny_unknown_fields)]
 pub struct WeeklySlot {
     /// 1 = Monday … 7 = Sunday.
+    #[schema(minimum = 1, maximum = 7)]
     pub weekday: u8,
-    /// `HH:MM`, local time.
+    /// `HH:MM`, local time; before `to`.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub from: String,
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub to: String,
 }
 
