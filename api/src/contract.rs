@@ -262,6 +262,9 @@ fn parameter_rules(p: &mut Parameter) {
             o.minimum = Some(1.into());
             o.maximum = Some(canglong_core::MAX_PAGE_SIZE.into());
         }
+        (ParameterIn::Query, "cursor") => {
+            o.pattern = Some(canglong_core::Cursor::PATTERN.to_string());
+        }
         (ParameterIn::Header, "Idempotency-Key") => {
             o.min_length = Some(1);
             o.max_length = Some(crate::extract::IDEMPOTENCY_KEY_MAX);
@@ -339,7 +342,10 @@ mod tests {
         };
     }
 
-    fn registry() -> Vec<(&'static str, fn(&Value) -> bool)> {
+    /// A request body's name in the document, and whether the server's parser accepts a value.
+    type Check = (&'static str, fn(&Value) -> bool);
+
+    fn registry() -> Vec<Check> {
         bodies![
             AdjustmentRequest,
             AttendanceRequest,

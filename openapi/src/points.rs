@@ -106,8 +106,12 @@ pub enum Rounding {
     "daily_cap": 80, "training_bonus": 5, "parent_child_bonus": 5, "high_rating_bonus": 2, "expiry_years": null,
     "refund_percent": 100}))]
 pub struct PointsRules {
+    #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub points_per_hour: i64,
     /// Minutes are counted in whole units of this size.
+    #[validate(range(min = 1, max = 240))]
+    #[schema(minimum = 1, maximum = 240)]
     pub unit_minutes: i64,
     pub rounding: Rounding,
     #[serde(default)]
@@ -115,15 +119,27 @@ pub struct PointsRules {
     #[serde(default)]
     pub target_group_multipliers: BTreeMap<String, u32>,
     /// Most service points a volunteer earns in a day; `null` for no cap.
+    #[validate(range(min = 1, max = 100000))]
+    #[schema(minimum = 1, maximum = 100000)]
     pub daily_cap: Option<i64>,
+    #[validate(range(min = 0, max = 1000))]
+    #[schema(minimum = 0, maximum = 1000)]
     pub training_bonus: i64,
+    #[validate(range(min = 0, max = 1000))]
+    #[schema(minimum = 0, maximum = 1000)]
     pub parent_child_bonus: i64,
     /// Points for each volunteer of a need rated 5 stars.
+    #[validate(range(min = 0, max = 1000))]
+    #[schema(minimum = 0, maximum = 1000)]
     pub high_rating_bonus: i64,
     /// Points expire at the end of the Nth year after earning; `null` keeps them.
+    #[validate(range(min = 1, max = 10))]
+    #[schema(minimum = 1, maximum = 10)]
     pub expiry_years: Option<u32>,
     /// Percent of a voucher's price refunded when it is cancelled or expires unused (default 100).
     #[serde(default = "full_refund")]
+    #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub refund_percent: u32,
 }
 

@@ -12,11 +12,15 @@ const DEFAULT_PAGE_SIZE: u32 = 20;
 pub struct Cursor(pub Uuid);
 
 impl Cursor {
+    /// What [`Cursor::encode`] writes and [`Cursor::decode`] reads (the document says it too).
+    pub const PATTERN: &'static str = "^c[0-9a-fA-F]{32}$";
+
     pub fn encode(&self) -> String {
         format!("c{}", self.0.simple())
     }
     pub fn decode(s: &str) -> Result<Self, DomainError> {
         s.strip_prefix('c')
+            .filter(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
             .and_then(|hex| Uuid::try_parse(hex).ok())
             .map(Cursor)
             .ok_or_else(|| {
