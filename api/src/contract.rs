@@ -11,7 +11,7 @@ use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{Schema, SchemaType, Type};
+use utoipa::openapi::schema::{AdditionalProperties, Schema, SchemaType, Type};
 use utoipa::openapi::server::Server;
 use utoipa::openapi::{OpenApi, RefOr, Required};
 
@@ -274,6 +274,28 @@ fn parameter_rules(p: &mut Parameter) {
     }
 }
 
+/// An enum variant carrying data is an object with its tag as the only key (serde's external
+/// tagging, which refuses any other key): say so.
+fn closed_variants(doc: &mut OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::OneOf(one)) = schema else {
+            continue;
+        };
+        for item in one.items.iter_mut() {
+            if let RefOr::T(Schema::Object(o)) = item
+                && o.properties.len() == 1
+                && o.required.len() == 1
+                && o.properties.contains_key(&o.required[0])
+            {
+                o.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+        }
+    }
+}
+
 /// Completes the document as every route is served.
 pub fn finish(doc: &mut OpenApi) {
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
@@ -284,6 +306,7 @@ pub fn finish(doc: &mut OpenApi) {
             .build(),
     );
     doc.servers = Some(vec![Server::new("/")]);
+    closed_variants(doc);
     let links: BTreeMap<&str, _> = LINKS.iter().map(|(op, st, l)| (*op, (*st, *l))).collect();
     for op in operations(doc) {
         // A public operation says so: no security requirement at all.

@@ -109,7 +109,7 @@ pub struct Package {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "童心筑梦", "description": "亲子共学项目", "organiser_kind": "social_worker",
-    "period_start": "2026-03-01T00:00:00Z", "period_end": "2026-06-30T00:00:00Z",
+    "period_start": "2030-03-01T00:00:00Z", "period_end": "2030-06-30T00:00:00Z",
     "packages": [{"title": "非遗传承月"}, {"title": "科学探索月"}]}))]
 pub struct NewProject {
     #[validate(length(min = 1, max = 100))]
@@ -180,8 +180,8 @@ pub struct ParentMember {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"title": "剪纸入门", "starts_at": "2026-03-07T06:00:00Z", "ends_at": "2026-03-07T08:00:00Z",
-    "place": "活动中心 3 号室", "capacity": 25, "enrol_from": "2026-03-01T00:00:00Z", "enrol_to": "2026-03-07T00:00:00Z",
+#[schema(example = json!({"title": "剪纸入门", "starts_at": "2030-03-07T06:00:00Z", "ends_at": "2030-03-07T08:00:00Z",
+    "place": "活动中心 3 号室", "capacity": 25, "enrol_from": "2030-03-01T00:00:00Z", "enrol_to": "2030-03-07T00:00:00Z",
     "volunteer_slots": 2, "attendance_points": 5}))]
 pub struct NewSession {
     #[validate(length(min = 1, max = 100))]

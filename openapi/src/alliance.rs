@@ -192,8 +192,8 @@ pub struct Evaluation {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"provider": "community", "kind": "course_seat", "title": "童心筑梦班 一个学位",
-    "points_cost": 200, "stock": 10, "per_user_limit": 1, "valid_from": "2026-03-01T00:00:00Z",
-    "valid_to": "2026-06-30T00:00:00Z", "voucher_valid_days": 30}))]
+    "points_cost": 200, "stock": 10, "per_user_limit": 1, "valid_from": "2030-03-01T00:00:00Z",
+    "valid_to": "2030-06-30T00:00:00Z", "voucher_valid_days": 30}))]
 pub struct NewOffer {
     /// `community`, or the id of a merchant (merchant staff may omit it: their own merchant).
     #[validate(length(min = 1, max = 40))]

@@ -82,6 +82,17 @@ pub struct Me {
     pub created_at: DateTime<Utc>,
 }
 
+/// A switch of `PATCH /me`'s notification preferences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationPreference {
+    NeedUpdates,
+    Points,
+    Vouchers,
+    Activities,
+    Applications,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"nickname": "王阿姨", "phone": "13812345678",
@@ -92,8 +103,9 @@ pub struct MeUpdate {
     pub nickname: Option<String>,
     /// A mainland mobile number, 11 digits starting with 1.
     #[validate(length(equal = 11))]
-    #[schema(min_length = 11, max_length = 11)]
+    #[schema(min_length = 11, max_length = 11, pattern = "^1[0-9]{10}$")]
     pub phone: Option<String>,
-    /// Which notifications to receive: `need_updates`, `points`, `vouchers`, `activities`.
+    /// Which notifications to receive, by kind (an unknown kind: 422 `invalid_preference`).
+    #[schema(value_type = Option<BTreeMap<NotificationPreference, bool>>)]
     pub notification_preferences: Option<BTreeMap<String, bool>>,
 }

@@ -42,8 +42,8 @@ pub enum NeedStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"category": "medicine_run", "target_group": "elderly", "title": "代买降压药",
-    "description": "帮忙去社区药房买一盒降压药", "place": "3栋2单元", "window_start": "2026-03-01T08:00:00Z",
-    "window_end": "2026-03-01T12:00:00Z", "estimated_minutes": 15, "slots": 1}))]
+    "description": "帮忙去社区药房买一盒降压药", "place": "3栋2单元", "window_start": "2030-03-01T08:00:00Z",
+    "window_end": "2030-03-01T12:00:00Z", "estimated_minutes": 15, "slots": 1}))]
 pub struct NewNeed {
     pub category: Category,
     pub target_group: TargetGroup,
@@ -237,7 +237,7 @@ pub struct RatingRequest {
     #[schema(minimum = 1, maximum = 5)]
     pub stars: i32,
     #[validate(length(max = 10))]
-    #[schema(max_items = 10)]
+    #[schema(max_items = 10, value_type = Vec<Tag>)]
     #[serde(default)]
     pub tags: Vec<String>,
     #[validate(length(max = 1000))]
@@ -251,3 +251,19 @@ pub struct CompletionResult {
     pub need: Need,
     pub service_record: ServiceRecord,
 }
+
+/// A rating's tag (准时, 耐心 …): 1 to 20 characters (another: 422 `invalid_tags`).
+pub struct Tag;
+
+impl utoipa::PartialSchema for Tag {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("A rating's tag (准时, 耐心 …): 1 to 20 characters."))
+            .min_length(Some(1))
+            .max_length(Some(20))
+            .into()
+    }
+}
+
+impl ToSchema for Tag {}

@@ -125,3 +125,20 @@ pub struct ServiceRecordQuery {
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
+
+/// What the service-ledger export files: the listing's filters, as CSV, without pages.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ServiceRecordExportQuery {
+    pub status: Option<RecordStatus>,
+    pub volunteer_id: Option<Uuid>,
+    /// Records of the members of this team.
+    pub team_id: Option<Uuid>,
+    /// Created at or after (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// `csv`, the only format.
+    pub format: Option<crate::CsvFormat>,
+}

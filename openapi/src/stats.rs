@@ -113,14 +113,21 @@ pub struct StatsTable {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ClientCredentials {
-    /// Always `client_credentials`.
+    /// Always `client_credentials` (another: 422 `unsupported_grant_type`).
     #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(value_type = GrantType)]
     pub grant_type: String,
     pub client_id: Uuid,
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub client_secret: String,
+}
+
+/// The OAuth 2.0 grant integrators use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    ClientCredentials,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

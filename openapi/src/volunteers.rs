@@ -15,9 +15,10 @@ pub enum VolunteerStatus {
 
 /// `"flexible"` (any time, as riders between deliveries) or weekly slots in local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Availability {
     Flexible,
+    /// 1 to 21 slots.
     Weekly(Vec<WeeklySlot>),
 }
 
@@ -219,7 +220,7 @@ pub struct PairingQuery {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"goals": "独立开展老年人智能手机教学", "trainings": ["智能手机教学法", "急救常识"],
-    "target_date": "2026-06-30T00:00:00Z"}))]
+    "target_date": "2030-06-30T00:00:00Z"}))]
 pub struct NewPlan {
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
@@ -290,7 +291,7 @@ pub enum PairingStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"topic": "老年人防诈骗", "trainer": "李警官", "trainer_kind": "police",
-    "starts_at": "2026-03-05T06:00:00Z", "ends_at": "2026-03-05T08:00:00Z", "place": "活动中心 2 号室", "capacity": 30}))]
+    "starts_at": "2030-03-05T06:00:00Z", "ends_at": "2030-03-05T08:00:00Z", "place": "活动中心 2 号室", "capacity": 30}))]
 pub struct NewTraining {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]

@@ -42,7 +42,7 @@ pub fn pair(
     let mut items = vec![];
     for v in volunteer_ids {
         let row = volunteers::get(conn, actor.community_id, *v)?
-            .ok_or_else(|| Error::not_found("volunteer"))?;
+            .ok_or_else(crate::volunteers::unknown_volunteer)?;
         if row.status.0 != VolunteerStatus::Active {
             return Err(Error::unprocessable(
                 "volunteer_not_active",

@@ -195,7 +195,7 @@ pub fn record_by_staff(
     r: StaffReport,
 ) -> Result<ServiceRecordRow> {
     let v = volunteers::get(conn, actor.community_id, r.volunteer_id)?
-        .ok_or_else(|| Error::not_found("volunteer"))?;
+        .ok_or_else(crate::volunteers::unknown_volunteer)?;
     let length = chrono::Duration::minutes(i64::from(r.minutes));
     let start = r.started_at.unwrap_or_else(|| now() - length);
     if start + length > now() + chrono::Duration::minutes(5) {
@@ -253,7 +253,7 @@ pub fn record_session_volunteers(
     let mut out = vec![];
     for v in who {
         volunteers::get(conn, actor.community_id, v)?
-            .ok_or_else(|| Error::not_found("volunteer"))?;
+            .ok_or_else(crate::volunteers::unknown_volunteer)?;
         if store::overlaps(conn, v, s.starts_at, s.ends_at)? {
             return Err(overlapping());
         }

@@ -39,7 +39,7 @@ pub fn record_attendance(
     let mut out = Attendance::default();
     for v in who {
         let vol = volunteers::get(conn, actor.community_id, v)?
-            .ok_or_else(|| Error::not_found("volunteer"))?;
+            .ok_or_else(crate::volunteers::unknown_volunteer)?;
         if store::attended(conn, id, v)? {
             out.already_recorded.push(v);
             continue;

@@ -129,6 +129,14 @@ pub fn add_skill(conn: &mut AnyConnection, community: Uuid, name: &str) -> Resul
     Ok(store::skills(conn, community)?)
 }
 
+/// A volunteer named in a body (not the path) that is not one of the community's.
+pub(crate) fn unknown_volunteer() -> Error {
+    Error::unprocessable(
+        "unknown_volunteer",
+        "a volunteer id is not a volunteer of this community",
+    )
+}
+
 fn reload(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Result<VolunteerRow> {
     store::get(conn, community, id)?.ok_or_else(|| Error::bug("a row that must exist is missing"))
 }
@@ -158,7 +166,7 @@ pub fn set_member(
     leader: bool,
 ) -> Result<TeamRow> {
     let t = store::team(conn, community, team)?.ok_or_else(|| Error::not_found("team"))?;
-    store::get(conn, community, volunteer)?.ok_or_else(|| Error::not_found("volunteer"))?;
+    store::get(conn, community, volunteer)?.ok_or_else(unknown_volunteer)?;
     store::set_member(conn, community, team, volunteer, leader)?;
     Ok(t)
 }

@@ -132,12 +132,7 @@ pub async fn outbox(
     let q = q.into_inner();
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let community = auth.community_id;
-    let status = q
-        .status
-        .as_ref()
-        .map(views::stored_of)
-        .transpose()?
-        .map(|s| s.0);
+    let status = views::filter_of(q.status.as_ref())?;
     let out = db::read(&state.pool, move |conn| {
         let rows = store::outbox_of(conn, community, status, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);

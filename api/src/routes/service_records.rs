@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use canglong_core::{PageRequest, Role, Uuid};
 use canglong_openapi::{
-    CsvFormat, NewServiceRecord, Quality, ServiceRecordPage, ServiceRecordQuery,
+    NewServiceRecord, Quality, ServiceRecordExportQuery, ServiceRecordPage, ServiceRecordQuery,
     VerificationRequest, VerificationResult,
 };
 use canglong_persistence::service_records::{self as store};
@@ -38,12 +38,7 @@ pub async fn list_records(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
-    let status = q
-        .status
-        .as_ref()
-        .map(views::stored_of)
-        .transpose()?
-        .map(|s| s.0);
+    let status = views::filter_of(q.status.as_ref())?;
     let result = db::read(&state.pool, move |conn| {
         let volunteer_id = if actor.is_staff() {
             q.volunteer_id
@@ -163,35 +158,20 @@ const EXPORT_HEADER: [&str; 15] = [
 
 /// Staff: the service ledger (台账) as CSV for filing — UTF-8 with a byte-order mark so that
 /// Excel opens it, a header row in Chinese and English, fields quoted as CSV requires.
-#[utoipa::path(tag = "service_records", operation_id = "export_service_records", params(ServiceRecordQuery,
-    ("format" = Option<CsvFormat>, Query, description = "`csv` (the only format)")),
+#[utoipa::path(tag = "service_records", operation_id = "export_service_records",
+    params(ServiceRecordExportQuery),
     responses((status = 200, description = "The ledger as CSV", content_type = "text/csv", body = String), Problems),
     security(("bearer" = [])))]
 #[get("/service-records/export")]
 pub async fn export(
     state: web::Data<AppState>,
     auth: Auth,
-    req: HttpRequest,
+    q: web::Query<ServiceRecordExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_staff()?;
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|_| ApiError::bad_request("invalid_query", "the query string is malformed"))?;
-    if let Some(i) = pairs.iter().position(|(k, _)| k == "format") {
-        let (_, f) = pairs.remove(i);
-        serde_json::from_value::<CsvFormat>(serde_json::Value::String(f)).map_err(|_| {
-            ApiError::unprocessable("invalid_value", "format: only `csv` is offered")
-        })?;
-    }
-    let q: ServiceRecordQuery =
-        serde_urlencoded::from_str(&serde_urlencoded::to_string(&pairs).unwrap_or_default())
-            .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+    let q = q.into_inner();
     let community = auth.community_id;
-    let status = q
-        .status
-        .as_ref()
-        .map(views::stored_of)
-        .transpose()?
-        .map(|s| s.0);
+    let status = views::filter_of(q.status.as_ref())?;
     let body = db::read(&state.pool, move |conn| {
         let filter = store::Filter {
             status,

@@ -106,8 +106,8 @@ pub async fn list(
         (_, true) => Visible::All,
         (_, false) => Visible::MineAndAnswered(actor.user_id),
     };
-    let category = q.category.as_ref().map(stored_of).transpose()?.map(|c| c.0);
-    let status = q.status.as_ref().map(stored_of).transpose()?.map(|c| c.0);
+    let category = views::filter_of(q.category.as_ref())?;
+    let status = views::filter_of(q.status.as_ref())?;
     let a = actor.clone();
     let (items, next) = db::read(&state.pool, move |conn| {
         let filter = Filter {

@@ -35,6 +35,13 @@ pub fn stored_of<E: canglong_core::WireName, T: serde::Serialize>(
         })
 }
 
+/// An optional filter of a contract enum, as the domain enum it stores.
+pub fn filter_of<E: canglong_core::WireName, T: serde::Serialize>(
+    v: Option<&T>,
+) -> Result<Option<E>, ApiError> {
+    Ok(v.map(stored_of::<E, T>).transpose()?.map(|s| s.0))
+}
+
 /// The wire name of a contract enum (what is stored).
 pub fn name_of<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {

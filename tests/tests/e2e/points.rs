@@ -257,8 +257,18 @@ async fn rules_are_versioned(db: Db) {
         worker.set_points_rules(&rules).await.unwrap_err().status,
         StatusCode::FORBIDDEN
     );
+    // A bound the document states is checked at the door, naming the field; a rule across
+    // fields (a multiplier of an unknown category) by the rules themselves.
     let mut bad = rules.clone();
     bad.unit_minutes = 0;
+    let e = admin.set_points_rules(&bad).await.unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    assert_eq!(e.problem.unwrap().errors[0].field, "unit_minutes");
+    let mut bad = rules.clone();
+    bad.category_multipliers.insert("medicine_run".into(), 0);
     let e = admin.set_points_rules(&bad).await.unwrap_err();
     assert_eq!(
         (e.status, e.code()),
