@@ -3,15 +3,16 @@
 use canglong_alliance::{MerchantStatus, OfferKind, OfferStatus};
 use canglong_core::Uuid;
 use canglong_needs::NeedStatus;
+use canglong_openapi::demo;
 use canglong_persistence::Stored;
-use canglong_persistence::{AnyConnection, people, volunteers, write_tx};
+use canglong_persistence::{AnyConnection, ledger, people, volunteers, write_tx};
 
 use crate::{ApiError, auth};
 
 pub const DEMO_COMMUNITY: &str = "藏龙社区";
 pub const DEMO_SUBDISTRICT: &str = "藏龙岛街道";
 /// The demo accounts' password (printed by the command; demo data only).
-pub const DEMO_PASSWORD: &str = "canglong-demo-2026";
+pub const DEMO_PASSWORD: &str = canglong_openapi::demo::PASSWORD;
 
 const TEAMS: [(&str, &str); 3] = [
     ("银龄教育志愿队", "退休教师：书法、葫芦丝课程（15人）"),
@@ -69,7 +70,8 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
             ));
         }
         let sd = people::ensure_subdistrict(conn, DEMO_SUBDISTRICT)?;
-        let community = people::create_community(conn, sd, DEMO_COMMUNITY)?;
+        // The ids the document's examples name (canglong_openapi::demo).
+        let community = people::create_community_as(conn, demo::COMMUNITY, sd, DEMO_COMMUNITY)?;
         for skill in SKILLS {
             volunteers::add_skill(conn, community, skill)?;
         }
@@ -135,11 +137,17 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
                 availability: availability.into(),
                 places: "[]".into(),
             };
-            let v = volunteers::insert(conn, community, user, &app)?;
+            let v = match username {
+                "teacher_zhang" => {
+                    volunteers::insert_as(conn, demo::VOLUNTEER, community, user, &app)?
+                }
+                _ => volunteers::insert(conn, community, user, &app)?,
+            };
             volunteers::decide(conn, v, "active", user, Some("demo"))?;
             volunteers::join_teams(conn, community, v, &[team_ids[team]])?;
         }
         seed_needs(conn, community, wang, liu)?;
+        seed_points(conn, community)?;
         let merchant_staff = people::find_user_by_username(conn, "merchant")?.map(|u| u.id.0);
         let organiser = people::find_user_by_username(conn, "sw_li")?
             .map(|u| u.id.0)
@@ -151,6 +159,32 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
             logins,
         })
     })
+}
+
+/// 小吴 has points to spend (and the example adjustment something to correct), credited by the
+/// community admin from the pool, like any adjustment.
+fn seed_points(conn: &mut AnyConnection, community: Uuid) -> Result<(), ApiError> {
+    let mut user = |name: &str| -> Result<Uuid, ApiError> {
+        Ok(people::find_user_by_username(conn, name)?
+            .ok_or_else(|| ApiError::bug("a demo login is missing"))?
+            .id
+            .0)
+    };
+    let (xiaowu, admin) = (user("xiaowu")?, user("admin")?);
+    ledger::ensure_account_as(
+        conn,
+        demo::ACCOUNT,
+        community,
+        canglong_ledger::AccountKind::Resident.as_str(),
+        xiaowu,
+    )?;
+    let actor = canglong_core::Actor {
+        user_id: admin,
+        community_id: community,
+        roles: vec![canglong_core::Role::CommunityAdmin],
+    };
+    canglong_services::points::adjust(conn, &actor, demo::ACCOUNT, 200, "演示积分", "demo:points")?;
+    Ok(())
 }
 
 fn seed_needs(

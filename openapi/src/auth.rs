@@ -10,7 +10,7 @@ use crate::Volunteer;
 /// Exchange a `wx.login` code for our own tokens.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "081xYz000abcd", "community_id": "01939a2e-4b7c-7d3e-9f00-000000000001"}))]
+#[schema(example = json!({"code": "081xYz000abcd", "community_id": crate::demo::COMMUNITY}))]
 pub struct WechatLogin {
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
@@ -20,7 +20,7 @@ pub struct WechatLogin {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"username": "admin", "password": "canglong-demo-2026"}))]
+#[schema(example = json!({"username": "admin", "password": crate::demo::PASSWORD}))]
 pub struct PasswordLogin {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod alliance;
 pub mod auth;
 pub mod common;
+pub mod demo;
 pub mod feedback;
 pub mod needs;
 pub mod points;

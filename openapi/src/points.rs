@@ -159,7 +159,7 @@ pub struct VersionedRules {
 /// debits to it. Never pushes a balance below zero.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"account_id": "01939a2e-4b7c-7d3e-9f00-000000000003", "amount": -20, "reason": "重复录入的服务时长"}))]
+#[schema(example = json!({"account_id": crate::demo::ACCOUNT, "amount": -20, "reason": "重复录入的服务时长"}))]
 pub struct AdjustmentRequest {
     pub account_id: Uuid,
     #[validate(range(min = -1_000_000, max = 1_000_000))]

@@ -86,7 +86,7 @@ pub struct VerificationResult {
 /// honour hours that mint no points.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"volunteer_id": "01939a2e-4b7c-7d3e-9f00-000000000002", "content": "书法课：楷书入门",
+#[schema(example = json!({"volunteer_id": crate::demo::VOLUNTEER, "content": "书法课：楷书入门",
     "beneficiary_group": "elderly", "minutes": 90, "honor": false}))]
 pub struct NewServiceRecord {
     pub volunteer_id: Uuid,

@@ -146,7 +146,7 @@ pub struct TeamList {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "银龄教育志愿队", "description": "书法、葫芦丝课程"}))]
+#[schema(example = json!({"name": "楼栋互助志愿队", "description": "楼栋长带队：邻里互助、代收快递"}))]
 pub struct NewTeam {
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]

@@ -36,6 +36,18 @@ pub fn ensure_account(
     kind: &str,
     owner_id: Uuid,
 ) -> QueryResult<AccountRow> {
+    ensure_account_as(conn, canglong_core::new_id(), community_id, kind, owner_id)
+}
+
+/// The account, opened with the id `id` if it does not exist yet (the demo's is the one the
+/// document's examples name).
+pub fn ensure_account_as(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    community_id: Uuid,
+    kind: &str,
+    owner_id: Uuid,
+) -> QueryResult<AccountRow> {
     let find = |conn: &mut AnyConnection| {
         accounts::table
             .filter(accounts::community_id.eq(Id(community_id)))
@@ -49,7 +61,7 @@ pub fn ensure_account(
         return Ok(a);
     }
     let values = (
-        accounts::id.eq(Id(canglong_core::new_id())),
+        accounts::id.eq(Id(id)),
         accounts::community_id.eq(Id(community_id)),
         accounts::kind.eq(kind),
         accounts::owner_id.eq(Id(owner_id)),

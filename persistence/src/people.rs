@@ -56,7 +56,16 @@ pub fn create_community(
     subdistrict_id: Uuid,
     name: &str,
 ) -> QueryResult<Uuid> {
-    let id = canglong_core::new_id();
+    create_community_as(conn, canglong_core::new_id(), subdistrict_id, name)
+}
+
+/// A community with a chosen id (the demo's is the one the document's examples name).
+pub fn create_community_as(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    subdistrict_id: Uuid,
+    name: &str,
+) -> QueryResult<Uuid> {
     diesel::insert_into(communities::table)
         .values((
             communities::id.eq(Id(id)),

@@ -43,7 +43,17 @@ pub fn insert(
     user_id: Uuid,
     a: &Application,
 ) -> QueryResult<Uuid> {
-    let id = canglong_core::new_id();
+    insert_as(conn, canglong_core::new_id(), community_id, user_id, a)
+}
+
+/// A profile with a chosen id (the demo's teacher is the one the document's examples name).
+pub fn insert_as(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    community_id: Uuid,
+    user_id: Uuid,
+    a: &Application,
+) -> QueryResult<Uuid> {
     let at = now();
     diesel::insert_into(volunteers::table)
         .values((

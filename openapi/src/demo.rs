@@ -1,0 +1,13 @@
+//! The ids the document's examples use, which `canglong serve --demo` gives its objects: an
+//! example sent as is to the demo finds what it names.
+
+use uuid::Uuid;
+
+/// 藏龙社区 of the demo.
+pub const COMMUNITY: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000001);
+/// 张老师's volunteer profile (a retired teacher of the calligraphy class).
+pub const VOLUNTEER: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000002);
+/// 小吴's points account, opened with points to spend.
+pub const ACCOUNT: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000003);
+/// The password of every demo login.
+pub const PASSWORD: &str = "canglong-demo-2026";
