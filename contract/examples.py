@@ -33,8 +33,7 @@ SENDER = {
     "apply_volunteer": "liu_nvshi",
     "use_voucher": "merchant",
 }
-# The demo has no WeChat to exchange a code with: the documented answer is 503 (unreachable).
-EXPECTED = {"sign_in_wechat": {502, 503}, "use_voucher": {404}}
+EXPECTED = {}
 
 
 def call(method, path, body=None, token=None, headers=()):

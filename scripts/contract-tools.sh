@@ -20,16 +20,10 @@ if ! cmp -s contract/package.json "$tools/node/package.json"; then
 fi
 bin="$tools/node/node_modules/.bin"
 
-cargo build -q --bin canglong
 work=$(mktemp -d /tmp/canglong-contract.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-base="http://127.0.0.1:$port"
-CANGLONG_ENV=dev CANGLONG_JWT_SECRET=contract-secret-contract-secret-contract \
-CANGLONG_BIND="127.0.0.1:$port" CANGLONG_DATABASE_URL="sqlite://$work/c.db" \
-CANGLONG_AUTH_RATE_LIMIT=1000000 CANGLONG_LOG=warn \
-  target/debug/canglong serve --demo >"$work/server.log" 2>&1 &
-for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.2; done
+# shellcheck source=scripts/demo-server.sh
+source scripts/demo-server.sh
 doc="$work/openapi.json"
 curl -fs "$base/api-docs/openapi.json" -o "$doc"
 

@@ -12,16 +12,10 @@ if [ ! -x "$venv/bin/st" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "schemathesis==4.32.5"
 fi
-cargo build -q --bin canglong
 work=$(mktemp -d /tmp/canglong-schemathesis.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-base="http://127.0.0.1:$port"
-CANGLONG_ENV=dev CANGLONG_JWT_SECRET=schemathesis-secret-schemathesis-secret \
-CANGLONG_BIND="127.0.0.1:$port" CANGLONG_DATABASE_URL="sqlite://$work/st.db" \
-CANGLONG_AUTH_RATE_LIMIT=1000000 CANGLONG_LOG=warn \
-  target/debug/canglong serve --demo >"$work/server.log" 2>&1 &
-for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.2; done
+# shellcheck source=scripts/demo-server.sh
+source scripts/demo-server.sh
 
 seed=${SCHEMATHESIS_SEED:-2026}
 seed_arg=(--seed "$seed"); [ "$seed" = random ] && seed_arg=()

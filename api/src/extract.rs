@@ -180,3 +180,21 @@ impl FromRequest for IdempotencyKey {
         std::future::ready(key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_without_a_fraction_is_the_integer_it_is() {
+        // JSON Schema calls 2018.0 an integer; so does the parser.
+        let c: canglong_openapi::NewChild =
+            parse(br#"{"nickname": "xiaoming", "birth_year": 2018.0}"#).unwrap();
+        assert_eq!(c.birth_year, 2018);
+        let e = parse::<canglong_openapi::NewChild>(
+            br#"{"nickname": "xiaoming", "birth_year": 2018.5}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "malformed_body");
+    }
+}

@@ -187,6 +187,25 @@ fn seed_points(conn: &mut AnyConnection, community: Uuid) -> Result<(), ApiError
     Ok(())
 }
 
+/// 小吴 redeems the clerk's shop's offer like anyone would; the voucher gets the code the
+/// document's example shows.
+fn demo_voucher(conn: &mut AnyConnection, community: Uuid, offer: Uuid) -> Result<(), ApiError> {
+    let xiaowu = people::find_user_by_username(conn, "xiaowu")?
+        .ok_or_else(|| ApiError::bug("a demo login is missing"))?;
+    let actor = canglong_core::Actor {
+        user_id: xiaowu.id.0,
+        community_id: community,
+        roles: vec![
+            canglong_core::Role::Resident,
+            canglong_core::Role::Volunteer,
+        ],
+    };
+    let v = canglong_services::alliance::redeem(conn, &actor, offer, &[])?;
+    let code = canglong_alliance::normalize_code(demo::VOUCHER_CODE);
+    canglong_persistence::alliance::set_voucher_code(conn, v.id.0, &code)?;
+    Ok(())
+}
+
 fn seed_needs(
     conn: &mut AnyConnection,
     community: Uuid,
@@ -396,9 +415,11 @@ fn seed_alliance(
         ] {
             store::record_merchant_event(conn, &m, from, None, step, to.as_str(), Some("demo"))?;
         }
-        store::insert_offer(conn, &offer(Some(m.id.0), kind, title, cost, 100))?;
+        let o = offer(Some(m.id.0), kind, title, cost, 100);
+        store::insert_offer(conn, &o)?;
         if let (0, Some(user)) = (i, staff) {
             store::bind_staff(conn, user, m.id.0, community)?;
+            demo_voucher(conn, community, o.id.0)?;
         }
     }
     let seat = OfferRow {

@@ -309,7 +309,7 @@ pub struct VoucherQuery {
 /// 核销: the code the holder shows (case, spaces and dashes do not matter).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "7KQM-4WXP-9RTHZ"}))]
+#[schema(example = json!({"code": crate::demo::VOUCHER_CODE}))]
 pub struct VoucherUse {
     #[validate(length(min = 1, max = 40))]
     #[schema(min_length = 1, max_length = 40)]

@@ -47,12 +47,24 @@ pub struct LogoutRequest {
     pub refresh_token: Option<String>,
 }
 
+/// What a person may do in their community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Resident,
+    Volunteer,
+    SocialWorker,
+    CommunityAdmin,
+    SubdistrictAdmin,
+    MerchantStaff,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UserSummary {
     pub id: Uuid,
     pub nickname: String,
     pub community_id: Uuid,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -71,7 +83,7 @@ pub struct Me {
     pub id: Uuid,
     pub nickname: String,
     pub community_id: Uuid,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     /// The phone number masked (`138****5678`); the full number is never returned.
     pub phone_masked: Option<String>,
     pub notification_preferences: BTreeMap<String, bool>,

@@ -9,5 +9,7 @@ pub const COMMUNITY: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_0000000000
 pub const VOLUNTEER: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000002);
 /// 小吴's points account, opened with points to spend.
 pub const ACCOUNT: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000003);
+/// 小吴's voucher at 藏龙惠民超市 (whose clerk is the `merchant` login), ready to be used.
+pub const VOUCHER_CODE: &str = "7KQM-4WXP-9RTHZ";
 /// The password of every demo login.
 pub const PASSWORD: &str = "canglong-demo-2026";

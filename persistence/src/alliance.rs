@@ -775,3 +775,11 @@ pub fn merchant_anywhere(conn: &mut AnyConnection, id: Uuid) -> QueryResult<Opti
         .first(conn)
         .optional()
 }
+
+/// Gives a voucher a chosen code (the demo's is the one the document's example shows).
+pub fn set_voucher_code(conn: &mut AnyConnection, id: Uuid, code: &str) -> QueryResult<()> {
+    diesel::update(vouchers::table.find(Id(id)))
+        .set(vouchers::code.eq(code))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -87,7 +87,10 @@ fn issue(
             id: user.id.0,
             nickname: user.nickname.clone(),
             community_id: user.community_id.0,
-            roles,
+            roles: roles
+                .iter()
+                .map(|r| crate::routes::views::enum_of(r))
+                .collect::<Result<_, _>>()?,
         },
     })
 }
@@ -96,8 +99,10 @@ fn issue(
 /// The resident is created on first sign-in; WeChat's session key never leaves the server.
 #[utoipa::path(tag = "auth", operation_id = "sign_in_wechat", request_body = WechatLogin,
     responses((status = 200, body = TokenResponse), Problems,
-        (status = 502, description = "WeChat gave an unexpected answer", body = canglong_openapi::Problem),
-        (status = 503, description = "WeChat unreachable or busy; see Retry-After", body = canglong_openapi::Problem)))]
+        (status = 502, description = "WeChat gave an unexpected answer", body = canglong_openapi::Problem,
+            content_type = "application/problem+json"),
+        (status = 503, description = "WeChat unreachable or busy; see Retry-After", body = canglong_openapi::Problem,
+            content_type = "application/problem+json")))]
 #[post("/auth/wechat")]
 pub async fn wechat_login(
     req: HttpRequest,

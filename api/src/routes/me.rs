@@ -41,7 +41,10 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
         id: user.id.0,
         nickname: user.nickname,
         community_id: user.community_id.0,
-        roles,
+        roles: roles
+            .iter()
+            .map(|r| views::enum_of(r))
+            .collect::<Result<_, _>>()?,
         phone_masked: user.phone.as_deref().map(views::mask_phone),
         notification_preferences: prefs,
         volunteer,

@@ -38,7 +38,7 @@ async fn wechat_sign_in(db: Db) {
     let first: canglong_openapi::TokenResponse = serde_json::from_str(&body).unwrap();
     assert_eq!(first.token_type, "Bearer");
     assert_eq!(first.expires_in, 900);
-    assert_eq!(first.user.roles, ["resident"]);
+    assert_eq!(first.user.roles, [canglong_openapi::Role::Resident]);
     assert_eq!(first.user.community_id, app.community_id);
 
     // The same WeChat user again is the same person, not a new one.
@@ -289,7 +289,10 @@ async fn me_profile(db: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(me.me().await.unwrap().roles, ["resident"]);
+    assert_eq!(
+        me.me().await.unwrap().roles,
+        [canglong_openapi::Role::Resident]
+    );
     let e = me
         .update_me(&MeUpdate {
             phone: Some("23812345678".into()),

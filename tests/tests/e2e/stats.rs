@@ -238,6 +238,22 @@ async fn overview_matches_the_plan(db: Db) {
         "a community admin sees no per-community split"
     );
     assert_matches(&o.figures, &plan);
+    // The same figures as a file: a row per figure, the value as the JSON has it.
+    let csv = admin
+        .csv(&format!("/api/v1/stats/overview?{}&format=csv", query()))
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("\u{feff}scope,figure,value,numerator,denominator,definition"),
+        "{csv}"
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("all,volunteer_hours,"))
+        .unwrap();
+    let value: f64 = row.split(',').nth(2).unwrap().parse().unwrap();
+    assert_eq!(value, o.figures.volunteer_hours.value);
+    assert_eq!(csv.lines().count(), 1 + figures(&o.figures).len());
     // Figures that must be non-trivial for the comparison to mean anything.
     assert!(o.figures.participation_rate.value > 0.0);
     assert!(o.figures.peak_daily_visits.value > 0.0);
