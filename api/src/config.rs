@@ -3,48 +3,46 @@
 
 use clap::Args;
 
+/// Where the data is: every command that touches it takes this.
 #[derive(Debug, Clone, Args)]
-pub struct Settings {
+#[command(next_help_heading = "Database")]
+pub struct Database {
     /// `sqlite://PATH` or `postgres://…`
     #[arg(
         long,
         env = "CANGLONG_DATABASE_URL",
-        default_value = "sqlite://data/canglong.db",
-        global = true
+        default_value = "sqlite://data/canglong.db"
     )]
     pub database_url: String,
+}
 
-    /// Listen address.
-    #[arg(
-        long,
-        env = "CANGLONG_BIND",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
-    pub bind: String,
+/// The periodic jobs' clocks (`serve` runs the jobs; `sweep` runs one pass).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Periodic jobs")]
+pub struct Clocks {
+    /// A done need is confirmed automatically after this many hours.
+    #[arg(long, env = "CANGLONG_AUTO_CONFIRM_HOURS", default_value_t = 72)]
+    pub auto_confirm_hours: i64,
 
-    /// `dev` allows a generated JWT secret; anything else requires CANGLONG_JWT_SECRET.
-    #[arg(long, env = "CANGLONG_ENV", default_value = "prod", global = true)]
-    pub env: String,
+    /// An open need unclaimed for this many minutes is escalated.
+    #[arg(long, env = "CANGLONG_ESCALATE_MINUTES", default_value_t = 120)]
+    pub escalate_minutes: i64,
+}
 
-    /// HMAC key for access tokens, at least 32 bytes.
-    #[arg(
-        long,
-        env = "CANGLONG_JWT_SECRET",
-        hide_env_values = true,
-        global = true
-    )]
-    pub jwt_secret: Option<String>,
-
-    #[arg(long, env = "CANGLONG_WECHAT_APPID", default_value = "", global = true)]
+/// WeChat: sign-in (code2Session) and subscribe messages from the outbox.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "WeChat")]
+pub struct Wechat {
+    /// The mini-program's AppID.
+    #[arg(long, env = "CANGLONG_WECHAT_APPID", default_value = "")]
     pub wechat_appid: String,
 
+    /// The mini-program's AppSecret.
     #[arg(
         long,
         env = "CANGLONG_WECHAT_SECRET",
         default_value = "",
-        hide_env_values = true,
-        global = true
+        hide_env_values = true
     )]
     pub wechat_secret: String,
 
@@ -52,107 +50,77 @@ pub struct Settings {
     #[arg(
         long,
         env = "CANGLONG_WECHAT_API_BASE",
-        default_value = "https://api.weixin.qq.com",
-        global = true
+        default_value = "https://api.weixin.qq.com"
     )]
     pub wechat_api_base: String,
 
     /// Total time allowed for one WeChat call, seconds.
-    #[arg(
-        long,
-        env = "CANGLONG_WECHAT_TIMEOUT_SECS",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "CANGLONG_WECHAT_TIMEOUT_SECS", default_value_t = 10)]
     pub wechat_timeout_secs: u64,
-
-    /// Sign-in requests per minute per client address (429 past it).
-    #[arg(
-        long,
-        env = "CANGLONG_AUTH_RATE_LIMIT",
-        default_value_t = 60,
-        global = true
-    )]
-    pub auth_rate_limit: u32,
-
-    /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
-    #[arg(
-        long,
-        env = "CANGLONG_TRUST_PROXY",
-        default_value_t = false,
-        global = true
-    )]
-    pub trust_proxy: bool,
-
-    /// A done need is confirmed automatically after this many hours.
-    #[arg(
-        long,
-        env = "CANGLONG_AUTO_CONFIRM_HOURS",
-        default_value_t = 72,
-        global = true
-    )]
-    pub auto_confirm_hours: i64,
-
-    /// An open need unclaimed for this many minutes is escalated.
-    #[arg(
-        long,
-        env = "CANGLONG_ESCALATE_MINUTES",
-        default_value_t = 120,
-        global = true
-    )]
-    pub escalate_minutes: i64,
-
-    /// How often `serve` runs the periodic jobs.
-    #[arg(
-        long,
-        env = "CANGLONG_SWEEP_SECONDS",
-        default_value_t = 60,
-        global = true
-    )]
-    pub sweep_seconds: u64,
 
     /// Subscribe-message templates by notice kind: `need_claimed=TEMPLATE_ID,...`. Each template
     /// has the fields `thing1` (title), `thing2` (detail) and `time3`. A kind without one is not
     /// sent to WeChat (its messages end `failed_permanent`).
-    #[arg(
-        long,
-        env = "CANGLONG_WECHAT_TEMPLATES",
-        default_value = "",
-        global = true
-    )]
+    #[arg(long, env = "CANGLONG_WECHAT_TEMPLATES", default_value = "")]
     pub wechat_templates: String,
 
     /// First retry delay of an undelivered subscribe message, seconds; doubles per attempt.
-    #[arg(
-        long,
-        env = "CANGLONG_OUTBOX_BACKOFF_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "CANGLONG_OUTBOX_BACKOFF_SECS", default_value_t = 30)]
     pub outbox_backoff_secs: u64,
 
     /// Failed attempts after which a message is given up (`dead`).
-    #[arg(
-        long,
-        env = "CANGLONG_OUTBOX_MAX_ATTEMPTS",
-        default_value_t = 8,
-        global = true
-    )]
+    #[arg(long, env = "CANGLONG_OUTBOX_MAX_ATTEMPTS", default_value_t = 8)]
     pub outbox_max_attempts: u32,
+}
+
+/// Everything `serve` is configured with.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    #[command(flatten)]
+    pub database: Database,
+    #[command(flatten)]
+    pub clocks: Clocks,
+    #[command(flatten)]
+    pub wechat: Wechat,
+
+    /// Listen address.
+    #[arg(long, env = "CANGLONG_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// `dev` allows a generated JWT secret; anything else requires CANGLONG_JWT_SECRET.
+    #[arg(long, env = "CANGLONG_ENV", default_value = "prod")]
+    pub env: String,
+
+    /// HMAC key for access tokens, at least 32 bytes.
+    #[arg(long, env = "CANGLONG_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Sign-in requests per minute per client address (429 past it).
+    #[arg(long, env = "CANGLONG_AUTH_RATE_LIMIT", default_value_t = 60)]
+    pub auth_rate_limit: u32,
+
+    /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
+    #[arg(long, env = "CANGLONG_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// How often `serve` runs the periodic jobs.
+    #[arg(long, env = "CANGLONG_SWEEP_SECONDS", default_value_t = 60)]
+    pub sweep_seconds: u64,
 
     /// PEM certificate chain: with `CANGLONG_TLS_KEY`, the server speaks HTTPS itself.
-    #[arg(long, env = "CANGLONG_TLS_CERT", global = true)]
+    #[arg(long, env = "CANGLONG_TLS_CERT")]
     pub tls_cert: Option<String>,
 
     /// PEM private key (PKCS#8, PKCS#1 or SEC1) for `CANGLONG_TLS_CERT`.
-    #[arg(long, env = "CANGLONG_TLS_KEY", global = true)]
+    #[arg(long, env = "CANGLONG_TLS_KEY")]
     pub tls_key: Option<String>,
 
-    #[arg(long, env = "CANGLONG_POOL_SIZE", default_value_t = 16, global = true)]
+    /// Database connections the server keeps open.
+    #[arg(long, env = "CANGLONG_POOL_SIZE", default_value_t = 16)]
     pub pool_size: u32,
 
     /// HTTP worker threads (default: one per core).
-    #[arg(long, env = "CANGLONG_WORKERS", global = true)]
+    #[arg(long, env = "CANGLONG_WORKERS")]
     pub workers: Option<usize>,
 }
 
@@ -164,24 +132,30 @@ impl Settings {
     /// Settings for tests and tools: dev mode on the given database, everything else default.
     pub fn for_database(url: &str) -> Self {
         Settings {
-            database_url: url.to_string(),
+            database: Database {
+                database_url: url.to_string(),
+            },
+            clocks: Clocks {
+                auto_confirm_hours: 72,
+                escalate_minutes: 120,
+            },
+            wechat: Wechat {
+                wechat_appid: "wx-test-appid".into(),
+                wechat_secret: "wx-test-secret".into(),
+                wechat_api_base: "http://127.0.0.1:9".into(),
+                wechat_timeout_secs: 2,
+                wechat_templates: String::new(),
+                outbox_backoff_secs: 30,
+                outbox_max_attempts: 8,
+            },
             bind: "127.0.0.1:0".into(),
             env: "dev".into(),
             jwt_secret: Some("test-secret-test-secret-test-secret-0123".into()),
-            wechat_appid: "wx-test-appid".into(),
-            wechat_secret: "wx-test-secret".into(),
-            wechat_api_base: "http://127.0.0.1:9".into(),
-            wechat_timeout_secs: 2,
             auth_rate_limit: 10_000,
             trust_proxy: false,
-            auto_confirm_hours: 72,
-            escalate_minutes: 120,
             sweep_seconds: 3600,
-            wechat_templates: String::new(),
             tls_cert: None,
             tls_key: None,
-            outbox_backoff_secs: 30,
-            outbox_max_attempts: 8,
             pool_size: 8,
             workers: Some(2),
         }

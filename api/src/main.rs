@@ -1,10 +1,11 @@
 //! `canglong`: the server and the ops team's commands.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use canglong_api::{AppState, Server, Settings, jobs, seed, server};
+use canglong_api::config::{Clocks, Database, Settings, Wechat};
+use canglong_api::{AppState, Server, jobs, seed, server};
 use canglong_core::Role;
 use canglong_persistence::{people as store, write_tx};
 use canglong_services::people;
@@ -14,11 +15,12 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "canglong",
     version,
-    about = "藏龙智汇 backend: server and operations"
+    about = "藏龙智汇 backend: server and operations",
+    after_help = "Without a command, `canglong` serves. Logs go to stderr: CANGLONG_LOG sets the \
+                  level (e.g. `info`, `canglong_api=debug`), CANGLONG_LOG_FORMAT=json makes \
+                  them JSON lines."
 )]
 struct Cli {
-    #[command(flatten)]
-    settings: Settings,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -27,6 +29,9 @@ struct Cli {
 enum Command {
     /// Run the server (the default); migrates first unless --no-migrate.
     Serve {
+        #[command(flatten)]
+        settings: Settings,
+        /// Do not apply pending migrations before serving (they were applied by `migrate`).
         #[arg(long)]
         no_migrate: bool,
         /// Load the Canglong demo first if it is not loaded yet.
@@ -34,15 +39,21 @@ enum Command {
         demo: bool,
     },
     /// Apply pending migrations and exit.
-    Migrate,
+    Migrate {
+        #[command(flatten)]
+        database: Database,
+    },
     /// Load the Canglong demo and print its logins; refuses to run twice.
-    SeedDemo,
+    SeedDemo {
+        #[command(flatten)]
+        database: Database,
+    },
     /// Communities.
     Community {
         #[command(subcommand)]
         command: CommunityCommand,
     },
-    /// Users.
+    /// Users: staff and merchant clerks who sign in with a password, and their roles.
     User {
         #[command(subcommand)]
         command: UserCommand,
@@ -52,12 +63,22 @@ enum Command {
         #[command(subcommand)]
         command: ClientCommand,
     },
-    /// One pass of the periodic jobs, then one pass of the WeChat outbox.
-    Sweep,
+    /// One pass of the periodic jobs, then one pass of the WeChat outbox. Needs the database (and
+    /// WeChat's credentials to deliver the outbox); it signs no token.
+    Sweep {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        clocks: Clocks,
+        #[command(flatten)]
+        wechat: Wechat,
+    },
     /// Benchmarks and demos: a new community with two generated years of records at the case
     /// study's scale times `factor`; prints its id.
     #[command(hide = true)]
     Synthetic {
+        #[command(flatten)]
+        database: Database,
         #[arg(long, default_value_t = 1)]
         factor: usize,
         #[arg(long, default_value_t = 2026)]
@@ -71,8 +92,12 @@ enum Command {
 enum CommunityCommand {
     /// Prints the new community's id (creates the subdistrict if needed).
     Create {
+        #[command(flatten)]
+        database: Database,
+        /// The community's name, e.g. 藏龙社区.
         #[arg(long)]
         name: String,
+        /// The subdistrict (街道) it belongs to.
         #[arg(long, default_value = "藏龙岛街道")]
         subdistrict: String,
     },
@@ -82,29 +107,85 @@ enum CommunityCommand {
 enum ClientCommand {
     /// Prints the client id and its secret (shown once).
     Create {
+        #[command(flatten)]
+        database: Database,
+        /// Who the integrator is, e.g. 市大数据局.
         #[arg(long)]
         name: String,
-        /// Comma-separated, e.g. `stats:read`.
+        /// Comma-separated scopes, e.g. `stats:read`.
         #[arg(long, value_delimiter = ',')]
         scopes: Vec<String>,
-        #[arg(long)]
+        /// The community's id (a UUID, as `canglong community create` prints it).
+        #[arg(long, value_parser = community_id)]
         community: uuid::Uuid,
     },
 }
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Password from CANGLONG_PASSWORD or stdin; prints the user id.
+    /// Password from CANGLONG_PASSWORD or stdin (10 characters at least); prints the user id.
     Create {
+        #[command(flatten)]
+        database: Database,
+        /// The sign-in name; it must be free.
         #[arg(long)]
         username: String,
-        #[arg(long)]
+        #[arg(long, value_parser = roles())]
         role: String,
-        #[arg(long)]
+        /// The community's id (a UUID, as `canglong community create` prints it).
+        #[arg(long, value_parser = community_id)]
         community: uuid::Uuid,
+        /// The name people see (default: the username).
         #[arg(long)]
         nickname: Option<String>,
+        /// A merchant clerk's shop: the merchant's id; the user becomes its staff.
+        #[arg(long)]
+        merchant: Option<uuid::Uuid>,
     },
+    /// Give or take a role.
+    Role {
+        #[command(subcommand)]
+        command: RoleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RoleCommand {
+    /// Give a user a role in their community (tokens minted from now on carry it).
+    Add {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = roles())]
+        role: String,
+    },
+    /// Take a role from a user (tokens minted from now on no longer carry it).
+    Remove {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = roles())]
+        role: String,
+    },
+}
+
+/// The roles, as `--help` and a wrong value list them.
+fn roles() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Role::ALL.iter().map(|r| r.as_str()))
+}
+
+fn community_id(s: &str) -> Result<uuid::Uuid, String> {
+    uuid::Uuid::parse_str(s).map_err(|_| {
+        format!(
+            "`{s}` is not a community id: give the id `canglong community create` printed (a UUID)"
+        )
+    })
+}
+
+fn role_of(name: &str) -> Result<Role, String> {
+    name.parse::<Role>().map_err(|e| e.message.to_string())
 }
 
 fn main() -> ExitCode {
@@ -135,27 +216,39 @@ fn init_logging() {
 type Res = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 fn run(cli: Cli) -> Res {
-    let s = cli.settings;
-    match cli.command.unwrap_or(Command::Serve {
-        no_migrate: false,
-        demo: false,
-    }) {
-        Command::Serve { no_migrate, demo } => serve(&s, no_migrate, demo),
-        Command::Migrate => {
-            let pool = canglong_persistence::pool(&s.database_url, 1)?;
+    // No command: serve, configured from the environment as `canglong serve` would be.
+    let command = match cli.command {
+        Some(c) => c,
+        None => Cli::parse_from(["canglong", "serve"])
+            .command
+            .ok_or("no command")?,
+    };
+    match command {
+        Command::Serve {
+            settings,
+            no_migrate,
+            demo,
+        } => serve(&settings, no_migrate, demo),
+        Command::Migrate { database } => {
+            let pool = canglong_persistence::pool(&database.database_url, 1)?;
             let n = canglong_persistence::migrate(&mut *pool.get()?)?;
             println!("applied {n} migration(s)");
             Ok(())
         }
-        Command::SeedDemo => {
-            let pool = migrated_pool(&s, 1)?;
+        Command::SeedDemo { database } => {
+            let pool = migrated_pool(&database, 1)?;
             print_seed(seed::seed_demo(&mut *pool.get()?)?);
             Ok(())
         }
         Command::Community {
-            command: CommunityCommand::Create { name, subdistrict },
+            command:
+                CommunityCommand::Create {
+                    database,
+                    name,
+                    subdistrict,
+                },
         } => {
-            let pool = migrated_pool(&s, 1)?;
+            let pool = migrated_pool(&database, 1)?;
             let id = write_tx(&mut *pool.get()?, |c| {
                 people::create_community(c, &subdistrict, &name)
             })?;
@@ -165,15 +258,15 @@ fn run(cli: Cli) -> Res {
         Command::User {
             command:
                 UserCommand::Create {
+                    database,
                     username,
                     role,
                     community,
                     nickname,
+                    merchant,
                 },
         } => {
-            let role: Role = role
-                .parse()
-                .map_err(|e: canglong_core::DomainError| e.message.to_string())?;
+            let role = role_of(&role)?;
             let password = match std::env::var("CANGLONG_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
@@ -182,28 +275,72 @@ fn run(cli: Cli) -> Res {
                     p.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            if password.len() < 10 {
+            if password.chars().count() < 10 {
                 return Err("the password must be at least 10 characters".into());
             }
             let hash = canglong_api::auth::hash_password(&password).map_err(|e| e.to_string())?;
-            let pool = migrated_pool(&s, 1)?;
+            let pool = migrated_pool(&database, 1)?;
             let nickname = nickname.unwrap_or_else(|| username.clone());
             let id = write_tx(&mut *pool.get()?, |c| {
-                people::create_password_user(c, community, &username, &nickname, hash, role)
+                let id =
+                    people::create_password_user(c, community, &username, &nickname, hash, role)?;
+                if let Some(m) = merchant {
+                    // The ops team acts as the community's admin would.
+                    let admin = canglong_core::Actor {
+                        user_id: uuid::Uuid::nil(),
+                        community_id: community,
+                        roles: vec![Role::CommunityAdmin],
+                    };
+                    canglong_services::alliance::merchants::bind_staff(c, &admin, m, id)?;
+                }
+                Ok::<_, canglong_services::Error>(id)
             })
             .map_err(|e| e.to_string())?;
             println!("{id}");
             Ok(())
         }
+        Command::User {
+            command: UserCommand::Role { command },
+        } => {
+            let (database, username, role, add) = match command {
+                RoleCommand::Add {
+                    database,
+                    username,
+                    role,
+                } => (database, username, role, true),
+                RoleCommand::Remove {
+                    database,
+                    username,
+                    role,
+                } => (database, username, role, false),
+            };
+            let role = role_of(&role)?;
+            let pool = migrated_pool(&database, 1)?;
+            write_tx(&mut *pool.get()?, |c| {
+                if add {
+                    people::add_role(c, &username, role)
+                } else {
+                    people::remove_role(c, &username, role)
+                }
+            })
+            .map_err(|e| e.to_string())?;
+            println!(
+                "{username}: {} {}",
+                if add { "now has" } else { "no longer has" },
+                role.as_str()
+            );
+            Ok(())
+        }
         Command::Client {
             command:
                 ClientCommand::Create {
+                    database,
                     name,
                     scopes,
                     community,
                 },
         } => {
-            let pool = migrated_pool(&s, 1)?;
+            let pool = migrated_pool(&database, 1)?;
             let (id, secret) = write_tx(&mut *pool.get()?, |c| {
                 canglong_api::auth::create_client(c, &name, &scopes, community)
             })?;
@@ -211,9 +348,13 @@ fn run(cli: Cli) -> Res {
             println!("client_secret {secret}");
             Ok(())
         }
-        Command::Synthetic { factor, seed } => {
+        Command::Synthetic {
+            database,
+            factor,
+            seed,
+        } => {
             use canglong_persistence::synthetic::{Plan, Scale, load};
-            let pool = migrated_pool(&s, 1)?;
+            let pool = migrated_pool(&database, 1)?;
             let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .ok_or("bad start")?;
@@ -235,9 +376,13 @@ fn run(cli: Cli) -> Res {
             println!("{id}");
             Ok(())
         }
-        Command::Sweep => {
-            let pool = migrated_pool(&s, 2)?;
-            let r = jobs::sweep(&pool, &server::timing(&s))?;
+        Command::Sweep {
+            database,
+            clocks,
+            wechat,
+        } => {
+            let pool = migrated_pool(&database, 2)?;
+            let r = jobs::sweep(&pool, &server::timing(&clocks))?;
             println!(
                 "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {}",
                 r.expired,
@@ -247,12 +392,10 @@ fn run(cli: Cli) -> Res {
                 r.vouchers_expired,
                 r.vouchers_reminded
             );
-            let state = AppState::new(&s, pool)?;
-            let d = actix_web::rt::System::new().block_on(canglong_api::outbox::deliver(
-                &state.pool,
-                &state.wechat,
-                &state.outbox,
-            ))?;
+            let client = canglong_api::wechat::WechatClient::from_settings(&wechat)?;
+            let policy = canglong_api::outbox::OutboxPolicy::from_settings(&wechat);
+            let d = actix_web::rt::System::new()
+                .block_on(canglong_api::outbox::deliver(&pool, &client, &policy))?;
             println!(
                 "outbox sent {} retried {} dead {} failed_permanent {}",
                 d.sent, d.retried, d.dead, d.failed_permanent
@@ -260,17 +403,21 @@ fn run(cli: Cli) -> Res {
             Ok(())
         }
         Command::Openapi => {
-            println!("{}", canglong_api::openapi_document().to_pretty_json()?);
-            Ok(())
+            let doc = canglong_api::openapi_document().to_pretty_json()?;
+            // `canglong openapi | head` closes the pipe early: that is not an error.
+            match writeln!(std::io::stdout(), "{doc}") {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
         }
     }
 }
 
 fn migrated_pool(
-    s: &Settings,
+    database: &Database,
     size: u32,
 ) -> Result<canglong_persistence::Pool, Box<dyn std::error::Error + Send + Sync>> {
-    let pool = canglong_persistence::pool(&s.database_url, size)?;
+    let pool = canglong_persistence::pool(&database.database_url, size)?;
     canglong_persistence::migrate(&mut *pool.get()?)?;
     Ok(pool)
 }
@@ -284,7 +431,7 @@ fn print_seed(seeded: seed::Seeded) {
 }
 
 fn serve(s: &Settings, no_migrate: bool, demo: bool) -> Res {
-    let pool = canglong_persistence::pool(&s.database_url, s.pool_size)?;
+    let pool = canglong_persistence::pool(&s.database.database_url, s.pool_size)?;
     if !no_migrate {
         let n = canglong_persistence::migrate(&mut *pool.get()?)?;
         tracing::info!(applied = n, "migrations");

@@ -10,8 +10,9 @@ use canglong_core::{NaiveDateTime, Uuid, now};
 use canglong_persistence::Pool;
 use canglong_persistence::notifications::{self as store, OutboxRow};
 
+use crate::config::Wechat;
 use crate::wechat::WechatClient;
-use crate::{ApiError, Settings, db};
+use crate::{ApiError, db};
 
 /// How many messages one pass takes; the next pass takes the rest.
 const BATCH: i64 = 200;
@@ -27,7 +28,7 @@ pub struct OutboxPolicy {
 }
 
 impl OutboxPolicy {
-    pub fn from_settings(s: &Settings) -> Self {
+    pub fn from_settings(s: &Wechat) -> Self {
         let templates = s
             .wechat_templates
             .split(',')

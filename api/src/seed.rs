@@ -148,12 +148,23 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
         }
         seed_needs(conn, community, wang, liu)?;
         seed_points(conn, community)?;
-        let merchant_staff = people::find_user_by_username(conn, "merchant")?.map(|u| u.id.0);
+        // A clerk for every shop of the alliance: `merchant` at the first, `clerk_<category>` at
+        // the others, so each shop's vouchers can be used at its counter.
+        let mut clerks = vec![people::find_user_by_username(conn, "merchant")?.map(|u| u.id.0)];
+        for (name, category, ..) in MERCHANTS.iter().skip(1) {
+            let nickname = format!("{name}店员");
+            clerks.push(Some(add(
+                conn,
+                &format!("clerk_{category}"),
+                &nickname,
+                &["merchant_staff"],
+            )?));
+        }
         let organiser = people::find_user_by_username(conn, "sw_li")?
             .map(|u| u.id.0)
             .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let seat_session = seed_activities(conn, community, organiser)?;
-        seed_alliance(conn, community, merchant_staff, seat_session)?;
+        seed_alliance(conn, community, &clerks, seat_session)?;
         Ok(Seeded {
             community_id: community,
             logins,
@@ -354,7 +365,7 @@ const MERCHANTS: [(&str, &str, &str, &str, OfferKind, i64); 8] = [
 fn seed_alliance(
     conn: &mut AnyConnection,
     community: Uuid,
-    staff: Option<Uuid>,
+    clerks: &[Option<Uuid>],
     seat_session: Uuid,
 ) -> Result<(), ApiError> {
     use canglong_persistence::Id;
@@ -417,8 +428,10 @@ fn seed_alliance(
         }
         let o = offer(Some(m.id.0), kind, title, cost, 100);
         store::insert_offer(conn, &o)?;
-        if let (0, Some(user)) = (i, staff) {
-            store::bind_staff(conn, user, m.id.0, community)?;
+        if let Some(Some(user)) = clerks.get(i) {
+            store::bind_staff(conn, *user, m.id.0, community)?;
+        }
+        if i == 0 {
             demo_voucher(conn, community, o.id.0)?;
         }
     }

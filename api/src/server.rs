@@ -39,24 +39,19 @@ impl AppState {
         Ok(Self {
             pool,
             jwt: JwtKeys::new(&settings.jwt_key()?)?,
-            wechat: Arc::new(WechatClient::new(
-                &settings.wechat_api_base,
-                &settings.wechat_appid,
-                &settings.wechat_secret,
-                Duration::from_secs(settings.wechat_timeout_secs.max(1)),
-            )?),
-            outbox: Arc::new(OutboxPolicy::from_settings(settings)),
+            wechat: Arc::new(WechatClient::from_settings(&settings.wechat)?),
+            outbox: Arc::new(OutboxPolicy::from_settings(&settings.wechat)),
             limiter: SignInLimiter::new(settings.auth_rate_limit, settings.trust_proxy),
             metrics: Arc::new(Metrics::default()),
-            timing: timing(settings),
+            timing: timing(&settings.clocks),
         })
     }
 }
 
-pub fn timing(settings: &Settings) -> Timing {
+pub fn timing(clocks: &crate::config::Clocks) -> Timing {
     Timing {
-        auto_confirm_after: chrono::Duration::hours(settings.auto_confirm_hours),
-        escalate_after: chrono::Duration::minutes(settings.escalate_minutes),
+        auto_confirm_after: chrono::Duration::hours(clocks.auto_confirm_hours),
+        escalate_after: chrono::Duration::minutes(clocks.escalate_minutes),
     }
 }
 

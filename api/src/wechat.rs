@@ -51,6 +51,16 @@ struct Code2SessionReply {
 }
 
 impl WechatClient {
+    /// The client the settings describe.
+    pub fn from_settings(w: &crate::config::Wechat) -> Result<Self, String> {
+        Self::new(
+            &w.wechat_api_base,
+            &w.wechat_appid,
+            &w.wechat_secret,
+            Duration::from_secs(w.wechat_timeout_secs.max(1)),
+        )
+    }
+
     pub fn new(base: &str, appid: &str, secret: &str, timeout: Duration) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))

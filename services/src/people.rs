@@ -104,6 +104,12 @@ pub fn create_password_user(
     if !people::community_exists(conn, community)? {
         return Err(Error::not_found("community"));
     }
+    if people::find_user_by_username(conn, username)?.is_some() {
+        return Err(Error::conflict(
+            "username_taken",
+            format!("the username `{username}` is taken"),
+        ));
+    }
     let u = people::insert_user(
         conn,
         &people::NewUser {
@@ -116,4 +122,33 @@ pub fn create_password_user(
     )?;
     people::grant_role(conn, u.id.0, community, role.as_str())?;
     Ok(u.id.0)
+}
+
+fn by_username(conn: &mut AnyConnection, username: &str) -> Result<people::UserRow> {
+    people::find_user_by_username(conn, username)?.ok_or_else(|| {
+        Error::unprocessable("unknown_user", format!("no user is called `{username}`"))
+    })
+}
+
+/// Give a person (by username) a role in their community; giving it again does nothing.
+pub fn add_role(conn: &mut AnyConnection, username: &str, role: canglong_core::Role) -> Result<()> {
+    let u = by_username(conn, username)?;
+    if !people::roles_of(conn, u.id.0)?
+        .iter()
+        .any(|r| r == role.as_str())
+    {
+        people::grant_role(conn, u.id.0, u.community_id.0, role.as_str())?;
+    }
+    Ok(())
+}
+
+/// Take a role from a person (by username); tokens minted from now on no longer carry it.
+pub fn remove_role(
+    conn: &mut AnyConnection,
+    username: &str,
+    role: canglong_core::Role,
+) -> Result<()> {
+    let u = by_username(conn, username)?;
+    people::revoke_role(conn, u.id.0, role.as_str())?;
+    Ok(())
 }

@@ -143,9 +143,9 @@ pub fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let test_db = TestDb::new(db);
     let wechat = FakeWechat::start().expect("fake wechat");
     let mut settings = Settings::for_database(&test_db.url);
-    settings.wechat_api_base = wechat.base_url();
+    settings.wechat.wechat_api_base = wechat.base_url();
     tweak(&mut settings);
-    let pool = canglong_persistence::pool(&settings.database_url, 12).expect("pool");
+    let pool = canglong_persistence::pool(&settings.database.database_url, 12).expect("pool");
     canglong_persistence::migrate(&mut pool.get().expect("conn")).expect("migrate");
     let community_id = write_tx(&mut pool.get().expect("conn"), |c| {
         let sd = people::ensure_subdistrict(c, "测试街道")?;

@@ -90,7 +90,9 @@ async fn wechat_failures(db: Db) {
     assert_eq!(app.wechat.calls(), 6);
 
     // WeChat unreachable → 503, not a 500.
-    let down = spawn_with(db, |s| s.wechat_api_base = "http://127.0.0.1:9".into());
+    let down = spawn_with(db, |s| {
+        s.wechat.wechat_api_base = "http://127.0.0.1:9".into()
+    });
     let e = down
         .anonymous()
         .sign_in_wechat("good", down.community_id)

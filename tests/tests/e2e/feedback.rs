@@ -318,11 +318,11 @@ async fn notices_follow_events(db: Db) {
 }
 
 fn with_templates(app_settings: &mut canglong_api::Settings, max_attempts: u32) {
-    app_settings.wechat_templates = "need_claimed=TPL-CLAIM,need_completed=TPL-DONE,\
+    app_settings.wechat.wechat_templates = "need_claimed=TPL-CLAIM,need_completed=TPL-DONE,\
         need_confirmed=TPL-CONFIRM,service_verified=TPL-VERIFIED"
         .into();
-    app_settings.outbox_backoff_secs = 0;
-    app_settings.outbox_max_attempts = max_attempts;
+    app_settings.wechat.outbox_backoff_secs = 0;
+    app_settings.wechat.outbox_max_attempts = max_attempts;
 }
 
 async fn pass(app: &TestApp) -> DeliveryReport {

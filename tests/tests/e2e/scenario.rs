@@ -4,7 +4,7 @@
 use canglong_mini_program_mock::scenario::{Config, run};
 use canglong_tests::{Db, both, spawn};
 
-both!(a_day_in_canglong);
+both!(a_day_in_canglong, every_shop_has_a_clerk);
 
 async fn a_day_in_canglong(db: Db) {
     let app = spawn(db);
@@ -27,4 +27,22 @@ async fn a_day_in_canglong(db: Db) {
     // A second day on the same server: new people, the same invariants.
     let again = run(&cfg).await.expect("a second day");
     assert!(again.ok(), "{again}");
+}
+
+/// The demo plays every part: each shop of the alliance has a clerk login, printed with the
+/// others, who stands at that shop's counter.
+async fn every_shop_has_a_clerk(db: Db) {
+    let app = spawn(db);
+    let seeded = canglong_api::seed::seed_demo(&mut app.pool.get().unwrap()).expect("demo");
+    let anon = canglong_mini_program_mock::client::Client::new(&app.base);
+    let mut shops = std::collections::HashSet::new();
+    for login in seeded.logins.iter().filter(|l| l.role == "merchant_staff") {
+        let t = anon
+            .sign_in_password(&login.username, canglong_api::seed::DEMO_PASSWORD)
+            .await
+            .unwrap();
+        let me = anon.with_token(&t.access_token).me().await.unwrap();
+        shops.insert(me.merchant_id.expect("a clerk stands at a shop"));
+    }
+    assert_eq!(shops.len(), 8, "one clerk per shop of the alliance");
 }
