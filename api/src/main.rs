@@ -112,8 +112,9 @@ enum ClientCommand {
         /// Who the integrator is, e.g. 市大数据局.
         #[arg(long)]
         name: String,
-        /// Comma-separated scopes, e.g. `stats:read`.
-        #[arg(long, value_delimiter = ',')]
+        /// Comma-separated scopes: what the client's tokens may call.
+        #[arg(long, value_delimiter = ',',
+            value_parser = clap::builder::PossibleValuesParser::new(canglong_api::auth::SCOPES))]
         scopes: Vec<String>,
         /// The community's id (a UUID, as `canglong community create` prints it).
         #[arg(long, value_parser = community_id)]
@@ -138,14 +139,22 @@ enum UserCommand {
         /// The name people see (default: the username).
         #[arg(long)]
         nickname: Option<String>,
-        /// A merchant clerk's shop: the merchant's id; the user becomes its staff.
-        #[arg(long)]
+        /// A merchant clerk's shop: the merchant's id (a UUID, as `GET /api/v1/merchants` lists
+        /// it); the user becomes its staff.
+        #[arg(long, value_parser = merchant_id)]
         merchant: Option<uuid::Uuid>,
     },
     /// Give or take a role.
     Role {
         #[command(subcommand)]
         command: RoleCommand,
+    },
+    /// Disable an account: it signs in no more and its sessions end; its records stay.
+    Disable {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -181,6 +190,12 @@ fn community_id(s: &str) -> Result<uuid::Uuid, String> {
         format!(
             "`{s}` is not a community id: give the id `canglong community create` printed (a UUID)"
         )
+    })
+}
+
+fn merchant_id(s: &str) -> Result<uuid::Uuid, String> {
+    uuid::Uuid::parse_str(s).map_err(|_| {
+        format!("`{s}` is not a merchant id: give the id `GET /api/v1/merchants` lists (a UUID)")
     })
 }
 
@@ -328,6 +343,22 @@ fn run(cli: Cli) -> Res {
                 "{username}: {} {}",
                 if add { "now has" } else { "no longer has" },
                 role.as_str()
+            );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Disable { database, username },
+        } => {
+            let pool = migrated_pool(&database, 1)?;
+            let changed = write_tx(&mut *pool.get()?, |c| people::disable(c, &username))
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{username}: {}",
+                if changed {
+                    "disabled"
+                } else {
+                    "was already disabled"
+                }
             );
             Ok(())
         }

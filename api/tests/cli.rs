@@ -68,7 +68,11 @@ fn client_create_prints_credentials_once_and_stores_only_a_hash() {
         ],
     );
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown scope"));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("ledger:write") && said.contains("stats:read"),
+        "{said}"
+    );
 }
 
 fn text(b: &[u8]) -> String {
@@ -207,6 +211,9 @@ fn users_roles_and_clear_refusals() {
     assert!(roles(&pool).contains(&"community_admin".to_string()));
     assert!(role("remove", "community_admin").status.success());
     assert_eq!(roles(&pool), ["social_worker"]);
+    let disable = || text(&canglong(&db, &["user", "disable", "--username", "li"]).stdout);
+    assert_eq!(disable().trim(), "li: disabled");
+    assert_eq!(disable().trim(), "li: was already disabled");
     let nobody = canglong(
         &db,
         &[

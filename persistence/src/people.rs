@@ -19,6 +19,8 @@ pub struct UserRow {
     pub notification_prefs: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set when ops disabled the account: it signs in no more.
+    pub disabled_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -305,4 +307,16 @@ pub fn same_subdistrict(conn: &mut AnyConnection, a: Uuid, b: Uuid) -> QueryResu
         [x, y] => x == y,
         _ => false,
     })
+}
+
+/// Disables an account (its records stay); false if it already was.
+pub fn disable(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<bool> {
+    let n = diesel::update(
+        users::table
+            .find(Id(user_id))
+            .filter(users::disabled_at.is_null()),
+    )
+    .set(users::disabled_at.eq(Some(now())))
+    .execute(conn)?;
+    Ok(n == 1)
 }

@@ -38,6 +38,7 @@ diesel::table! {
         notification_prefs -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 

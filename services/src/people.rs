@@ -152,3 +152,12 @@ pub fn remove_role(
     people::revoke_role(conn, u.id.0, role.as_str())?;
     Ok(())
 }
+
+/// Disable an account (by username): it signs in no more, its sessions end (refresh tokens
+/// revoked), its records, points and history stay. Answers whether it was enabled.
+pub fn disable(conn: &mut AnyConnection, username: &str) -> Result<bool> {
+    let u = by_username(conn, username)?;
+    let changed = people::disable(conn, u.id.0)?;
+    people::revoke_all_of_user(conn, u.id.0)?;
+    Ok(changed)
+}

@@ -19,7 +19,7 @@ pub fn resident_by_openid(
     openid: &str,
 ) -> Result<UserRow> {
     if let Some(u) = store::find_user_by_openid(conn, openid)? {
-        return Ok(u);
+        return enabled(u);
     }
     let u = store::insert_user(
         conn,
@@ -32,6 +32,17 @@ pub fn resident_by_openid(
     )?;
     store::grant_role(conn, u.id.0, community, Role::Resident.as_str())?;
     Ok(u)
+}
+
+/// A disabled account signs in no more (401 `account_disabled`).
+pub fn enabled(u: UserRow) -> Result<UserRow> {
+    match u.disabled_at {
+        Some(_) => Err(Error::unauthorized(
+            "account_disabled",
+            "this account is disabled; ask the community",
+        )),
+        None => Ok(u),
+    }
 }
 
 /// Keep a new refresh token (by its hash) of `family`, or of a new family at sign-in.
@@ -74,11 +85,12 @@ pub fn rotate(conn: &mut AnyConnection, hash: &str) -> Result<Rotation> {
     if token.expires_at <= now() {
         return refused("refresh_token_expired", "sign in again");
     }
-    match store::find_user(conn, token.user_id.0)? {
-        Some(user) => Ok(Rotation::Rotated {
+    match store::find_user(conn, token.user_id.0)?.map(enabled) {
+        Some(Ok(user)) => Ok(Rotation::Rotated {
             user,
             family: token.family_id.0,
         }),
+        Some(Err(e)) => Ok(Rotation::Refused(e)),
         None => refused("invalid_refresh_token", "the account no longer exists"),
     }
 }

@@ -152,6 +152,8 @@ pub async fn password_login(
         if !auth::verify_password(&password, &hash) {
             return Err(refused());
         }
+        // Said only to whoever knows the password.
+        let user = sessions::enabled(user)?;
         canglong_persistence::write_tx(conn, |conn| issue(conn, &st, &user, None))
     })
     .await?;

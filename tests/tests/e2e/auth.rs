@@ -9,7 +9,8 @@ both!(
     wechat_failures,
     tokens_and_refresh,
     sign_in_rate_limit,
-    me_profile
+    me_profile,
+    a_disabled_account_signs_in_no_more
 );
 
 async fn wechat_sign_in(db: Db) {
@@ -328,4 +329,71 @@ async fn me_profile(db: Db) {
     assert_eq!(r.headers().get("x-request-id").unwrap(), "trace-42");
     let r = me.request(Method::GET, "/healthz").send().await.unwrap();
     assert!(r.headers().get("x-request-id").is_some());
+}
+
+/// Ops disables an account (`canglong user disable`): its password, its WeChat identity and its
+/// refresh tokens all stop working; a wrong password still says only that.
+async fn a_disabled_account_signs_in_no_more(db: Db) {
+    let app = spawn(db);
+    let anon = app.anonymous();
+    let worker = app.staff("social_worker").await;
+    let name = worker.me().await.unwrap().nickname;
+    let before = anon
+        .sign_in_password(&name, canglong_tests::STAFF_PASSWORD)
+        .await
+        .unwrap();
+    let resident = anon
+        .sign_in_wechat("soon-gone", app.community_id)
+        .await
+        .unwrap();
+    let resident_id = {
+        let mut conn = app.pool.get().unwrap();
+        canglong_persistence::people::find_user(&mut conn, resident.user.id)
+            .unwrap()
+            .unwrap()
+            .id
+            .0
+    };
+    let disable = |username: String| {
+        canglong_persistence::write_tx(&mut app.pool.get().unwrap(), |c| {
+            canglong_services::people::disable(c, &username)
+        })
+        .unwrap()
+    };
+    assert!(disable(name.clone()));
+    assert!(!disable(name.clone()), "disabling twice changes nothing");
+    let e = anon
+        .sign_in_password(&name, canglong_tests::STAFF_PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "account_disabled")
+    );
+    let e = anon
+        .sign_in_password(&name, "wrong-password")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_credentials");
+    let e = anon.refresh(&before.refresh_token).await.unwrap_err();
+    assert_eq!(e.status, StatusCode::UNAUTHORIZED);
+
+    // A WeChat resident has no username: disabled through the same rule.
+    canglong_persistence::write_tx(&mut app.pool.get().unwrap(), |c| {
+        canglong_persistence::people::disable(c, resident_id)
+    })
+    .unwrap();
+    let e = anon
+        .sign_in_wechat("soon-gone", app.community_id)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "account_disabled")
+    );
+    let e = anon.refresh(&resident.refresh_token).await.unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "account_disabled")
+    );
 }
