@@ -19,3 +19,16 @@ out=$(bash -euo pipefail "$work/first-calls.sh") || { echo "$out"; echo "the REA
 echo "$out"
 [ "$(echo "$out" | tail -n 1)" = "used" ] || { echo "the walkthrough should end with the voucher used"; exit 1; }
 echo "README: the first calls run as written"
+
+# "The mini-program's side": its own servers on the ports it names, on a fresh database; then
+# whatever it left running is stopped.
+[ -n "${DEMO_DATABASE_URL:-}" ] && exit 0
+awk "/^## The mini-program's side/{on=1} on&&/^\`\`\`sh/{inb=1; next} inb&&/^\`\`\`/{exit} inb" README.md \
+  >"$work/mini-program.sh"
+grep -q "scenario" "$work/mini-program.sh" || { echo "no mini-program block found"; exit 1; }
+stop() { pkill -f "canglong serve --demo" || true; pkill -f "mini-program-mock fake-wechat --bind 127.0.0.1:9911" || true; }
+(CANGLONG_DATABASE_URL="sqlite://$work/mini.db" timeout 600 bash -euo pipefail "$work/mini-program.sh" \
+  >"$work/mini.log" 2>&1) || { stop; tail -n 40 "$work/mini.log"; echo "the README's mini-program block fails"; exit 1; }
+stop
+grep -E "invariants|p99|clients" "$work/mini.log" | head -n 5
+echo "README: the mini-program block runs as written"
