@@ -161,23 +161,19 @@ enum UserCommand {
 #[derive(Subcommand)]
 enum RoleCommand {
     /// Give a user a role in their community (tokens minted from now on carry it).
-    Add {
-        #[command(flatten)]
-        database: Database,
-        #[arg(long)]
-        username: String,
-        #[arg(long, value_parser = roles())]
-        role: String,
-    },
+    Add(RoleChange),
     /// Take a role from a user (tokens minted from now on no longer carry it).
-    Remove {
-        #[command(flatten)]
-        database: Database,
-        #[arg(long)]
-        username: String,
-        #[arg(long, value_parser = roles())]
-        role: String,
-    },
+    Remove(RoleChange),
+}
+
+#[derive(clap::Args)]
+struct RoleChange {
+    #[command(flatten)]
+    database: Database,
+    #[arg(long)]
+    username: String,
+    #[arg(long, value_parser = roles())]
+    role: String,
 }
 
 /// The roles, as `--help` and a wrong value list them.
@@ -317,17 +313,16 @@ fn run(cli: Cli) -> Res {
         Command::User {
             command: UserCommand::Role { command },
         } => {
-            let (database, username, role, add) = match command {
-                RoleCommand::Add {
+            let (
+                RoleChange {
                     database,
                     username,
                     role,
-                } => (database, username, role, true),
-                RoleCommand::Remove {
-                    database,
-                    username,
-                    role,
-                } => (database, username, role, false),
+                },
+                add,
+            ) = match command {
+                RoleCommand::Add(change) => (change, true),
+                RoleCommand::Remove(change) => (change, false),
             };
             let role = role_of(&role)?;
             let pool = migrated_pool(&database, 1)?;
