@@ -5,11 +5,11 @@ use clap::Args;
 
 /// Where the data is: every command that touches it takes this.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Database")]
 pub struct Database {
     /// `sqlite://PATH` or `postgres://…`
     #[arg(
         long,
+        help_heading = "Database",
         env = "CANGLONG_DATABASE_URL",
         default_value = "sqlite://data/canglong.db"
     )]
@@ -18,28 +18,42 @@ pub struct Database {
 
 /// The periodic jobs' clocks (`serve` runs the jobs; `sweep` runs one pass).
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Periodic jobs")]
 pub struct Clocks {
     /// A done need is confirmed automatically after this many hours.
-    #[arg(long, env = "CANGLONG_AUTO_CONFIRM_HOURS", default_value_t = 72)]
+    #[arg(
+        long,
+        help_heading = "Periodic jobs",
+        env = "CANGLONG_AUTO_CONFIRM_HOURS",
+        default_value_t = 72
+    )]
     pub auto_confirm_hours: i64,
 
     /// An open need unclaimed for this many minutes is escalated.
-    #[arg(long, env = "CANGLONG_ESCALATE_MINUTES", default_value_t = 120)]
+    #[arg(
+        long,
+        help_heading = "Periodic jobs",
+        env = "CANGLONG_ESCALATE_MINUTES",
+        default_value_t = 120
+    )]
     pub escalate_minutes: i64,
 }
 
 /// WeChat: sign-in (code2Session) and subscribe messages from the outbox.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "WeChat")]
 pub struct Wechat {
     /// The mini-program's AppID.
-    #[arg(long, env = "CANGLONG_WECHAT_APPID", default_value = "")]
+    #[arg(
+        long,
+        help_heading = "WeChat",
+        env = "CANGLONG_WECHAT_APPID",
+        default_value = ""
+    )]
     pub wechat_appid: String,
 
     /// The mini-program's AppSecret.
     #[arg(
         long,
+        help_heading = "WeChat",
         env = "CANGLONG_WECHAT_SECRET",
         default_value = "",
         hide_env_values = true
@@ -49,27 +63,48 @@ pub struct Wechat {
     /// Where code2Session is called; tests point it at a fake server.
     #[arg(
         long,
+        help_heading = "WeChat",
         env = "CANGLONG_WECHAT_API_BASE",
         default_value = "https://api.weixin.qq.com"
     )]
     pub wechat_api_base: String,
 
     /// Total time allowed for one WeChat call, seconds.
-    #[arg(long, env = "CANGLONG_WECHAT_TIMEOUT_SECS", default_value_t = 10)]
+    #[arg(
+        long,
+        help_heading = "WeChat",
+        env = "CANGLONG_WECHAT_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
     pub wechat_timeout_secs: u64,
 
     /// Subscribe-message templates by notice kind: `need_claimed=TEMPLATE_ID,...`. Each template
     /// has the fields `thing1` (title), `thing2` (detail) and `time3`. A kind without one is not
     /// sent to WeChat (its messages end `failed_permanent`).
-    #[arg(long, env = "CANGLONG_WECHAT_TEMPLATES", default_value = "")]
+    #[arg(
+        long,
+        help_heading = "WeChat",
+        env = "CANGLONG_WECHAT_TEMPLATES",
+        default_value = ""
+    )]
     pub wechat_templates: String,
 
     /// First retry delay of an undelivered subscribe message, seconds; doubles per attempt.
-    #[arg(long, env = "CANGLONG_OUTBOX_BACKOFF_SECS", default_value_t = 30)]
+    #[arg(
+        long,
+        help_heading = "WeChat",
+        env = "CANGLONG_OUTBOX_BACKOFF_SECS",
+        default_value_t = 30
+    )]
     pub outbox_backoff_secs: u64,
 
     /// Failed attempts after which a message is given up (`dead`).
-    #[arg(long, env = "CANGLONG_OUTBOX_MAX_ATTEMPTS", default_value_t = 8)]
+    #[arg(
+        long,
+        help_heading = "WeChat",
+        env = "CANGLONG_OUTBOX_MAX_ATTEMPTS",
+        default_value_t = 8
+    )]
     pub outbox_max_attempts: u32,
 }
 

@@ -79,8 +79,10 @@ enum Command {
     Synthetic {
         #[command(flatten)]
         database: Database,
+        /// Times the case study's scale.
         #[arg(long, default_value_t = 1)]
         factor: usize,
+        /// The generator's seed: the same seed, the same records.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
@@ -131,6 +133,7 @@ enum UserCommand {
         /// The sign-in name; it must be free.
         #[arg(long)]
         username: String,
+        /// What the user may do.
         #[arg(long, value_parser = roles())]
         role: String,
         /// The community's id (a UUID, as `canglong community create` prints it).
@@ -153,6 +156,7 @@ enum UserCommand {
     Disable {
         #[command(flatten)]
         database: Database,
+        /// Whose account it is.
         #[arg(long)]
         username: String,
     },
@@ -170,8 +174,10 @@ enum RoleCommand {
 struct RoleChange {
     #[command(flatten)]
     database: Database,
+    /// Whose role it is.
     #[arg(long)]
     username: String,
+    /// The role given or taken.
     #[arg(long, value_parser = roles())]
     role: String,
 }

@@ -123,6 +123,34 @@ fn each_command_helps_with_its_own_options() {
     assert!(create.contains("canglong community create") && create.contains("--merchant"));
     assert!(!create.contains("--bind"), "{create}");
     assert!(help(&["--help"]).contains("CANGLONG_LOG_FORMAT"));
+    // Every option of every command says what it is.
+    for cmd in [
+        &["serve"][..],
+        &["migrate"],
+        &["seed-demo"],
+        &["community", "create"],
+        &["user", "create"],
+        &["user", "role", "add"],
+        &["user", "disable"],
+        &["client", "create"],
+        &["sweep"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let out = help(&args);
+        let lines: Vec<&str> = out.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            if !t.starts_with("--") || t.starts_with("--help") || t.starts_with("--version") {
+                continue;
+            }
+            let described = t.split("  ").filter(|p| !p.trim().is_empty()).count() > 1
+                || lines
+                    .get(i + 1)
+                    .is_some_and(|n| !n.trim().is_empty() && !n.trim_start().starts_with('-'));
+            assert!(described, "{cmd:?}: `{t}` has no description");
+        }
+    }
     // One version everywhere: the binary's and the document's.
     let version = help(&["--version"]);
     let doc: serde_json::Value = serde_json::from_str(&help(&["openapi"])).unwrap();
