@@ -1,5 +1,10 @@
 //! Sign-in mechanics: access tokens (JWT, HS256 pinned, 15 minutes), rotating refresh tokens
 //! (random, stored hashed), argon2id passwords, the [`Auth`] extractor and the sign-in rate limit.
+//!
+//! A token proves who signed in, not what they may do now: every request reads the person's
+//! roles and token version (one indexed query), so a role taken away, a suspension, signing out
+//! everywhere or an erasure ends every access token at the next request, and a role granted works
+//! at once.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -16,7 +21,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, db};
+use futures_util::future::LocalBoxFuture;
 
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 const ISSUER: &str = "canglong";
@@ -34,6 +40,9 @@ struct Claims {
     community_id: Uuid,
     #[serde(default)]
     roles: Vec<Role>,
+    /// The person's token version at issue; a bump voids the token.
+    #[serde(default)]
+    ver: i32,
     /// Integrators only: space-separated scopes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     scope: Option<String>,
@@ -78,12 +87,14 @@ impl JwtKeys {
         })
     }
 
-    pub fn issue(&self, actor: &Actor) -> Result<String, ApiError> {
+    /// A person's token at their current `version`.
+    pub fn issue(&self, actor: &Actor, version: i32) -> Result<String, ApiError> {
         let iat = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: actor.user_id,
             community_id: actor.community_id,
             roles: actor.roles.clone(),
+            ver: version,
             scope: None,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
@@ -104,6 +115,7 @@ impl JwtKeys {
             sub: client.client_id,
             community_id: client.community_id,
             roles: Vec::new(),
+            ver: 0,
             scope: Some(client.scopes.join(" ")),
             iss: ISSUER.into(),
             aud: INTEGRATOR_AUDIENCE.into(),
@@ -117,18 +129,8 @@ impl JwtKeys {
         })
     }
 
-    /// A person's token; an integrator's is refused (403: it is valid, but not for this).
-    pub fn verify(&self, token: &str) -> Result<Actor, ApiError> {
-        match self.verify_any(token)? {
-            Bearer::Person(a) => Ok(a),
-            Bearer::Integrator(_) => Err(ApiError::forbidden(
-                "insufficient_scope",
-                "integrator tokens may only call the routes their scopes allow",
-            )),
-        }
-    }
-
-    pub fn verify_any(&self, token: &str) -> Result<Bearer, ApiError> {
+    /// What a signature-checked token says (not yet checked against the database).
+    pub fn verify_any(&self, token: &str) -> Result<Signed, ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
@@ -139,7 +141,7 @@ impl JwtKeys {
             })?;
         let c = data.claims;
         if c.aud == INTEGRATOR_AUDIENCE {
-            return Ok(Bearer::Integrator(Integrator {
+            return Ok(Signed::Integrator(Integrator {
                 client_id: c.sub,
                 community_id: c.community_id,
                 scopes: c
@@ -150,11 +152,64 @@ impl JwtKeys {
                     .collect(),
             }));
         }
-        Ok(Bearer::Person(Actor {
+        Ok(Signed::Person {
             user_id: c.sub,
-            community_id: c.community_id,
-            roles: c.roles,
-        }))
+            version: c.ver,
+        })
+    }
+}
+
+/// A token whose signature, audience and expiry hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signed {
+    Person { user_id: Uuid, version: i32 },
+    Integrator(Integrator),
+}
+
+fn revoked() -> ApiError {
+    ApiError::unauthorized(
+        "token_revoked",
+        "this session was ended (signed out, or the account's rights changed); refresh or sign in again",
+    )
+}
+
+/// The person behind a signed token as they are now: their roles, or 401 if the token was
+/// voided, the account disabled or erased.
+async fn current(state: &AppState, signed: Signed) -> Result<Bearer, ApiError> {
+    match signed {
+        Signed::Person { user_id, version } => {
+            let row = db::read(&state.pool, move |c| {
+                Ok(canglong_persistence::people::bearer(c, user_id)?)
+            })
+            .await?
+            .ok_or_else(revoked)?;
+            if row.disabled {
+                return Err(ApiError::unauthorized(
+                    "account_disabled",
+                    "this account is disabled; ask the community",
+                ));
+            }
+            if row.token_version != version {
+                return Err(revoked());
+            }
+            Ok(Bearer::Person(Actor {
+                user_id,
+                community_id: row.community_id.0,
+                roles: parse_roles(&row.roles),
+            }))
+        }
+        Signed::Integrator(i) => {
+            let id = i.client_id;
+            let live = db::read(&state.pool, move |c| {
+                Ok(canglong_persistence::clients::get(c, id)?)
+            })
+            .await?
+            .is_some_and(|c| c.revoked_at.is_none());
+            if !live {
+                return Err(revoked());
+            }
+            Ok(Bearer::Integrator(i))
+        }
     }
 }
 
@@ -170,15 +225,25 @@ impl std::ops::Deref for Auth {
 
 impl FromRequest for Auth {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(authenticate(req))
+        let found = bearer_token(req);
+        Box::pin(async move {
+            let (state, signed) = found?;
+            match signed {
+                Signed::Person { .. } => match current(&state, signed).await? {
+                    Bearer::Person(a) => Ok(Auth(a)),
+                    Bearer::Integrator(_) => Err(ApiError::bug("a person's token names a client")),
+                },
+                // Valid, but not for this: 403.
+                Signed::Integrator(_) => Err(ApiError::forbidden(
+                    "insufficient_scope",
+                    "integrator tokens may only call the routes their scopes allow",
+                )),
+            }
+        })
     }
-}
-
-fn authenticate(req: &HttpRequest) -> Result<Auth, ApiError> {
-    bearer_token(req, |state, token| state.jwt.verify(token).map(Auth))
 }
 
 /// A person or an integrator: for the few routes integrators may call.
@@ -186,22 +251,23 @@ pub struct AnyBearer(pub Bearer);
 
 impl FromRequest for AnyBearer {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(bearer_token(req, |state, token| {
-            state.jwt.verify_any(token).map(AnyBearer)
-        }))
+        let found = bearer_token(req);
+        Box::pin(async move {
+            let (state, signed) = found?;
+            Ok(AnyBearer(current(&state, signed).await?))
+        })
     }
 }
 
-fn bearer_token<T>(
-    req: &HttpRequest,
-    verify: impl FnOnce(&AppState, &str) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+/// The app state and the signature-checked token of the `Authorization` header.
+fn bearer_token(req: &HttpRequest) -> Result<(web::Data<AppState>, Signed), ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        .cloned()
+        .ok_or_else(|| ApiError::bug("the app state is missing"))?;
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -215,7 +281,8 @@ fn bearer_token<T>(
     let token = header
         .strip_prefix("Bearer ")
         .ok_or_else(|| ApiError::unauthorized("invalid_token", "use the Bearer scheme"))?;
-    verify(state, token.trim())
+    let signed = state.jwt.verify_any(token.trim())?;
+    Ok((state, signed))
 }
 
 /// Parses stored role names, skipping any this build does not know.
@@ -238,9 +305,52 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), phc)
-        .is_ok()
+    argon2::PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Where passwords are checked: off the database pool, a few at a time (each argon2 run takes
+/// 19 MiB and tens of milliseconds of a core), and an unknown username costs what a known one
+/// does, so a flood of wrong passwords neither starves other requests nor tells who exists.
+pub struct PasswordGate {
+    permits: tokio::sync::Semaphore,
+}
+
+/// Checked against when the account has no password, to take the same time (made once).
+fn decoy() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        hash_password("decoy password: never matches a real one").unwrap_or_default()
+    })
+}
+
+/// How long a sign-in waits for a hashing slot before answering 503.
+const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl PasswordGate {
+    pub fn new(concurrent: usize) -> Self {
+        Self {
+            permits: tokio::sync::Semaphore::new(concurrent.max(1)),
+        }
+    }
+
+    /// Whether `password` matches `phc` (`None`: no password, never matches).
+    pub async fn check(&self, password: String, phc: Option<String>) -> Result<bool, ApiError> {
+        let busy = || ApiError::unavailable("retry_later", "too many sign-ins at once; retry", 2);
+        let _permit = tokio::time::timeout(HASH_QUEUE_WAIT, self.permits.acquire())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        let known = phc.is_some();
+        let matched = web::block(move || {
+            verify_password(&password, phc.as_deref().unwrap_or_else(|| decoy()))
+        })
+        .await?;
+        Ok(known && matched)
+    }
 }
 
 /// A new opaque refresh token (256 random bits) and the hash that is stored.
@@ -299,19 +409,48 @@ pub fn create_client(
     Ok((id, secret))
 }
 
-/// Sign-in attempts per client address (GCRA), answering 429 with `Retry-After`.
+/// Sign-in attempts per client address and per account (GCRA), answering 429 with
+/// `Retry-After`: many addresses guessing one account's password are held back too.
 pub struct SignInLimiter {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
+    accounts: DefaultKeyedRateLimiter<String>,
     trust_proxy: bool,
 }
 
+/// Past this many remembered accounts, the ones whose quota has refilled are forgotten (a
+/// spray of made-up usernames cannot grow the table without bound).
+const ACCOUNTS_REMEMBERED: usize = 10_000;
+
+fn quota(per_minute: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+fn limited(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> ApiError {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    ApiError::too_many(
+        "rate_limited",
+        "too many sign-in attempts; try again later",
+        wait.as_secs().max(1),
+    )
+}
+
 impl SignInLimiter {
-    pub fn new(per_minute: u32, trust_proxy: bool) -> Arc<Self> {
-        let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+    pub fn new(per_minute: u32, per_account_minute: u32, trust_proxy: bool) -> Arc<Self> {
         Arc::new(Self {
-            limiter: RateLimiter::keyed(Quota::per_minute(n)),
+            limiter: RateLimiter::keyed(quota(per_minute)),
+            accounts: RateLimiter::keyed(quota(per_account_minute)),
             trust_proxy,
         })
+    }
+
+    /// One attempt at `username`, whoever makes it.
+    pub fn check_account(&self, username: &str) -> Result<(), ApiError> {
+        if self.accounts.len() > ACCOUNTS_REMEMBERED {
+            self.accounts.retain_recent();
+        }
+        self.accounts
+            .check_key(&username.trim().to_lowercase())
+            .map_err(limited)
     }
 
     pub fn check(&self, req: &HttpRequest) -> Result<(), ApiError> {
@@ -329,14 +468,7 @@ impl SignInLimiter {
                     .or_else(|| a.parse().ok())
             })
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        self.limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::too_many(
-                "rate_limited",
-                "too many sign-in attempts; try again later",
-                wait.as_secs().max(1),
-            )
-        })
+        self.limiter.check_key(&ip).map_err(limited)
     }
 }
 
@@ -352,10 +484,16 @@ mod tests {
             community_id: Uuid::now_v7(),
             roles: vec![Role::Resident],
         };
-        let token = keys.issue(&actor).unwrap();
-        assert_eq!(keys.verify(&token).unwrap(), actor);
+        let token = keys.issue(&actor, 3).unwrap();
+        assert_eq!(
+            keys.verify_any(&token).unwrap(),
+            Signed::Person {
+                user_id: actor.user_id,
+                version: 3
+            }
+        );
         let other = JwtKeys::new(b"another-key-another-key-another-k").unwrap();
-        assert_eq!(other.verify(&token).unwrap_err().code, "invalid_token");
+        assert_eq!(other.verify_any(&token).unwrap_err().code, "invalid_token");
     }
 
     #[test]
@@ -363,7 +501,7 @@ mod tests {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
         // {"alg":"none"} header with a valid-looking body and no signature.
         let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4In0.";
-        assert!(keys.verify(unsigned).is_err());
+        assert!(keys.verify_any(unsigned).is_err());
     }
 
     #[test]

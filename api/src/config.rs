@@ -6,11 +6,12 @@ use clap::Args;
 /// Where the data is: every command that touches it takes this.
 #[derive(Debug, Clone, Args)]
 pub struct Database {
-    /// `sqlite://PATH` or `postgres://…`
+    /// `sqlite://PATH` or `postgres://…` (a password may instead come from `PGPASSWORD`)
     #[arg(
         long,
         help_heading = "Database",
         env = "CANGLONG_DATABASE_URL",
+        hide_env_values = true,
         default_value = "sqlite://data/canglong.db"
     )]
     pub database_url: String,
@@ -126,6 +127,16 @@ pub struct Settings {
     #[arg(long, env = "CANGLONG_ENV", default_value = "prod")]
     pub env: String,
 
+    /// Outside dev, the bearer token that may read `/metrics` and the OpenAPI document (without
+    /// one, nobody can).
+    #[arg(long, env = "CANGLONG_OPS_TOKEN", hide_env_values = true)]
+    pub ops_token: Option<String>,
+
+    /// Serve the docs UI and the OpenAPI document to anyone, also outside dev (a sandbox for
+    /// integrators).
+    #[arg(long, env = "CANGLONG_PUBLIC_DOCS", default_value_t = false)]
+    pub public_docs: bool,
+
     /// HMAC key for access tokens, at least 32 bytes.
     #[arg(long, env = "CANGLONG_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
@@ -133,6 +144,10 @@ pub struct Settings {
     /// Sign-in requests per minute per client address (429 past it).
     #[arg(long, env = "CANGLONG_AUTH_RATE_LIMIT", default_value_t = 60)]
     pub auth_rate_limit: u32,
+
+    /// Sign-in attempts per minute per account, from any address (429 past it).
+    #[arg(long, env = "CANGLONG_ACCOUNT_RATE_LIMIT", default_value_t = 10)]
+    pub account_rate_limit: u32,
 
     /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
     #[arg(long, env = "CANGLONG_TRUST_PROXY", default_value_t = false)]
@@ -154,6 +169,16 @@ pub struct Settings {
     #[arg(long, env = "CANGLONG_POOL_SIZE", default_value_t = 16)]
     pub pool_size: u32,
 
+    /// Seconds a request waits for a database connection before it is answered 503
+    /// `retry_later` (the database is down, or every connection is busy).
+    #[arg(long, env = "CANGLONG_POOL_WAIT_SECS", default_value_t = 5)]
+    pub pool_wait_secs: u64,
+
+    /// The privacy-policy version in force: a person who has not accepted it is asked at
+    /// sign-in (`privacy_policy.accepted: false`); publishing a new version asks everyone again.
+    #[arg(long, env = "CANGLONG_PRIVACY_POLICY", default_value = "2026-12-01")]
+    pub privacy_policy: String,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CANGLONG_WORKERS")]
     pub workers: Option<usize>,
@@ -162,6 +187,11 @@ pub struct Settings {
 impl Settings {
     pub fn is_dev(&self) -> bool {
         self.env == "dev"
+    }
+
+    /// Passwords hashed at once: one per core (argon2 is CPU-bound; more only queue in memory).
+    pub fn hashing_threads(&self) -> usize {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
     }
 
     /// Settings for tests and tools: dev mode on the given database, everything else default.
@@ -186,12 +216,17 @@ impl Settings {
             bind: "127.0.0.1:0".into(),
             env: "dev".into(),
             jwt_secret: Some("test-secret-test-secret-test-secret-0123".into()),
+            ops_token: None,
+            public_docs: false,
             auth_rate_limit: 10_000,
+            account_rate_limit: 10_000,
             trust_proxy: false,
             sweep_seconds: 3600,
             tls_cert: None,
             tls_key: None,
             pool_size: 8,
+            pool_wait_secs: 5,
+            privacy_policy: "2026-12-01".into(),
             workers: Some(2),
         }
     }

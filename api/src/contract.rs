@@ -11,7 +11,7 @@ use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{AdditionalProperties, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::server::Server;
 use utoipa::openapi::{OpenApi, RefOr, Required};
 
@@ -296,6 +296,77 @@ fn closed_variants(doc: &mut OpenApi) {
     }
 }
 
+/// Every string a request may carry (in a body, at any depth, or a query parameter) holds no
+/// control character: the parser refuses one everywhere, and the document says so with
+/// [`crate::extract::TEXT_PATTERN`] on each free-text string (ids, times and closed lists have
+/// their own format).
+fn text_rule(doc: &mut OpenApi) {
+    let mut refs = Vec::new();
+    for op in operations(doc) {
+        if let Some(RefOr::T(body)) = &mut op.request_body {
+            for content in body.content.values_mut() {
+                if let RefOr::T(content) = content
+                    && let Some(schema) = &mut content.schema
+                {
+                    plain_text(schema, &mut refs);
+                }
+            }
+        }
+        for p in op.parameters.iter_mut().flatten() {
+            if let RefOr::T(p) = p
+                && p.parameter_in == ParameterIn::Query
+                && let Some(schema) = &mut p.schema
+            {
+                plain_text(schema, &mut refs);
+            }
+        }
+    }
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let mut done = std::collections::BTreeSet::new();
+    while let Some(name) = refs.pop() {
+        if done.insert(name.clone())
+            && let Some(schema) = components.schemas.get_mut(&name)
+        {
+            plain_text(schema, &mut refs);
+        }
+    }
+}
+
+fn plain_text(schema: &mut RefOr<Schema>, refs: &mut Vec<String>) {
+    let each = |items: &mut Vec<RefOr<Schema>>, refs: &mut Vec<String>| {
+        items.iter_mut().for_each(|s| plain_text(s, refs))
+    };
+    match schema {
+        RefOr::Ref(r) => refs.push(
+            r.ref_location
+                .trim_start_matches("#/components/schemas/")
+                .to_string(),
+        ),
+        RefOr::T(Schema::Object(o)) => {
+            let text = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(ts) => ts.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if text && o.enum_values.is_none() && o.format.is_none() && o.pattern.is_none() {
+                o.pattern = Some(crate::extract::TEXT_PATTERN.to_string());
+            }
+            o.properties.values_mut().for_each(|p| plain_text(p, refs));
+        }
+        RefOr::T(Schema::Array(a)) => {
+            if let ArrayItems::RefOrSchema(item) = &mut a.items {
+                plain_text(item, refs);
+            }
+        }
+        RefOr::T(Schema::OneOf(x)) => each(&mut x.items, refs),
+        RefOr::T(Schema::AllOf(x)) => each(&mut x.items, refs),
+        RefOr::T(Schema::AnyOf(x)) => each(&mut x.items, refs),
+        RefOr::T(_) => {}
+    }
+}
+
 /// Completes the document as every route is served.
 pub fn finish(doc: &mut OpenApi) {
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
@@ -307,6 +378,7 @@ pub fn finish(doc: &mut OpenApi) {
     );
     doc.servers = Some(vec![Server::new("/")]);
     closed_variants(doc);
+    text_rule(doc);
     let links: BTreeMap<&str, _> = LINKS.iter().map(|(op, st, l)| (*op, (*st, *l))).collect();
     for op in operations(doc) {
         // A public operation says so: no security requirement at all.

@@ -149,6 +149,14 @@ impl From<diesel::result::Error> for ApiError {
                 1,
             );
         }
+        if canglong_persistence::is_connection_lost(&e) {
+            tracing::warn!(error = %e, "database connection lost");
+            return Self::unavailable(
+                "retry_later",
+                "the database connection was lost; retry with the same Idempotency-Key",
+                2,
+            );
+        }
         // Logged once here; the client sees no SQL.
         tracing::error!(error = %e, "database error");
         Self::internal()
@@ -174,8 +182,12 @@ impl From<canglong_services::Error> for ApiError {
 
 impl From<r2d2::Error> for ApiError {
     fn from(e: r2d2::Error) -> Self {
-        tracing::error!(error = %e, "database pool unavailable");
-        Self::unavailable("database_unavailable", "the database is unavailable", 5)
+        tracing::warn!(error = %e, "no database connection in time");
+        Self::unavailable(
+            "retry_later",
+            "the database is busy or unreachable; nothing was changed, retry",
+            2,
+        )
     }
 }
 

@@ -29,19 +29,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
             .get(actix_web::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/json"));
-        let bytes = web::Bytes::from_request(req, payload);
+        let bytes = RawBody::from_request(req, payload);
         Box::pin(async move {
-            let bytes = bytes.await.map_err(|e| {
-                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        format!("the body exceeds {BODY_LIMIT} bytes"),
-                    )
-                } else {
-                    ApiError::bad_request("malformed_body", "the body could not be read")
-                }
-            })?;
+            let RawBody(bytes) = bytes.await?;
             if !json {
                 return Err(ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -52,6 +42,45 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
             let value = parse::<T>(&bytes)?;
             value.validate().map_err(validation_error)?;
             Ok(Body(value))
+        })
+    }
+}
+
+/// How long a client may take to send its body (the head has its own, shorter limit): a slow
+/// sender does not hold a worker's memory for ever.
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The raw body, at most [`BODY_LIMIT`] bytes, read within [`BODY_READ_TIMEOUT`].
+pub struct RawBody(pub web::Bytes);
+
+impl FromRequest for RawBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = tokio::time::timeout(BODY_READ_TIMEOUT, bytes)
+                .await
+                .map_err(|_| {
+                    ApiError::new(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "body_timeout",
+                        "the body was not sent in time",
+                    )
+                })?
+                .map_err(|e| {
+                    if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                        ApiError::new(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "payload_too_large",
+                            format!("the body exceeds {BODY_LIMIT} bytes"),
+                        )
+                    } else {
+                        ApiError::bad_request("malformed_body", "the body could not be read")
+                    }
+                })?;
+            Ok(RawBody(bytes))
         })
     }
 }
@@ -74,10 +103,55 @@ fn integral(v: &mut serde_json::Value) {
     }
 }
 
-/// Parses JSON, naming the field that failed.
+/// What no text may hold: control characters other than tab, line feed and carriage return
+/// (NUL first among them: PostgreSQL cannot store it, terminals and spreadsheets misread the
+/// rest). The document says the same of every request string, with [`TEXT_PATTERN`].
+pub fn is_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// [`is_control`] as a JSON Schema pattern (ECMA-262 and Python agree on it).
+pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$";
+
+/// The first string (or key) of `v` holding a control character, by its path.
+fn control_text(v: &serde_json::Value, path: &str) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if s.chars().any(is_control) => Some(path.to_string()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| control_text(x, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, x)| {
+            let at = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.chars().any(is_control) {
+                Some(at)
+            } else {
+                control_text(x, &at)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// 422 `invalid_text`, naming where.
+pub fn control_error(field: String) -> ApiError {
+    let message = "control characters (such as NUL) are not allowed in text".to_string();
+    ApiError::unprocessable("invalid_text", format!("{field}: {message}"))
+        .with_errors(vec![FieldError { field, message }])
+}
+
+/// Parses JSON, naming the field that failed. One rule for every body, before its type is
+/// known: no string holds a control character.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
+    if let Some(field) = control_text(&value, "") {
+        return Err(control_error(field));
+    }
     integral(&mut value);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let field = e.path().to_string();

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod routes;
 pub mod seed;
 pub mod server;
+pub mod shield;
 pub mod wechat;
 
 pub use config::Settings;

@@ -30,7 +30,7 @@ enum Command {
     /// Run the server (the default); migrates first unless --no-migrate.
     Serve {
         #[command(flatten)]
-        settings: Settings,
+        settings: Box<Settings>,
         /// Do not apply pending migrations before serving (they were applied by `migrate`).
         #[arg(long)]
         no_migrate: bool,
@@ -463,7 +463,11 @@ fn print_seed(seeded: seed::Seeded) {
 }
 
 fn serve(s: &Settings, no_migrate: bool, demo: bool) -> Res {
-    let pool = canglong_persistence::pool(&s.database.database_url, s.pool_size)?;
+    let pool = canglong_persistence::pool_waiting(
+        &s.database.database_url,
+        s.pool_size,
+        Duration::from_secs(s.pool_wait_secs.max(1)),
+    )?;
     if !no_migrate {
         let n = canglong_persistence::migrate(&mut *pool.get()?)?;
         tracing::info!(applied = n, "migrations");

@@ -15,11 +15,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::{JwtKeys, SignInLimiter};
+use crate::auth::{JwtKeys, PasswordGate, SignInLimiter};
 use crate::extract::BODY_LIMIT;
 use crate::observe::{Metrics, observe};
 use crate::outbox::{self, OutboxPolicy};
 use crate::routes::{self, system};
+use crate::shield::{OpsAccess, shield};
 use crate::wechat::WechatClient;
 use crate::{ApiError, Settings, jobs};
 
@@ -30,8 +31,12 @@ pub struct AppState {
     pub wechat: Arc<WechatClient>,
     pub outbox: Arc<OutboxPolicy>,
     pub limiter: Arc<SignInLimiter>,
+    pub passwords: Arc<PasswordGate>,
     pub metrics: Arc<Metrics>,
     pub timing: Timing,
+    pub ops: OpsAccess,
+    /// The privacy-policy version in force.
+    pub policy: String,
 }
 
 impl AppState {
@@ -41,9 +46,20 @@ impl AppState {
             jwt: JwtKeys::new(&settings.jwt_key()?)?,
             wechat: Arc::new(WechatClient::from_settings(&settings.wechat)?),
             outbox: Arc::new(OutboxPolicy::from_settings(&settings.wechat)),
-            limiter: SignInLimiter::new(settings.auth_rate_limit, settings.trust_proxy),
+            limiter: SignInLimiter::new(
+                settings.auth_rate_limit,
+                settings.account_rate_limit,
+                settings.trust_proxy,
+            ),
+            passwords: Arc::new(PasswordGate::new(settings.hashing_threads())),
             metrics: Arc::new(Metrics::default()),
             timing: timing(&settings.clocks),
+            ops: OpsAccess {
+                open: settings.is_dev() || settings.public_docs,
+                token: settings.ops_token.clone().filter(|t| !t.is_empty()),
+                production: !settings.is_dev(),
+            },
+            policy: settings.privacy_policy.clone(),
         })
     }
 }
@@ -181,6 +197,18 @@ async fn not_found(req: HttpRequest, known: web::Data<KnownPaths>) -> HttpRespon
     ApiError::not_found(&format!("{} {}", req.method(), req.path())).error_response()
 }
 
+/// The document to the ops token in production (404 to anyone else).
+async fn ops_document(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    doc: web::Data<utoipa::openapi::OpenApi>,
+) -> HttpResponse {
+    if !state.ops.allows(&req) {
+        return ApiError::not_found(req.path()).error_response();
+    }
+    HttpResponse::Ok().json(doc.get_ref())
+}
+
 fn query_error(e: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     let message = e.to_string();
     let err = if message.contains("unknown variant") {
@@ -244,10 +272,15 @@ impl Server {
         let state = web::Data::new(state);
         let docs = openapi_document();
         let known = web::Data::new(KnownPaths::of(&docs));
+        // The docs UI only where the document is public; otherwise the document alone, to the
+        // ops token.
+        let open_docs = state.ops.open;
+        let document = web::Data::new(docs.clone());
         let mut server = HttpServer::new(move || {
             let (app, _) = routes(
                 App::new()
                     .wrap(Compress::default())
+                    .wrap(from_fn(shield))
                     .wrap(from_fn(observe))
                     .app_data(state.clone())
                     .app_data(known.clone())
@@ -257,7 +290,10 @@ impl Server {
                     .into_utoipa_app(),
             )
             .split_for_parts();
-            app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()))
+            let app = if open_docs {
+                app.service(
+                    SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()),
+                )
                 .route(
                     "/docs",
                     web::get().to(|| async {
@@ -266,7 +302,11 @@ impl Server {
                             .finish()
                     }),
                 )
-                .default_service(web::to(not_found))
+            } else {
+                app.app_data(document.clone())
+                    .route("/api-docs/openapi.json", web::get().to(ops_document))
+            };
+            app.default_service(web::to(not_found))
         })
         .shutdown_timeout(5)
         // Longer than clients keep idle connections (the mock: 30 s), so a client never reuses a

@@ -99,10 +99,9 @@ impl WechatClient {
             }))
             .send()
             .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+            .ok()
+            .map(capped_json)?
+            .await?;
         match (reply.errcode.unwrap_or(0), reply.access_token) {
             (0, Some(token)) if !token.is_empty() => {
                 let ttl = reply.expires_in.unwrap_or(7200).saturating_sub(300).max(60);
@@ -145,7 +144,7 @@ impl WechatClient {
         if !res.status().is_success() {
             return None;
         }
-        let reply: SendReply = res.json().await.ok()?;
+        let reply: SendReply = capped_json(res).await?;
         Some(reply.errcode.unwrap_or(0))
     }
 
@@ -186,7 +185,7 @@ impl WechatClient {
                 "WeChat gave an unexpected answer",
             ));
         }
-        let reply: Code2SessionReply = res.json().await.map_err(|_| {
+        let reply: Code2SessionReply = capped_json(res).await.ok_or_else(|| {
             ApiError::new(
                 StatusCode::BAD_GATEWAY,
                 "wechat_error",
@@ -203,6 +202,27 @@ impl WechatClient {
             (code, _) => Err(map_errcode(code, reply.errmsg.as_deref().unwrap_or(""))),
         }
     }
+}
+
+/// WeChat's answers are a few hundred bytes; anything past this is not one, and is not read.
+pub const REPLY_LIMIT: usize = 64 * 1024;
+
+/// Reads a JSON answer of at most [`REPLY_LIMIT`] bytes, chunk by chunk (a huge or endless
+/// answer is dropped, not buffered).
+async fn capped_json<T: serde::de::DeserializeOwned>(mut res: reqwest::Response) -> Option<T> {
+    if res.content_length().is_some_and(|n| n > REPLY_LIMIT as u64) {
+        tracing::warn!("wechat answer too large");
+        return None;
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.ok()? {
+        if body.len() + chunk.len() > REPLY_LIMIT {
+            tracing::warn!("wechat answer too large");
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).ok()
 }
 
 fn map_errcode(code: i64, msg: &str) -> ApiError {

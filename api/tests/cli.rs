@@ -101,6 +101,36 @@ fn create_user(db: &str, extra: &[&str]) -> std::process::Output {
 }
 
 #[test]
+fn help_never_prints_a_secret_from_the_environment() {
+    let secrets = [
+        (
+            "CANGLONG_DATABASE_URL",
+            "postgres://canglong:db-s3cret-pw@db/canglong",
+        ),
+        (
+            "CANGLONG_JWT_SECRET",
+            "jwt-s3cret-jwt-s3cret-jwt-s3cret-jwt",
+        ),
+        ("CANGLONG_OPS_TOKEN", "ops-s3cret-token"),
+        ("CANGLONG_WECHAT_SECRET", "wx-s3cret"),
+    ];
+    for cmd in [
+        &["serve", "--help"][..],
+        &["sweep", "--help"],
+        &["migrate", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_canglong"))
+            .args(cmd)
+            .envs(secrets)
+            .output()
+            .expect("run canglong");
+        let help = text(&out.stdout);
+        assert!(help.contains("CANGLONG_DATABASE_URL"), "{help}");
+        assert!(!help.contains("s3cret"), "{cmd:?} printed a secret: {help}");
+    }
+}
+
+#[test]
 fn each_command_helps_with_its_own_options() {
     let help = |args: &[&str]| text(&canglong("sqlite://unused.db", args).stdout);
     let serve = help(&["serve", "--help"]);

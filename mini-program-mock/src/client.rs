@@ -161,6 +161,7 @@ impl Client {
             &WechatLogin {
                 code: code.into(),
                 community_id,
+                accept_policy: None,
             },
             None,
         )
@@ -174,6 +175,7 @@ impl Client {
         let body = PasswordLogin {
             username: username.into(),
             password: password.into(),
+            accept_policy: None,
         };
         self.post("/api/v1/auth/login", &body, None).await
     }
@@ -202,6 +204,21 @@ impl Client {
     pub async fn update_me(&self, update: &MeUpdate) -> ApiResult<Me> {
         self.send(self.request(Method::PATCH, "/api/v1/me").json(update))
             .await
+    }
+    /// Erase the account (PIPL): personal data gone, the ledger whole.
+    pub async fn erase_me(&self) -> ApiResult<()> {
+        self.send(self.request(Method::DELETE, "/api/v1/me")).await
+    }
+    /// Everything held about the caller.
+    pub async fn export_me(&self) -> ApiResult<PersonalData> {
+        self.get("/api/v1/me/export").await
+    }
+    /// Accept the privacy policy version shown.
+    pub async fn accept_policy(&self, version: &str) -> ApiResult<PolicyStatus> {
+        let body = ConsentRequest {
+            policy_version: version.into(),
+        };
+        self.post("/api/v1/me/consent", &body, None).await
     }
 
     // Needs

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod client;
+pub mod flood;
 pub mod load;
 pub mod scenario;
 pub mod wechat;

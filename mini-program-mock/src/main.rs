@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use canglong_mini_program_mock::{FakeWechat, bench, load, scenario};
+use canglong_mini_program_mock::{FakeWechat, bench, flood, load, scenario};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -73,6 +73,25 @@ enum Command {
         #[arg(long, default_value = "credit")]
         op: String,
     },
+    /// A wrong-password flood: other reads' p50/p95 with and without it, and the server's
+    /// memory. The server must allow many sign-ins per address (CANGLONG_AUTH_RATE_LIMIT).
+    Flood {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
+        /// A real account: half the flood guesses its password, half made-up accounts'.
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, env = "CANGLONG_PASSWORD", default_value = "canglong-demo-2026")]
+        password: String,
+        /// Concurrent wrong-password sign-ins.
+        #[arg(long, default_value_t = 128)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// The server's process id, to sample its resident memory.
+        #[arg(long)]
+        server_pid: Option<u32>,
+    },
 }
 
 #[tokio::main]
@@ -139,6 +158,24 @@ async fn main() -> Result<(), String> {
                 println!("{r}");
             }
             Ok(())
+        }
+        Command::Flood {
+            base,
+            username,
+            password,
+            concurrency,
+            seconds,
+            server_pid,
+        } => {
+            flood::run(
+                &base,
+                &username,
+                &password,
+                concurrency,
+                seconds,
+                server_pid,
+            )
+            .await
         }
         Command::BenchLedger {
             base,

@@ -16,6 +16,11 @@ pub struct WechatLogin {
     #[schema(min_length = 1, max_length = 128)]
     pub code: String,
     pub community_id: Uuid,
+    /// The privacy-policy version the person accepted on this screen (recorded with the
+    /// sign-in); anything but the current version is refused with 422 `stale_policy`.
+    #[validate(length(min = 1, max = 32))]
+    #[schema(min_length = 1, max_length = 32)]
+    pub accept_policy: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -28,6 +33,10 @@ pub struct PasswordLogin {
     #[validate(length(min = 1, max = 256))]
     #[schema(min_length = 1, max_length = 256)]
     pub password: String,
+    /// As in WeChat sign-in: the privacy-policy version accepted.
+    #[validate(length(min = 1, max = 32))]
+    #[schema(min_length = 1, max_length = 32)]
+    pub accept_policy: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -76,6 +85,64 @@ pub struct TokenResponse {
     /// Seconds until the access token expires.
     pub expires_in: i64,
     pub user: UserSummary,
+    pub privacy_policy: PolicyStatus,
+}
+
+/// The privacy policy in force and whether the person has accepted it. When `accepted` is
+/// false the mini-program shows the policy and sends `POST /me/consent` (a new version asks
+/// again).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PolicyStatus {
+    /// The version in force.
+    pub version: String,
+    pub accepted: bool,
+    /// When the person accepted this version.
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// Accept a privacy-policy version (the one in force).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"policy_version": "2026-12-01"}))]
+pub struct ConsentRequest {
+    #[validate(length(min = 1, max = 32))]
+    #[schema(min_length = 1, max_length = 32)]
+    pub policy_version: String,
+}
+
+/// One acceptance of the privacy policy.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Consent {
+    pub policy_version: String,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// One movement of the person's points.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PointsMovement {
+    pub transaction_id: Uuid,
+    pub kind: crate::TransactionKind,
+    pub memo: String,
+    pub amount: i64,
+    pub balance_after: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything held about the signed-in person (PIPL art. 45), as one JSON document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PersonalData {
+    pub exported_at: DateTime<Utc>,
+    pub profile: Me,
+    /// The full phone number (only here, to its owner).
+    pub phone: Option<String>,
+    pub consents: Vec<Consent>,
+    pub children: Vec<crate::Child>,
+    pub needs_posted: Vec<crate::Need>,
+    pub claims: Vec<crate::Claim>,
+    pub service_records: Vec<crate::ServiceRecord>,
+    pub points: Vec<PointsMovement>,
+    pub suggestions: Vec<crate::Suggestion>,
+    pub notifications: Vec<crate::Notification>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -92,6 +159,7 @@ pub struct Me {
     pub merchant_id: Option<Uuid>,
     pub points_balance: i64,
     pub created_at: DateTime<Utc>,
+    pub privacy_policy: PolicyStatus,
 }
 
 /// A switch of `PATCH /me`'s notification preferences.

@@ -40,7 +40,7 @@ impl Backend {
 pub fn connect(url: &str) -> ConnectionResult<AnyConnection> {
     match Backend::of(url) {
         Backend::Postgres => {
-            let mut c = diesel::PgConnection::establish(url)?;
+            let mut c = diesel::PgConnection::establish(&with_connect_timeout(url))?;
             // A runaway query must not hold a pooled connection forever.
             c.batch_execute("SET statement_timeout = '15s'")
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
@@ -63,6 +63,19 @@ pub fn connect(url: &str) -> ConnectionResult<AnyConnection> {
     }
 }
 
+/// A server that does not answer is given up after a few seconds, not the OS's minutes.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&connect_timeout={CONNECT_TIMEOUT_SECS}")
+    } else {
+        format!("{url}?connect_timeout={CONNECT_TIMEOUT_SECS}")
+    }
+}
+
+const CONNECT_TIMEOUT_SECS: u32 = 3;
+
 /// An r2d2 manager that keeps the real connection error (see [`connect`]).
 #[derive(Debug)]
 pub struct Manager(pub String);
@@ -78,12 +91,30 @@ impl r2d2::ManageConnection for Manager {
         c.batch_execute("SELECT 1")
             .map_err(diesel::r2d2::Error::QueryError)
     }
-    fn has_broken(&self, _c: &mut AnyConnection) -> bool {
-        false
+    /// A connection handed back inside a transaction, or with its transaction state broken (the
+    /// server went away mid-way), is dropped rather than reused.
+    fn has_broken(&self, c: &mut AnyConnection) -> bool {
+        let status = match c {
+            AnyConnection::Postgresql(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c)
+            }
+            AnyConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c),
+        };
+        status
+            .transaction_depth()
+            .map_or(true, |depth| depth.is_some())
     }
 }
 
+/// How long a request waits for a pooled connection before it is answered 503 (the default).
+pub const POOL_WAIT: Duration = Duration::from_secs(5);
+
 pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::Error> {
+    pool_waiting(url, size, POOL_WAIT)
+}
+
+/// A pool whose callers wait at most `wait` for a connection.
+pub fn pool_waiting(url: &str, size: u32, wait: Duration) -> Result<Pool, r2d2::Error> {
     if let Backend::Sqlite = Backend::of(url) {
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
         if let Some(dir) = std::path::Path::new(path).parent()
@@ -94,13 +125,18 @@ pub fn pool(url: &str, size: u32) -> Result<Pool, r2d2::Error> {
     }
     r2d2::Pool::builder()
         .max_size(size)
-        .connection_timeout(Duration::from_secs(30))
+        .connection_timeout(wait)
         .build(Manager(url.to_string()))
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Applies the pending migrations. Nothing pending asks for no privilege beyond reading the
+/// migrations table, so any command may run as the server's role once the owner migrated.
 pub fn migrate(conn: &mut AnyConnection) -> Result<usize, BoxError> {
+    if is_migrated(conn) {
+        return Ok(0);
+    }
     let set = match conn {
         AnyConnection::Sqlite(_) => SQLITE_MIGRATIONS,
         AnyConnection::Postgresql(_) => POSTGRES_MIGRATIONS,
@@ -108,14 +144,32 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, BoxError> {
     Ok(conn.run_pending_migrations(set)?.len())
 }
 
-/// Whether every embedded migration has been applied.
+/// Whether every embedded migration has been applied. Read from the migrations table alone, so
+/// a role that may not create tables (the server's, in production) can ask too.
 pub fn is_migrated(conn: &mut AnyConnection) -> bool {
+    use diesel::migration::MigrationSource;
+    #[derive(QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
     let set = match conn {
         AnyConnection::Sqlite(_) => SQLITE_MIGRATIONS,
         AnyConnection::Postgresql(_) => POSTGRES_MIGRATIONS,
     };
-    conn.has_pending_migration(set)
-        .is_ok_and(|pending| !pending)
+    let Ok(wanted) = MigrationSource::<MultiBackend>::migrations(&set) else {
+        return false;
+    };
+    let Ok(applied) =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations").load::<Applied>(conn)
+    else {
+        return false;
+    };
+    let applied: std::collections::HashSet<String> =
+        applied.into_iter().map(|a| a.version).collect();
+    wanted
+        .iter()
+        .all(|m| applied.contains(&m.name().version().to_string()))
 }
 
 /// Runs `f` in one write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, taking the

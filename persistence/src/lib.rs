@@ -31,6 +31,7 @@ pub mod needs;
 pub mod notifications;
 pub mod pairings;
 pub mod people;
+pub mod privacy;
 pub mod schema;
 pub mod service_records;
 pub mod stats;
@@ -41,7 +42,8 @@ pub mod trainings;
 pub mod volunteers;
 
 pub use db::{
-    AnyConnection, Backend, Pool, PooledConn, connect, is_migrated, migrate, pool, write_tx,
+    AnyConnection, Backend, POOL_WAIT, Pool, PooledConn, connect, is_migrated, migrate, pool,
+    pool_waiting, write_tx,
 };
 pub use id::Id;
 pub use stored::Stored;
@@ -66,6 +68,35 @@ pub fn is_transient(e: &diesel::result::Error) -> bool {
         Error::DatabaseError(_, info) => {
             let m = info.message();
             m.contains("deadlock detected") || m.contains("database is locked")
+        }
+        _ => false,
+    }
+}
+
+/// Whether the connection itself failed (the server restarted, the network dropped): the
+/// transaction did not complete as far as the caller can know, so it is answered "retry" and a
+/// retry with the same Idempotency-Key is safe.
+pub fn is_connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::BrokenTransactionManager => true,
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::DatabaseError(_, info) => {
+            let m = info.message();
+            [
+                "terminating connection",
+                "server closed the connection",
+                "no connection to the server",
+                "the database system is",
+                "could not receive data",
+                "connection to server",
+                "SSL SYSCALL",
+            ]
+            .iter()
+            .any(|s| m.contains(s))
         }
         _ => false,
     }

@@ -3,7 +3,7 @@
 use canglong_core::{NaiveDateTime, Uuid, now};
 use diesel::prelude::*;
 
-use crate::schema::{communities, refresh_tokens, subdistricts, user_roles, users};
+use crate::schema::{communities, consents, refresh_tokens, subdistricts, user_roles, users};
 use crate::{AnyConnection, Id, QueryResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -21,6 +21,10 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
     /// Set when ops disabled the account: it signs in no more.
     pub disabled_at: Option<NaiveDateTime>,
+    /// Access tokens issued at another version are void.
+    pub token_version: i32,
+    /// Set when the person erased their account: personal data is gone, ledger rows stay.
+    pub erased_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -211,14 +215,15 @@ pub fn grant_role(
     Ok(())
 }
 
-pub fn revoke_role(conn: &mut AnyConnection, user_id: Uuid, role: &str) -> QueryResult<()> {
+/// Takes a role away; whether the person held it.
+pub fn revoke_role(conn: &mut AnyConnection, user_id: Uuid, role: &str) -> QueryResult<bool> {
     diesel::delete(
         user_roles::table
             .filter(user_roles::user_id.eq(Id(user_id)))
             .filter(user_roles::role.eq(role)),
     )
     .execute(conn)
-    .map(|_| ())
+    .map(|n| n > 0)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -317,6 +322,121 @@ pub fn disable(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<bool> {
             .filter(users::disabled_at.is_null()),
     )
     .set(users::disabled_at.eq(Some(now())))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// What an access token's holder is now: checked on every request, so a token ends the moment
+/// its version is bumped and a role granted works at once.
+#[derive(Debug, Clone)]
+pub struct BearerRow {
+    pub community_id: Id,
+    pub token_version: i32,
+    pub disabled: bool,
+    pub roles: Vec<String>,
+}
+
+/// (community, token version, disabled at, erased at, a role).
+type BearerJoin = (
+    Id,
+    i32,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<String>,
+);
+
+/// One indexed query: the person and their roles.
+pub fn bearer(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Option<BearerRow>> {
+    let rows: Vec<BearerJoin> = users::table
+        .left_join(user_roles::table)
+        .filter(users::id.eq(Id(user_id)))
+        .select((
+            users::community_id,
+            users::token_version,
+            users::disabled_at,
+            users::erased_at,
+            user_roles::role.nullable(),
+        ))
+        .load(conn)?;
+    let Some((community_id, token_version, disabled_at, erased_at, _)) = rows.first().cloned()
+    else {
+        return Ok(None);
+    };
+    Ok(Some(BearerRow {
+        community_id,
+        token_version,
+        disabled: disabled_at.is_some() || erased_at.is_some(),
+        roles: rows.into_iter().filter_map(|r| r.4).collect(),
+    }))
+}
+
+/// Voids every access token of the person (they are refused from the next request).
+pub fn bump_token_version(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<()> {
+    diesel::update(users::table.find(Id(user_id)))
+        .set(users::token_version.eq(users::token_version + 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consents)]
+pub struct ConsentRow {
+    pub id: Id,
+    pub user_id: Id,
+    pub policy_version: String,
+    pub granted_at: NaiveDateTime,
+}
+
+pub fn insert_consent(
+    conn: &mut AnyConnection,
+    user_id: Uuid,
+    policy_version: &str,
+) -> QueryResult<ConsentRow> {
+    let row = ConsentRow {
+        id: Id(canglong_core::new_id()),
+        user_id: Id(user_id),
+        policy_version: policy_version.to_string(),
+        granted_at: now(),
+    };
+    diesel::insert_into(consents::table)
+        .values((
+            consents::id.eq(row.id),
+            consents::user_id.eq(row.user_id),
+            consents::policy_version.eq(&row.policy_version),
+            consents::granted_at.eq(row.granted_at),
+        ))
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Every consent the person gave, oldest first.
+pub fn consents_of(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Vec<ConsentRow>> {
+    consents::table
+        .filter(consents::user_id.eq(Id(user_id)))
+        .order((consents::granted_at, consents::id))
+        .select(ConsentRow::as_select())
+        .load(conn)
+}
+
+/// Removes the person's own data from their account row: what stays is an anonymous id that
+/// the ledger, the records and the history point at.
+pub fn erase_user(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<bool> {
+    let n = diesel::update(
+        users::table
+            .find(Id(user_id))
+            .filter(users::erased_at.is_null()),
+    )
+    .set((
+        users::nickname.eq("已注销用户"),
+        users::username.eq(None::<String>),
+        users::password_hash.eq(None::<String>),
+        users::wechat_openid.eq(None::<String>),
+        users::phone.eq(None::<String>),
+        users::notification_prefs.eq("{}"),
+        users::erased_at.eq(Some(now())),
+        users::updated_at.eq(now()),
+        users::token_version.eq(users::token_version + 1),
+    ))
     .execute(conn)?;
     Ok(n == 1)
 }

@@ -39,6 +39,19 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        token_version -> Integer,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    consents (id) {
+        id -> DbUuid,
+        user_id -> DbUuid,
+        policy_version -> Text,
+        granted_at -> Timestamp,
     }
 }
 
@@ -817,7 +830,10 @@ diesel::table! {
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
+diesel::joinable!(user_roles -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    consents,
     checkin_attempts,
     subdistricts,
     communities,

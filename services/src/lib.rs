@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod pairings;
 pub mod people;
 pub mod points;
+pub mod privacy;
 pub mod projects;
 pub mod records;
 pub mod sessions;

@@ -142,14 +142,16 @@ pub fn add_role(conn: &mut AnyConnection, username: &str, role: canglong_core::R
     Ok(())
 }
 
-/// Take a role from a person (by username); tokens minted from now on no longer carry it.
+/// Take a role from a person (by username): their access tokens end at the next request.
 pub fn remove_role(
     conn: &mut AnyConnection,
     username: &str,
     role: canglong_core::Role,
 ) -> Result<()> {
     let u = by_username(conn, username)?;
-    people::revoke_role(conn, u.id.0, role.as_str())?;
+    if people::revoke_role(conn, u.id.0, role.as_str())? {
+        people::bump_token_version(conn, u.id.0)?;
+    }
     Ok(())
 }
 
@@ -159,5 +161,6 @@ pub fn disable(conn: &mut AnyConnection, username: &str) -> Result<bool> {
     let u = by_username(conn, username)?;
     let changed = people::disable(conn, u.id.0)?;
     people::revoke_all_of_user(conn, u.id.0)?;
+    people::bump_token_version(conn, u.id.0)?;
     Ok(changed)
 }

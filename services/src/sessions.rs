@@ -107,6 +107,8 @@ pub fn sign_out(conn: &mut AnyConnection, user: Uuid, refresh_hash: Option<&str>
         }
         None => {
             store::revoke_all_of_user(conn, user)?;
+            // Signing out everywhere ends the access tokens too, not only the refresh tokens.
+            store::bump_token_version(conn, user)?;
         }
     }
     Ok(())

@@ -103,7 +103,10 @@ pub fn decide(
             Role::Volunteer.as_str(),
         )?;
     } else {
-        people::revoke_role(conn, row.user_id.0, Role::Volunteer.as_str())?;
+        // A suspended volunteer's tokens end now, not when they expire.
+        if people::revoke_role(conn, row.user_id.0, Role::Volunteer.as_str())? {
+            people::bump_token_version(conn, row.user_id.0)?;
+        }
     }
     notifications::notify(
         conn,

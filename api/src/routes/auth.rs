@@ -11,8 +11,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Problems;
 use crate::auth::{self, Auth, parse_roles};
-use crate::extract::{Body, parse};
+use crate::extract::{Body, RawBody, parse};
 use crate::{ApiError, AppState, db};
+use canglong_services::privacy;
 use canglong_services::sessions::{self, Rotation};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -62,20 +63,25 @@ pub async fn client_token(
     }))
 }
 
-/// Issues an access token and a refresh token of `family` (a new family at sign-in).
+/// Issues an access token and a refresh token of `family` (a new family at sign-in), recording
+/// the privacy policy accepted with it, if one was.
 fn issue(
     conn: &mut AnyConnection,
     state: &AppState,
     user: &people::UserRow,
     family: Option<Uuid>,
+    accept_policy: Option<&str>,
 ) -> Result<TokenResponse, ApiError> {
+    if let Some(v) = accept_policy {
+        privacy::consent(conn, user.id.0, &state.policy, v)?;
+    }
     let roles = people::roles_of(conn, user.id.0)?;
     let actor = Actor {
         user_id: user.id.0,
         community_id: user.community_id.0,
         roles: parse_roles(&roles),
     };
-    let access_token = state.jwt.issue(&actor)?;
+    let access_token = state.jwt.issue(&actor, user.token_version)?;
     let (refresh_token, hash) = auth::new_refresh_token()?;
     sessions::keep_refresh(conn, user.id.0, family, &hash)?;
     Ok(TokenResponse {
@@ -92,6 +98,7 @@ fn issue(
                 .map(|r| crate::routes::views::enum_of(r))
                 .collect::<Result<_, _>>()?,
         },
+        privacy_policy: crate::routes::me::policy_status(conn, &state.policy, user.id.0)?,
     })
 }
 
@@ -110,7 +117,11 @@ pub async fn wechat_login(
     body: Body<WechatLogin>,
 ) -> Result<HttpResponse, ApiError> {
     state.limiter.check(&req)?;
-    let WechatLogin { code, community_id } = body.0;
+    let WechatLogin {
+        code,
+        community_id,
+        accept_policy,
+    } = body.0;
     let exists = db::read(&state.pool, move |c| {
         Ok(people::community_exists(c, community_id)?)
     })
@@ -125,7 +136,7 @@ pub async fn wechat_login(
     let st = state.clone();
     let tokens = db::write(&state.pool, move |conn| {
         let user = sessions::resident_by_openid(conn, community_id, &identity.openid)?;
-        issue(conn, &st, &user, None)
+        issue(conn, &st, &user, None, accept_policy.as_deref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(tokens))
@@ -141,20 +152,27 @@ pub async fn password_login(
     body: Body<PasswordLogin>,
 ) -> Result<HttpResponse, ApiError> {
     state.limiter.check(&req)?;
-    let PasswordLogin { username, password } = body.0;
+    let PasswordLogin {
+        username,
+        password,
+        accept_policy,
+    } = body.0;
+    state.limiter.check_account(&username)?;
+    let user = db::read(&state.pool, move |conn| {
+        Ok(people::find_user_by_username(conn, &username)?)
+    })
+    .await?;
+    // No connection is held while the password is hashed.
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matched = state.passwords.check(password, hash).await?;
+    let user = user.filter(|_| matched).ok_or_else(|| {
+        ApiError::unauthorized("invalid_credentials", "wrong username or password")
+    })?;
+    // Said only to whoever knows the password.
+    let user = sessions::enabled(user)?;
     let st = state.clone();
-    let tokens = db::read(&state.pool, move |conn| {
-        let refused =
-            || ApiError::unauthorized("invalid_credentials", "wrong username or password");
-        let user = people::find_user_by_username(conn, &username)?.ok_or_else(refused)?;
-        let hash = user.password_hash.clone().ok_or_else(refused)?;
-        // Hashing is deliberately slow; this runs on the blocking pool.
-        if !auth::verify_password(&password, &hash) {
-            return Err(refused());
-        }
-        // Said only to whoever knows the password.
-        let user = sessions::enabled(user)?;
-        canglong_persistence::write_tx(conn, |conn| issue(conn, &st, &user, None))
+    let tokens = db::write(&state.pool, move |conn| {
+        issue(conn, &st, &user, None, accept_policy.as_deref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(tokens))
@@ -175,7 +193,7 @@ pub async fn refresh(
     let st = state.clone();
     let outcome = db::write(&state.pool, move |conn| {
         Ok(match sessions::rotate(conn, &hash)? {
-            Rotation::Rotated { user, family } => Ok(issue(conn, &st, &user, Some(family))?),
+            Rotation::Rotated { user, family } => Ok(issue(conn, &st, &user, Some(family), None)?),
             Rotation::Refused(e) => Err(ApiError::from(e)),
         })
     })
@@ -192,7 +210,7 @@ pub async fn refresh(
 pub async fn logout(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Bytes,
+    RawBody(body): RawBody,
 ) -> Result<HttpResponse, ApiError> {
     let request: LogoutRequest = if body.is_empty() {
         LogoutRequest::default()

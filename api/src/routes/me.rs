@@ -2,10 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, get, patch, post, web};
-use canglong_openapi::{Child, ChildList, Me, MeUpdate, NewChild};
-use canglong_persistence::{AnyConnection, ledger, people as store, volunteers};
-use canglong_services::people;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use canglong_openapi::{
+    Child, ChildList, Consent, ConsentRequest, Me, MeUpdate, NewChild, Notification, PersonalData,
+    PointsMovement, PolicyStatus,
+};
+use canglong_persistence::{AnyConnection, ledger, people as store, privacy as held, volunteers};
+use canglong_services::{people, privacy};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -16,11 +19,28 @@ use crate::{ApiError, AppState, db};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_me)
         .service(update_me)
+        .service(erase_me)
+        .service(export_me)
+        .service(accept_policy)
         .service(list_children)
         .service(add_child);
 }
 
-fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError> {
+/// The policy in force and whether `user` accepted it.
+pub fn policy_status(
+    conn: &mut AnyConnection,
+    current: &str,
+    user: uuid::Uuid,
+) -> Result<PolicyStatus, ApiError> {
+    let accepted = privacy::accepted(conn, user, current)?;
+    Ok(PolicyStatus {
+        version: current.to_string(),
+        accepted: accepted.is_some(),
+        accepted_at: accepted.map(|c| views::utc(c.granted_at)),
+    })
+}
+
+fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid, policy: &str) -> Result<Me, ApiError> {
     let user = store::find_user(conn, user_id)?
         .ok_or_else(|| ApiError::unauthorized("invalid_token", "no such user"))?;
     let roles = store::roles_of(conn, user_id)?;
@@ -51,6 +71,7 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
         merchant_id: canglong_persistence::alliance::staff_merchant(conn, user_id)?,
         points_balance,
         created_at: views::utc(user.created_at),
+        privacy_policy: policy_status(conn, policy, user_id)?,
     })
 }
 
@@ -59,8 +80,8 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid) -> Result<Me, ApiError
     security(("bearer" = [])))]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    let id = auth.user_id;
-    let me = db::read(&state.pool, move |c| load_me(c, id)).await?;
+    let (id, policy) = (auth.user_id, state.policy.clone());
+    let me = db::read(&state.pool, move |c| load_me(c, id, &policy)).await?;
     Ok(HttpResponse::Ok().json(me))
 }
 
@@ -80,10 +101,10 @@ pub async fn update_me(
         phone: u.phone,
         notification_preferences: u.notification_preferences,
     };
-    let id = auth.user_id;
+    let (id, policy) = (auth.user_id, state.policy.clone());
     let me = db::write(&state.pool, move |conn| {
         people::update_profile(conn, id, change)?;
-        load_me(conn, id)
+        load_me(conn, id, &policy)
     })
     .await?;
     Ok(HttpResponse::Ok().json(me))
@@ -131,4 +152,124 @@ pub async fn add_child(
     })
     .await?;
     Ok(HttpResponse::Created().json(list))
+}
+
+/// Accept the privacy policy in force (the version shown; another is refused with 422
+/// `stale_policy`). Kept with the time, as the history `GET /me/export` shows.
+#[utoipa::path(tag = "me", operation_id = "accept_policy", request_body = ConsentRequest,
+    responses((status = 201, body = PolicyStatus), Problems), security(("bearer" = [])))]
+#[post("/me/consent")]
+pub async fn accept_policy(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<ConsentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, policy, presented) = (auth.user_id, state.policy.clone(), body.0.policy_version);
+    let status = db::write(&state.pool, move |conn| {
+        privacy::consent(conn, user, &policy, &presented)?;
+        policy_status(conn, &policy, user)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(status))
+}
+
+/// Erase the caller's account (PIPL art. 47): name, phone, WeChat id, password, children's
+/// profiles, inbox and roles are removed, open needs cancelled and every need's address
+/// forgotten, claims withdrawn and seats given up; every session ends at once. Points, vouchers,
+/// service records and history stay in the community's books, pointing at an account that no
+/// longer says whose it was. Cannot be undone.
+#[utoipa::path(tag = "me", operation_id = "erase_me",
+    responses((status = 204, description = "erased"), Problems), security(("bearer" = [])))]
+#[delete("/me")]
+pub async fn erase_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let actor = auth.0;
+    let done = db::write(&state.pool, move |conn| Ok(privacy::erase(conn, &actor)?)).await?;
+    tracing::info!(?done, "account erased");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Everything held about the caller, as one JSON document (PIPL art. 45): profile with the
+/// full phone number, consents, children, needs asked for, claims, service records, every
+/// points movement, suggestions and the inbox.
+#[utoipa::path(tag = "me", operation_id = "export_me",
+    responses((status = 200, body = PersonalData), Problems), security(("bearer" = [])))]
+#[get("/me/export")]
+pub async fn export_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let (actor, policy) = (auth.0, state.policy.clone());
+    let data = db::read(&state.pool, move |conn| {
+        let id = actor.user_id;
+        let profile = load_me(conn, id, &policy)?;
+        let phone = store::find_user(conn, id)?.and_then(|u| u.phone);
+        let points = match ledger::account_of(
+            conn,
+            actor.community_id,
+            canglong_ledger::AccountKind::Resident.as_str(),
+            id,
+        )? {
+            Some(a) => held::postings(conn, a.id.0)?
+                .iter()
+                .map(|(p, t)| {
+                    Ok(PointsMovement {
+                        transaction_id: t.id.0,
+                        kind: views::enum_of(&t.kind.to_string())?,
+                        memo: t.memo.clone(),
+                        amount: p.amount,
+                        balance_after: p.balance_after,
+                        created_at: views::utc(p.created_at),
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?,
+            None => Vec::new(),
+        };
+        Ok(PersonalData {
+            exported_at: chrono::Utc::now(),
+            phone,
+            consents: store::consents_of(conn, id)?
+                .into_iter()
+                .map(|c| Consent {
+                    policy_version: c.policy_version,
+                    granted_at: views::utc(c.granted_at),
+                })
+                .collect(),
+            children: children(conn, id)?.items,
+            needs_posted: held::needs_requested(conn, id)?
+                .iter()
+                .map(views::need)
+                .collect::<Result<_, _>>()?,
+            claims: held::claims_made(conn, id)?
+                .iter()
+                .map(views::claim)
+                .collect::<Result<_, _>>()?,
+            service_records: held::service_records(conn, id)?
+                .iter()
+                .map(views::service_record)
+                .collect::<Result<_, _>>()?,
+            points,
+            suggestions: held::suggestions(conn, id)?
+                .iter()
+                .map(|r| super::suggestions::view(r, &actor))
+                .collect::<Result<_, _>>()?,
+            notifications: held::notifications(conn, id)?
+                .iter()
+                .map(|n| {
+                    Ok(Notification {
+                        id: n.id.0,
+                        kind: views::enum_of(&n.kind)?,
+                        title: n.title.clone(),
+                        body: n.body.clone(),
+                        read: n.read_at.is_some(),
+                        created_at: views::utc(n.created_at),
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?,
+            profile,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"my-data.json\"",
+        ))
+        .json(data))
 }

@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const EXPORT_LIMIT: u32 = 10_000;
 
 /// Who may see the author: the author themself, and staff unless it was anonymous.
-fn view(r: &SuggestionRow, caller: &Actor) -> Result<Suggestion, ApiError> {
+pub(crate) fn view(r: &SuggestionRow, caller: &Actor) -> Result<Suggestion, ApiError> {
     let own = r.author_id.is_some_and(|a| a.0 == caller.user_id);
     let author_id = match r.author_id {
         Some(a) if own || (caller.is_staff() && !r.anonymous) => Some(a.0),

@@ -177,8 +177,35 @@ pub fn local_month(t: NaiveDateTime) -> String {
     (t + chrono::Duration::hours(8)).format("%Y-%m").to_string()
 }
 
+/// A cell as a spreadsheet may safely open it (OWASP, CSV injection): text that begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel or WPS, so
+/// it gets a leading `'`, shown as text. A plain number (`-5`, `+3.5`) is no formula and stays
+/// a number.
+pub fn safe_cell(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let number = std::str::from_utf8(cell).is_ok_and(|t| {
+        let digits = t.trim_start_matches(['+', '-']);
+        !digits.is_empty()
+            && digits.len() + 1 == t.len()
+            && digits.parse::<f64>().is_ok()
+            && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    });
+    if risky && !number {
+        let mut out = Vec::with_capacity(cell.len() + 1);
+        out.push(b'\'');
+        out.extend_from_slice(cell);
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// A CSV file for filing: UTF-8 with a byte-order mark (so Excel opens it), the header first,
-/// fields quoted as CSV requires.
+/// fields quoted as CSV requires, every cell made [safe](safe_cell). Every export goes through
+/// here.
 pub fn csv_file<I, R>(
     name: &str,
     header: &[&str],
@@ -193,7 +220,11 @@ where
     out.write_record(header)
         .map_err(|e| ApiError::bug(format!("{e}")))?;
     for r in rows {
-        out.write_record(r)
+        let cells: Vec<Vec<u8>> = r
+            .into_iter()
+            .map(|c| safe_cell(c.as_ref()).into_owned())
+            .collect();
+        out.write_record(&cells)
             .map_err(|e| ApiError::bug(format!("{e}")))?;
     }
     let body = out
@@ -210,6 +241,34 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_are_not() {
+        use super::safe_cell;
+        for risky in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tcmd",
+            "\rcmd",
+            "-",
+            "+",
+        ] {
+            assert_eq!(
+                safe_cell(risky.as_bytes()).as_ref(),
+                format!("'{risky}").as_bytes(),
+                "{risky:?}"
+            );
+        }
+        for plain in ["-5", "+3.5", "12", "0.5", "办事", "a=b", ""] {
+            assert_eq!(
+                safe_cell(plain.as_bytes()).as_ref(),
+                plain.as_bytes(),
+                "{plain:?}"
+            );
+        }
+    }
+
     #[test]
     fn phones_are_masked() {
         assert_eq!(super::mask_phone("13812345678"), "138****5678");

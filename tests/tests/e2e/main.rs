@@ -7,6 +7,7 @@ mod boundaries;
 mod chain;
 mod contract;
 mod feedback;
+mod hardening;
 mod input;
 mod load;
 mod needs;

@@ -73,6 +73,13 @@ async fn application_and_decisions(db: Db) {
         .create_need(&need(1))
         .await
         .unwrap();
+    // The suspension ends the volunteer's tokens at once; signed in again, they are told why.
+    let e = teacher.claim_need(n2.id, None).await.unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "token_revoked")
+    );
+    let teacher = app.resident("zhang").await;
     let e = teacher.claim_need(n2.id, None).await.unwrap_err();
     assert_eq!(
         (e.status, e.code()),
