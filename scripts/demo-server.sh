@@ -12,7 +12,7 @@ base="http://127.0.0.1:$port"
 CANGLONG_ENV=dev CANGLONG_JWT_SECRET=contract-secret-contract-secret-contract \
 CANGLONG_BIND="127.0.0.1:$port" CANGLONG_DATABASE_URL="${DEMO_DATABASE_URL:-sqlite://$work/demo.db}" \
 CANGLONG_WECHAT_API_BASE="http://127.0.0.1:$wechat_port" CANGLONG_WECHAT_APPID=wx-demo \
-CANGLONG_WECHAT_SECRET=wx-demo CANGLONG_AUTH_RATE_LIMIT=1000000 CANGLONG_LOG=warn \
+CANGLONG_WECHAT_SECRET=wx-demo CANGLONG_AUTH_RATE_LIMIT=1000000 CANGLONG_ACCOUNT_RATE_LIMIT=1000000 CANGLONG_LOG=warn \
   target/debug/canglong serve --demo >"$work/server.log" 2>&1 &
 for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.2; done
 curl -fs "$base/readyz" >/dev/null || { cat "$work/server.log"; exit 1; }
