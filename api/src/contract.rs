@@ -447,6 +447,7 @@ mod tests {
             CancellationRequest,
             CheckinRequest,
             ClientCredentials,
+            ConsentRequest,
             CompletionRequest,
             Decision,
             EnrolmentRequest,
