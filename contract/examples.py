@@ -19,6 +19,7 @@ SENDER = {
     "sign_in_password": None,
     "sign_in_wechat": None,
     "update_me": "wang_ayi",
+    "accept_policy": "wang_ayi",
     "add_subscriptions": "wang_ayi",
     "apply_merchant": "liu_nvshi",
     "create_need": "wang_ayi",

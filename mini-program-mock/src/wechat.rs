@@ -111,6 +111,26 @@ async fn subscribe_send(
     err(0, "ok")
 }
 
+/// A body sent in 64 KiB chunks of spaces, `n` of them, with no length given.
+struct Endless(usize);
+
+impl actix_web::body::MessageBody for Endless {
+    type Error = std::convert::Infallible;
+    fn size(&self) -> actix_web::body::BodySize {
+        actix_web::body::BodySize::Stream
+    }
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+        if self.0 == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.0 -= 1;
+        std::task::Poll::Ready(Some(Ok(actix_web::web::Bytes::from(vec![b' '; 64 * 1024]))))
+    }
+}
+
 async fn code2session(q: web::Query<Code2SessionQuery>, fake: web::Data<Fake>) -> HttpResponse {
     fake.calls.fetch_add(1, Ordering::SeqCst);
     if q.appid.is_empty() || q.secret.is_empty() || q.grant_type != "authorization_code" {
@@ -137,6 +157,21 @@ async fn code2session(q: web::Query<Code2SessionQuery>, fake: web::Data<Fake>) -
         return HttpResponse::Found()
             .insert_header(("Location", "http://127.0.0.1:9/elsewhere"))
             .finish();
+    }
+    if code.starts_with("huge") {
+        // A valid answer, padded to 1 MiB (declared in Content-Length).
+        let pad = " ".repeat(1 << 20);
+        return HttpResponse::Ok()
+            .content_type("application/json")
+            .body(format!(
+                r#"{{"openid": "o-{code}",{pad}"session_key": "k"}}"#
+            ));
+    }
+    if code.starts_with("endless") {
+        // Chunked, with no length, for 64 MiB.
+        return HttpResponse::Ok()
+            .content_type("application/json")
+            .body(Endless(1024));
     }
     if code.starts_with("slow") {
         actix_web::rt::time::sleep(Duration::from_secs(5)).await;

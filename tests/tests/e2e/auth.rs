@@ -77,6 +77,9 @@ async fn wechat_failures(db: Db) {
             StatusCode::SERVICE_UNAVAILABLE,
             "wechat_unavailable",
         ),
+        // Answers far larger than any WeChat answer are not read into memory.
+        ("huge-1", StatusCode::BAD_GATEWAY, "wechat_error"),
+        ("endless-1", StatusCode::BAD_GATEWAY, "wechat_error"),
     ] {
         let e = anon.sign_in_wechat(code, c).await.unwrap_err();
         assert_eq!((e.status, e.code()), (status, problem), "{code}");
@@ -88,7 +91,7 @@ async fn wechat_failures(db: Db) {
         }
     }
     // The redirect was not followed: one call reached the fake per attempt, none elsewhere.
-    assert_eq!(app.wechat.calls(), 6);
+    assert_eq!(app.wechat.calls(), 8);
 
     // WeChat unreachable → 503, not a 500.
     let down = spawn_with(db, |s| {

@@ -16,6 +16,7 @@ both!(
     the_production_profile_closes_the_ops_surfaces,
     the_ledger_is_append_only_in_the_database,
     a_resident_exports_and_erases_their_data,
+    a_slow_body_is_cut_off,
 );
 
 fn clean(r: &canglong_openapi::Reconciliation) -> bool {
@@ -585,4 +586,29 @@ async fn a_resident_exports_and_erases_their_data(db: Db) {
         me.erase_me().await.unwrap_err().status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// A client that sends its headers and then trickles (or stalls) its body is answered 408 and
+/// let go, instead of holding a worker for ever.
+async fn a_slow_body_is_cut_off(db: Db) {
+    use std::io::{Read, Write};
+    let app = spawn(db);
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        s.write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"username\":",
+        )
+        .unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = s.read(&mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).to_string()
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
 }
