@@ -28,7 +28,7 @@ run() { # $1 = label, rest = extra schemathesis arguments
   local label=$1; shift
   echo "== schemathesis as $label"
   "$venv/bin/st" --config-file contract/schemathesis.toml run "$base/api-docs/openapi.json" \
-    --checks all --phases examples,coverage,fuzzing,stateful \
+    --checks all --phases "${PHASES:-examples,coverage,fuzzing,stateful}" \
     --workers 2 --max-examples "${SCHEMATHESIS_EXAMPLES:-5}" "${seed_arg[@]}" --warnings off "$@" \
     >"$work/st.log" 2>&1 || { cat "$work/st.log"; return 1; }
   grep -E "generated|passed in|failures? in" "$work/st.log"
@@ -44,7 +44,8 @@ resident_token() {
 for user in admin sw_li wang_ayi xiaowu merchant; do
   run "$user" -H "Authorization: Bearer $(token "$user")" --exclude-operation-id erase_me
 done
-run "a resident erasing their account" --include-operation-id erase_me \
+# (one operation and no links: the stateful phase has nothing to walk)
+PHASES=examples,coverage,fuzzing run "a resident erasing their account" --include-operation-id erase_me \
   -H "Authorization: Bearer $(resident_token "schemathesis-$RANDOM")"
 run "nobody"
 if grep -q "panicked" "$work/server.log"; then
