@@ -312,11 +312,30 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     })
 }
 
-/// Where passwords are checked: off the database pool, a few at a time (each argon2 run takes
-/// 19 MiB and tens of milliseconds of a core), and an unknown username costs what a known one
-/// does, so a flood of wrong passwords neither starves other requests nor tells who exists.
+/// Where passwords are checked: on a few threads of their own (one per core), never holding a
+/// database connection, with a short queue. argon2 takes 19 MiB and tens of milliseconds of a
+/// core per check; on threads of their own that memory is the same few blocks over and over
+/// (on the shared blocking pool every thread kept its own copy), and a flood of wrong passwords
+/// waits in the queue or is told to retry instead of starving other requests. An unknown
+/// username costs what a known one does, so timing does not tell who exists.
 pub struct PasswordGate {
-    permits: tokio::sync::Semaphore,
+    jobs: std::sync::mpsc::SyncSender<HashJob>,
+    /// Sign-ins in progress (looking up the account, waiting for a thread, hashing): past
+    /// these, the next is told to retry before it costs anything.
+    admitted: Arc<tokio::sync::Semaphore>,
+}
+
+/// A place among the sign-ins in progress, held until the sign-in is answered.
+pub struct Admission(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+fn busy() -> ApiError {
+    ApiError::unavailable("retry_later", "too many sign-ins at once; retry", 2)
+}
+
+struct HashJob {
+    password: String,
+    phc: Option<String>,
+    answer: tokio::sync::oneshot::Sender<bool>,
 }
 
 /// Checked against when the account has no password, to take the same time (made once).
@@ -327,29 +346,71 @@ fn decoy() -> &'static str {
     })
 }
 
-/// How long a sign-in waits for a hashing slot before answering 503.
+/// How long a password sign-in refused for its rate or for a full queue waits before the
+/// answer (`Retry-After` says when to come back).
+pub const REFUSAL_DELAY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Sign-ins waiting for a hashing thread; past this, 503 `retry_later` at once.
+const HASH_QUEUE: usize = 32;
+/// How long a queued sign-in waits for its answer before 503.
 const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl PasswordGate {
-    pub fn new(concurrent: usize) -> Self {
-        Self {
-            permits: tokio::sync::Semaphore::new(concurrent.max(1)),
+    pub fn new(threads: usize) -> Result<Self, String> {
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<HashJob>(HASH_QUEUE);
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..threads.max(1) {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("password-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only to take the next job.
+                        let next = queue.lock().map(|q| q.recv());
+                        let Ok(Ok(job)) = next else { return };
+                        let known = job.phc.is_some();
+                        let phc = job.phc.as_deref().unwrap_or_else(|| decoy());
+                        let matched = verify_password(&job.password, phc);
+                        let _ = job.answer.send(known && matched);
+                    }
+                })
+                .map_err(|e| e.to_string())?;
         }
+        Ok(Self {
+            jobs,
+            admitted: Arc::new(tokio::sync::Semaphore::new(threads.max(1) + HASH_QUEUE)),
+        })
+    }
+
+    /// Admits a sign-in, or 503 `retry_later` when as many are in progress as can be hashed
+    /// soon (a flood is turned away before it reads the database or allocates anything).
+    pub fn admit(&self) -> Result<Admission, ApiError> {
+        self.admitted
+            .clone()
+            .try_acquire_owned()
+            .map(Admission)
+            .map_err(|_| busy())
     }
 
     /// Whether `password` matches `phc` (`None`: no password, never matches).
-    pub async fn check(&self, password: String, phc: Option<String>) -> Result<bool, ApiError> {
-        let busy = || ApiError::unavailable("retry_later", "too many sign-ins at once; retry", 2);
-        let _permit = tokio::time::timeout(HASH_QUEUE_WAIT, self.permits.acquire())
+    pub async fn check(
+        &self,
+        _admitted: &Admission,
+        password: String,
+        phc: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let (answer, matched) = tokio::sync::oneshot::channel();
+        self.jobs
+            .try_send(HashJob {
+                password,
+                phc,
+                answer,
+            })
+            .map_err(|_| busy())?;
+        tokio::time::timeout(HASH_QUEUE_WAIT, matched)
             .await
             .map_err(|_| busy())?
-            .map_err(|_| busy())?;
-        let known = phc.is_some();
-        let matched = web::block(move || {
-            verify_password(&password, phc.as_deref().unwrap_or_else(|| decoy()))
-        })
-        .await?;
-        Ok(known && matched)
+            .map_err(|_| ApiError::bug("a password thread ended"))
     }
 }
 

@@ -189,9 +189,11 @@ impl Settings {
         self.env == "dev"
     }
 
-    /// Passwords hashed at once: one per core (argon2 is CPU-bound; more only queue in memory).
+    /// Passwords hashed at once: half the cores (argon2 is CPU-bound: a flood of sign-ins keeps
+    /// these busy, and the other half serves everyone else). Staff sign in a few times a day;
+    /// one core checks about 40 passwords a second.
     pub fn hashing_threads(&self) -> usize {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
+        std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
     }
 
     /// Settings for tests and tools: dev mode on the given database, everything else default.

@@ -51,7 +51,7 @@ impl AppState {
                 settings.account_rate_limit,
                 settings.trust_proxy,
             ),
-            passwords: Arc::new(PasswordGate::new(settings.hashing_threads())),
+            passwords: Arc::new(PasswordGate::new(settings.hashing_threads())?),
             metrics: Arc::new(Metrics::default()),
             timing: timing(&settings.clocks),
             ops: OpsAccess {

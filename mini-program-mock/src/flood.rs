@@ -64,21 +64,59 @@ async fn reads(base: &str, token: &str, readers: usize, secs: u64) -> Vec<f64> {
     all
 }
 
-/// Runs the reads alone, then under a `flood`-way flood of wrong passwords (half at a real
-/// `username`, half at made-up ones), and prints both with the server's memory.
-pub async fn run(
-    base: &str,
-    username: &str,
-    password: &str,
-    flood: usize,
-    secs: u64,
-    server_pid: Option<u32>,
-) -> Result<(), String> {
-    let staff = Client::new(base)
-        .sign_in_password(username, password)
+/// Runs the reads alone, then under a `flood`-way flood of wrong passwords (`known_percent` of
+/// the attackers at the real `username`, the rest at made-up ones), and prints both with the
+/// server's memory.
+/// What to flood and how.
+pub struct Config {
+    pub base: String,
+    /// A staff account that reads meanwhile.
+    pub reader: String,
+    /// The real account half the flood guesses at.
+    pub username: String,
+    pub password: String,
+    /// Concurrent wrong-password sign-ins.
+    pub flood: usize,
+    pub secs: u64,
+    /// The server's process, to sample its memory.
+    pub server_pid: Option<u32>,
+    /// The share of attackers at the real account, percent.
+    pub known_percent: usize,
+}
+
+pub async fn run(config: &Config) -> Result<(), String> {
+    let Config {
+        base,
+        reader,
+        username,
+        password,
+        flood,
+        secs,
+        server_pid,
+        known_percent,
+    } = config;
+    let (base, username, flood, secs, server_pid, known_percent) = (
+        base.as_str(),
+        username.as_str(),
+        *flood,
+        *secs,
+        *server_pid,
+        *known_percent,
+    );
+    // Read as JSON, not the typed answer: the same tool measures earlier builds too.
+    let signed: serde_json::Value = Client::new(base)
+        .request(Method::POST, "/api/v1/auth/login")
+        .json(&serde_json::json!({"username": reader, "password": password}))
+        .send()
         .await
-        .map_err(|e| format!("sign-in: {e:?}"))?;
-    let token = staff.access_token;
+        .map_err(|e| format!("sign-in: {e}"))?
+        .json()
+        .await
+        .map_err(|e| format!("sign-in: {e}"))?;
+    let token = signed["access_token"]
+        .as_str()
+        .ok_or_else(|| format!("sign-in refused: {signed}"))?
+        .to_string();
     let readers = 4;
     let rss = || server_pid.map(rss_mb);
     let idle = rss();
@@ -91,7 +129,7 @@ pub async fn run(
             tokio::spawn(async move {
                 let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
                 while !stop.load(Ordering::Relaxed) {
-                    let name = if i % 2 == 0 {
+                    let name = if i % 100 < known_percent {
                         known.clone()
                     } else {
                         format!("nobody-{}", Uuid::new_v4().simple())

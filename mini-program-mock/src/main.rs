@@ -78,6 +78,9 @@ enum Command {
     Flood {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         base: String,
+        /// A staff account that reads GET /needs meanwhile.
+        #[arg(long, default_value = "sw_li")]
+        reader: String,
         /// A real account: half the flood guesses its password, half made-up accounts'.
         #[arg(long, default_value = "admin")]
         username: String,
@@ -91,6 +94,10 @@ enum Command {
         /// The server's process id, to sample its resident memory.
         #[arg(long)]
         server_pid: Option<u32>,
+        /// The share of attackers guessing the real account, percent (the rest guess made-up
+        /// accounts, each costing a full hash).
+        #[arg(long, default_value_t = 50)]
+        known_percent: usize,
     },
 }
 
@@ -161,20 +168,24 @@ async fn main() -> Result<(), String> {
         }
         Command::Flood {
             base,
+            reader,
             username,
             password,
             concurrency,
             seconds,
             server_pid,
+            known_percent,
         } => {
-            flood::run(
-                &base,
-                &username,
-                &password,
-                concurrency,
-                seconds,
+            flood::run(&flood::Config {
+                base,
+                reader,
+                username,
+                password,
+                flood: concurrency,
+                secs: seconds,
                 server_pid,
-            )
+                known_percent,
+            })
             .await
         }
         Command::BenchLedger {

@@ -20,6 +20,7 @@ pub struct WechatLogin {
     /// sign-in); anything but the current version is refused with 422 `stale_policy`.
     #[validate(length(min = 1, max = 32))]
     #[schema(min_length = 1, max_length = 32)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_policy: Option<String>,
 }
 
@@ -36,6 +37,7 @@ pub struct PasswordLogin {
     /// As in WeChat sign-in: the privacy-policy version accepted.
     #[validate(length(min = 1, max = 32))]
     #[schema(min_length = 1, max_length = 32)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_policy: Option<String>,
 }
 

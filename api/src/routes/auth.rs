@@ -151,20 +151,33 @@ pub async fn password_login(
     state: web::Data<AppState>,
     body: Body<PasswordLogin>,
 ) -> Result<HttpResponse, ApiError> {
-    state.limiter.check(&req)?;
     let PasswordLogin {
         username,
         password,
         accept_policy,
     } = body.0;
-    state.limiter.check_account(&username)?;
+    let admitted = match state
+        .limiter
+        .check(&req)
+        .and_then(|()| state.limiter.check_account(&username))
+        .and_then(|()| state.passwords.admit())
+    {
+        Ok(a) => a,
+        Err(refused) => {
+            // Held back a moment: costs the server only a timer, and a flood that would spin on
+            // instant refusals (thousands a second, eating the cores everyone shares) slows to a
+            // trickle.
+            actix_web::rt::time::sleep(auth::REFUSAL_DELAY).await;
+            return Err(refused);
+        }
+    };
     let user = db::read(&state.pool, move |conn| {
         Ok(people::find_user_by_username(conn, &username)?)
     })
     .await?;
     // No connection is held while the password is hashed.
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let matched = state.passwords.check(password, hash).await?;
+    let matched = state.passwords.check(&admitted, password, hash).await?;
     let user = user.filter(|_| matched).ok_or_else(|| {
         ApiError::unauthorized("invalid_credentials", "wrong username or password")
     })?;
