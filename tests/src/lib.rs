@@ -372,6 +372,22 @@ pub async fn fund(admin: &Client, person: &Client, points: i64) {
         .expect("fund");
 }
 
+/// A suggestion of the app, naming no merchant or project.
+pub fn suggestion(
+    category: canglong_openapi::SuggestionCategory,
+    text: &str,
+    anonymous: bool,
+) -> canglong_openapi::NewSuggestion {
+    canglong_openapi::NewSuggestion {
+        category,
+        text: text.into(),
+        anonymous,
+        merchant_id: None,
+        project_id: None,
+        source: None,
+    }
+}
+
 pub fn application() -> VolunteerApplication {
     VolunteerApplication {
         skills: vec!["medicine_run".into()],

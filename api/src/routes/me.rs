@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use canglong_openapi::{
-    Child, ChildList, Consent, ConsentRequest, Me, MeUpdate, NewChild, Notification, PersonalData,
+    Child, ChildList, Consent, ConsentRequest, Me, MeUpdate, NewChild, PersonalData,
     PointsMovement, PolicyStatus,
 };
 use canglong_persistence::{AnyConnection, ledger, people as store, privacy as held, volunteers};
@@ -251,17 +251,8 @@ pub async fn export_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
                 .collect::<Result<_, _>>()?,
             notifications: held::notifications(conn, id)?
                 .iter()
-                .map(|n| {
-                    Ok(Notification {
-                        id: n.id.0,
-                        kind: views::enum_of(&n.kind)?,
-                        title: n.title.clone(),
-                        body: n.body.clone(),
-                        read: n.read_at.is_some(),
-                        created_at: views::utc(n.created_at),
-                    })
-                })
-                .collect::<Result<_, ApiError>>()?,
+                .map(views::notification)
+                .collect::<Result<_, _>>()?,
             profile,
         })
     })

@@ -4,8 +4,8 @@
 use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{PageRequest, Role, Uuid};
 use canglong_openapi::{
-    Notification, NotificationPage, OutboxMessage, OutboxPage, OutboxQuery, PageQuery,
-    SubscriptionGrant, Subscriptions,
+    NotificationPage, OutboxMessage, OutboxPage, OutboxQuery, PageQuery, SubscriptionGrant,
+    Subscriptions,
 };
 use canglong_persistence::notifications as store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -41,17 +41,8 @@ pub async fn inbox(
         let (rows, next) = page.finish(rows, |r| r.id.0);
         let items = rows
             .iter()
-            .map(|n| {
-                Ok(Notification {
-                    id: n.id.0,
-                    kind: views::enum_of(&n.kind)?,
-                    title: n.title.clone(),
-                    body: n.body.clone(),
-                    read: n.read_at.is_some(),
-                    created_at: views::utc(n.created_at),
-                })
-            })
-            .collect::<Result<_, ApiError>>()?;
+            .map(views::notification)
+            .collect::<Result<_, _>>()?;
         Ok(NotificationPage {
             items,
             next_cursor: next.map(|c| c.encode()),

@@ -172,6 +172,20 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}****{tail}")
 }
 
+/// A notice of the inbox.
+pub fn notification(
+    n: &canglong_persistence::notifications::NotificationRow,
+) -> Result<wire::Notification, ApiError> {
+    Ok(wire::Notification {
+        id: n.id.0,
+        kind: enum_of(&n.kind)?,
+        title: n.title.clone(),
+        body: n.body.clone(),
+        read: n.read_at.is_some(),
+        created_at: utc(n.created_at),
+    })
+}
+
 /// The month (`YYYY-MM`) of a UTC time in the community's time zone (UTC+8).
 pub fn local_month(t: NaiveDateTime) -> String {
     (t + chrono::Duration::hours(8)).format("%Y-%m").to_string()

@@ -9,14 +9,14 @@ use canglong_api::jobs::sweep;
 use canglong_api::outbox::{DeliveryReport, deliver};
 use canglong_api::wechat::WechatClient;
 use canglong_openapi::{
-    CompletionRequest, MeUpdate, NewSuggestion, Quality, SuggestionCategory, SuggestionResponse,
-    SuggestionSource, SuggestionStatus, VerificationRequest,
+    CompletionRequest, MeUpdate, Quality, SuggestionCategory, SuggestionResponse, SuggestionSource,
+    SuggestionStatus, VerificationRequest,
 };
 use canglong_persistence::notifications as store;
 use canglong_persistence::schema::vouchers;
 use canglong_persistence::write_tx;
 use canglong_tests::{
-    Db, TestApp, active_offer, admitted_merchant, both, fund, need, spawn, spawn_with,
+    Db, TestApp, active_offer, admitted_merchant, both, fund, need, spawn, spawn_with, suggestion,
 };
 use diesel::prelude::*;
 
@@ -27,17 +27,6 @@ both!(
     refused_and_dead_letters,
     access_token_single_flight
 );
-
-fn suggestion(category: SuggestionCategory, text: &str, anonymous: bool) -> NewSuggestion {
-    NewSuggestion {
-        category,
-        text: text.into(),
-        anonymous,
-        merchant_id: None,
-        project_id: None,
-        source: None,
-    }
-}
 
 async fn suggestion_box(db: Db) {
     let app = spawn(db);

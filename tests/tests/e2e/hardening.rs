@@ -2,8 +2,8 @@
 //! characters, exports that cannot run formulas, the production profile, the append-only
 //! ledger, and the residents' data rights.
 
-use canglong_openapi::{NewChild, NewSuggestion, SuggestionCategory};
-use canglong_tests::{Db, STAFF_PASSWORD, both, fund, need, spawn, spawn_with};
+use canglong_openapi::{NewChild, SuggestionCategory};
+use canglong_tests::{Db, STAFF_PASSWORD, both, fund, need, spawn, spawn_with, suggestion};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -288,14 +288,11 @@ async fn control_characters_are_refused_everywhere(db: Db) {
 
     // Lines and tabs are text.
     let ok = resident
-        .create_suggestion(&NewSuggestion {
-            category: SuggestionCategory::Other,
-            text: "第一行\n第二行\t缩进\r\n".into(),
-            anonymous: false,
-            merchant_id: None,
-            project_id: None,
-            source: None,
-        })
+        .create_suggestion(&suggestion(
+            SuggestionCategory::Other,
+            "第一行\n第二行\t缩进\r\n",
+            false,
+        ))
         .await
         .unwrap();
     assert!(ok.text.contains('\n'));
@@ -315,14 +312,7 @@ async fn exports_cannot_run_formulas(db: Db) {
     ];
     for text in risky {
         resident
-            .create_suggestion(&NewSuggestion {
-                category: SuggestionCategory::Other,
-                text: text.into(),
-                anonymous: false,
-                merchant_id: None,
-                project_id: None,
-                source: None,
-            })
+            .create_suggestion(&suggestion(SuggestionCategory::Other, text, false))
             .await
             .unwrap();
     }
@@ -515,14 +505,11 @@ async fn a_resident_exports_and_erases_their_data(db: Db) {
     .unwrap();
     let open = me.create_need(&need(1)).await.unwrap();
     fund(&admin, &me, 120).await;
-    me.create_suggestion(&NewSuggestion {
-        category: SuggestionCategory::Other,
-        text: "希望多开书法课".into(),
-        anonymous: false,
-        merchant_id: None,
-        project_id: None,
-        source: None,
-    })
+    me.create_suggestion(&suggestion(
+        SuggestionCategory::Other,
+        "希望多开书法课",
+        false,
+    ))
     .await
     .unwrap();
 
