@@ -326,7 +326,9 @@ pub struct PasswordGate {
 }
 
 /// A place among the sign-ins in progress, held until the sign-in is answered.
-pub struct Admission(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+pub struct Admission {
+    _place: tokio::sync::OwnedSemaphorePermit,
+}
 
 fn busy() -> ApiError {
     ApiError::unavailable("retry_later", "too many sign-ins at once; retry", 2)
@@ -388,7 +390,7 @@ impl PasswordGate {
         self.admitted
             .clone()
             .try_acquire_owned()
-            .map(Admission)
+            .map(|place| Admission { _place: place })
             .map_err(|_| busy())
     }
 
