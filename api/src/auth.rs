@@ -173,30 +173,35 @@ fn revoked() -> ApiError {
     )
 }
 
-/// The person behind a signed token as they are now: their roles, or 401 if the token was
-/// voided, the account disabled or erased.
+/// The person as they are now: their roles, or 401 if the token was voided, the account
+/// disabled or erased.
+async fn person(state: &AppState, user_id: Uuid, version: i32) -> Result<Actor, ApiError> {
+    let row = db::read(&state.pool, move |c| {
+        Ok(canglong_persistence::people::bearer(c, user_id)?)
+    })
+    .await?
+    .ok_or_else(revoked)?;
+    if row.disabled {
+        return Err(ApiError::unauthorized(
+            "account_disabled",
+            "this account is disabled; ask the community",
+        ));
+    }
+    if row.token_version != version {
+        return Err(revoked());
+    }
+    Ok(Actor {
+        user_id,
+        community_id: row.community_id.0,
+        roles: parse_roles(&row.roles),
+    })
+}
+
+/// Whoever a signed token belongs to, as they are now (a revoked client's token is void too).
 async fn current(state: &AppState, signed: Signed) -> Result<Bearer, ApiError> {
     match signed {
         Signed::Person { user_id, version } => {
-            let row = db::read(&state.pool, move |c| {
-                Ok(canglong_persistence::people::bearer(c, user_id)?)
-            })
-            .await?
-            .ok_or_else(revoked)?;
-            if row.disabled {
-                return Err(ApiError::unauthorized(
-                    "account_disabled",
-                    "this account is disabled; ask the community",
-                ));
-            }
-            if row.token_version != version {
-                return Err(revoked());
-            }
-            Ok(Bearer::Person(Actor {
-                user_id,
-                community_id: row.community_id.0,
-                roles: parse_roles(&row.roles),
-            }))
+            Ok(Bearer::Person(person(state, user_id, version).await?))
         }
         Signed::Integrator(i) => {
             let id = i.client_id;
@@ -232,10 +237,9 @@ impl FromRequest for Auth {
         Box::pin(async move {
             let (state, signed) = found?;
             match signed {
-                Signed::Person { .. } => match current(&state, signed).await? {
-                    Bearer::Person(a) => Ok(Auth(a)),
-                    Bearer::Integrator(_) => Err(ApiError::bug("a person's token names a client")),
-                },
+                Signed::Person { user_id, version } => {
+                    Ok(Auth(person(&state, user_id, version).await?))
+                }
                 // Valid, but not for this: 403.
                 Signed::Integrator(_) => Err(ApiError::forbidden(
                     "insufficient_scope",

@@ -164,9 +164,9 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum RoleCommand {
-    /// Give a user a role in their community (tokens minted from now on carry it).
+    /// Give a user a role in their community (it works at once, with the tokens they hold).
     Add(RoleChange),
-    /// Take a role from a user (tokens minted from now on no longer carry it).
+    /// Take a role from a user (every access token they hold is refused from the next request).
     Remove(RoleChange),
 }
 

@@ -70,9 +70,11 @@ pub fn erase(conn: &mut AnyConnection, actor: &Actor) -> Result<Erasure> {
         }
     }
     for n in privacy::needs_requested(conn, actor.user_id)? {
-        if crate::needs::state_of(&n)?.cancel().is_ok() {
-            crate::needs::cancel(conn, actor, n.id.0, "居民注销账号")?;
-            done.needs_cancelled += 1;
+        match crate::needs::cancel(conn, actor, n.id.0, "居民注销账号") {
+            Ok(_) => done.needs_cancelled += 1,
+            // Done, confirmed or already closed: stays as it was, without its address.
+            Err(Error::Rule(_)) => {}
+            Err(e) => return Err(e),
         }
         privacy::forget_place(conn, n.id.0)?;
     }

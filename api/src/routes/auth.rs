@@ -98,7 +98,10 @@ fn issue(
                 .map(|r| crate::routes::views::enum_of(r))
                 .collect::<Result<_, _>>()?,
         },
-        privacy_policy: crate::routes::me::policy_status(conn, &state.policy, user.id.0)?,
+        privacy_policy: crate::routes::views::policy(
+            &state.policy,
+            privacy::accepted(conn, user.id.0, &state.policy)?,
+        ),
     })
 }
 

@@ -26,20 +26,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(add_child);
 }
 
-/// The policy in force and whether `user` accepted it.
-pub fn policy_status(
-    conn: &mut AnyConnection,
-    current: &str,
-    user: uuid::Uuid,
-) -> Result<PolicyStatus, ApiError> {
-    let accepted = privacy::accepted(conn, user, current)?;
-    Ok(PolicyStatus {
-        version: current.to_string(),
-        accepted: accepted.is_some(),
-        accepted_at: accepted.map(|c| views::utc(c.granted_at)),
-    })
-}
-
 fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid, policy: &str) -> Result<Me, ApiError> {
     let user = store::find_user(conn, user_id)?
         .ok_or_else(|| ApiError::unauthorized("invalid_token", "no such user"))?;
@@ -71,7 +57,7 @@ fn load_me(conn: &mut AnyConnection, user_id: uuid::Uuid, policy: &str) -> Resul
         merchant_id: canglong_persistence::alliance::staff_merchant(conn, user_id)?,
         points_balance,
         created_at: views::utc(user.created_at),
-        privacy_policy: policy_status(conn, policy, user_id)?,
+        privacy_policy: views::policy(policy, privacy::accepted(conn, user_id, policy)?),
     })
 }
 
@@ -167,7 +153,10 @@ pub async fn accept_policy(
     let (user, policy, presented) = (auth.user_id, state.policy.clone(), body.0.policy_version);
     let status = db::write(&state.pool, move |conn| {
         privacy::consent(conn, user, &policy, &presented)?;
-        policy_status(conn, &policy, user)
+        Ok(views::policy(
+            &policy,
+            privacy::accepted(conn, user, &policy)?,
+        ))
     })
     .await?;
     Ok(HttpResponse::Created().json(status))
@@ -247,7 +236,7 @@ pub async fn export_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
             points,
             suggestions: held::suggestions(conn, id)?
                 .iter()
-                .map(|r| super::suggestions::view(r, &actor))
+                .map(|r| views::suggestion(r, &actor))
                 .collect::<Result<_, _>>()?,
             notifications: held::notifications(conn, id)?
                 .iter()

@@ -3,12 +3,12 @@
 //! list and export; the author still sees their own.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Actor, PageRequest, Uuid};
+use canglong_core::{PageRequest, Uuid};
 use canglong_openapi::{
     Format, NewSuggestion, Suggestion, SuggestionPage, SuggestionQuery, SuggestionResponse,
     SuggestionSource,
 };
-use canglong_persistence::suggestions::{self as store, Filter, SuggestionRow, Visible};
+use canglong_persistence::suggestions::{self as store, Filter, Visible};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::views::stored_of;
@@ -24,30 +24,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The most rows one CSV export carries.
 const EXPORT_LIMIT: u32 = 10_000;
-
-/// Who may see the author: the author themself, and staff unless it was anonymous.
-pub(crate) fn view(r: &SuggestionRow, caller: &Actor) -> Result<Suggestion, ApiError> {
-    let own = r.author_id.is_some_and(|a| a.0 == caller.user_id);
-    let author_id = match r.author_id {
-        Some(a) if own || (caller.is_staff() && !r.anonymous) => Some(a.0),
-        _ => None,
-    };
-    Ok(Suggestion {
-        id: r.id.0,
-        community_id: r.community_id.0,
-        category: views::enum_of(&r.category)?,
-        text: r.text.clone(),
-        anonymous: r.anonymous,
-        author_id,
-        source: views::enum_of(&r.source)?,
-        merchant_id: r.merchant_id.map(|m| m.0),
-        project_id: r.project_id.map(|p| p.0),
-        status: views::enum_of(&r.status)?,
-        response: r.response.clone(),
-        responded_at: r.responded_at.map(views::utc),
-        created_at: views::utc(r.created_at),
-    })
-}
 
 /// Write a suggestion: a course wanted, an urgent service, a complaint (it may name a merchant
 /// or project) or anything else. Staff entering a note from the physical box send
@@ -70,7 +46,7 @@ pub async fn create(
         project_id: s.project_id,
     };
     let out = db::write(&state.pool, move |conn| {
-        view(&suggestions::create(conn, &actor, draft)?, &actor)
+        views::suggestion(&suggestions::create(conn, &actor, draft)?, &actor)
     })
     .await?;
     Ok(HttpResponse::Created().json(out))
@@ -119,7 +95,7 @@ pub async fn list(
         let (rows, next) = page.finish(rows, |r| r.id.0);
         let items = rows
             .iter()
-            .map(|r| view(r, &a))
+            .map(|r| views::suggestion(r, &a))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((items, next.map(|c| c.encode())))
     })
@@ -181,7 +157,7 @@ pub async fn respond(
     let status = stored_of(&r.status)?.0;
     let out = db::write(&state.pool, move |conn| {
         let row = suggestions::respond(conn, &actor, id, status, &r.response)?;
-        view(&row, &actor)
+        views::suggestion(&row, &actor)
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))

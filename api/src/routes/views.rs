@@ -172,6 +172,45 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}****{tail}")
 }
 
+/// Who may see the author: the author themself, and staff unless it was anonymous.
+pub fn suggestion(
+    r: &canglong_persistence::suggestions::SuggestionRow,
+    caller: &canglong_core::Actor,
+) -> Result<wire::Suggestion, ApiError> {
+    let own = r.author_id.is_some_and(|a| a.0 == caller.user_id);
+    let author_id = match r.author_id {
+        Some(a) if own || (caller.is_staff() && !r.anonymous) => Some(a.0),
+        _ => None,
+    };
+    Ok(wire::Suggestion {
+        id: r.id.0,
+        community_id: r.community_id.0,
+        category: enum_of(&r.category)?,
+        text: r.text.clone(),
+        anonymous: r.anonymous,
+        author_id,
+        source: enum_of(&r.source)?,
+        merchant_id: r.merchant_id.map(|m| m.0),
+        project_id: r.project_id.map(|p| p.0),
+        status: enum_of(&r.status)?,
+        response: r.response.clone(),
+        responded_at: r.responded_at.map(utc),
+        created_at: utc(r.created_at),
+    })
+}
+
+/// The privacy policy in force and the person's acceptance of it, if any.
+pub fn policy(
+    current: &str,
+    accepted: Option<canglong_persistence::people::ConsentRow>,
+) -> wire::PolicyStatus {
+    wire::PolicyStatus {
+        version: current.to_string(),
+        accepted: accepted.is_some(),
+        accepted_at: accepted.map(|c| utc(c.granted_at)),
+    }
+}
+
 /// A notice of the inbox.
 pub fn notification(
     n: &canglong_persistence::notifications::NotificationRow,
