@@ -1,15 +1,20 @@
 //! Sign-in mechanics: access tokens (JWT, HS256 pinned, 15 minutes), rotating refresh tokens
 //! (random, stored hashed), argon2id passwords, the [`Auth`] extractor and the sign-in rate limit.
 //!
-//! A token proves who signed in, not what they may do now: every request reads the person's
-//! roles and token version (one indexed query), so a role taken away, a suspension, signing out
-//! everywhere or an erasure ends every access token at the next request, and a role granted works
-//! at once.
+//! A token proves who signed in, not what they may do now: a request checks the person's roles
+//! and token version (one indexed query, reused by this process for at most
+//! `CANGLONG_BEARER_CACHE_MS` and never past a change made through it — [`Bearers`]), so a role
+//! taken away, a suspension, signing out everywhere or an erasure ends every access token at the
+//! next request, and a role granted works at once; through another process, within that bound.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use canglong_persistence::people::{self, BearerRow};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use argon2::Argon2;
@@ -173,14 +178,82 @@ fn revoked() -> ApiError {
     )
 }
 
+/// People's roles and token versions as read for recent requests: most requests of a busy
+/// person find them here instead of asking the database again. An entry serves for at most
+/// `ttl`, and only while no bearer changed through this process since it was read
+/// ([`people::bearer_changes`]); a change made through another process is seen within `ttl`.
+pub struct Bearers {
+    ttl: Duration,
+    entries: Mutex<HashMap<Uuid, Cached>>,
+}
+
+struct Cached {
+    at: Instant,
+    /// The change count read before the query that filled it.
+    stamp: u64,
+    row: BearerRow,
+}
+
+/// Past this many people the stale entries are dropped (and all of them, if none is stale).
+const BEARERS_HELD: usize = 50_000;
+
+impl Bearers {
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, user: Uuid) -> Option<BearerRow> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let stamp = people::bearer_changes();
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&user)
+            .filter(|c| c.stamp == stamp && c.at.elapsed() < self.ttl)
+            .map(|c| c.row.clone())
+    }
+
+    fn put(&self, user: Uuid, stamp: u64, row: BearerRow) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= BEARERS_HELD {
+            let ttl = self.ttl;
+            entries.retain(|_, c| c.at.elapsed() < ttl);
+            if entries.len() >= BEARERS_HELD {
+                entries.clear();
+            }
+        }
+        entries.insert(
+            user,
+            Cached {
+                at: Instant::now(),
+                stamp,
+                row,
+            },
+        );
+    }
+}
+
 /// The person as they are now: their roles, or 401 if the token was voided, the account
 /// disabled or erased.
 async fn person(state: &AppState, user_id: Uuid, version: i32) -> Result<Actor, ApiError> {
-    let row = db::read(&state.pool, move |c| {
-        Ok(canglong_persistence::people::bearer(c, user_id)?)
-    })
-    .await?
-    .ok_or_else(revoked)?;
+    let row = match state.bearers.get(user_id) {
+        Some(row) => row,
+        None => {
+            let stamp = people::bearer_changes();
+            let row = db::read(&state.pool, move |c| Ok(people::bearer(c, user_id)?))
+                .await?
+                .ok_or_else(revoked)?;
+            state.bearers.put(user_id, stamp, row.clone());
+            row
+        }
+    };
     if row.disabled {
         return Err(ApiError::unauthorized(
             "account_disabled",
@@ -542,6 +615,36 @@ impl SignInLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(version: i32) -> BearerRow {
+        BearerRow {
+            community_id: canglong_persistence::Id(Uuid::now_v7()),
+            token_version: version,
+            disabled: false,
+            roles: vec!["resident".into()],
+        }
+    }
+
+    #[test]
+    fn bearers_serve_only_what_no_change_has_passed() {
+        let user = Uuid::now_v7();
+        let cache = Bearers::new(Duration::from_secs(60));
+        let now = people::bearer_changes();
+        cache.put(user, now, row(3));
+        assert_eq!(cache.get(user).map(|r| r.token_version), Some(3));
+        // Read before a change that came after: stale.
+        cache.put(user, now.wrapping_sub(1), row(4));
+        assert!(cache.get(user).is_none());
+        // A bound of zero keeps nothing.
+        let off = Bearers::new(Duration::ZERO);
+        off.put(user, people::bearer_changes(), row(3));
+        assert!(off.get(user).is_none());
+        // Past its bound an entry is not served.
+        let short = Bearers::new(Duration::from_millis(20));
+        short.put(user, people::bearer_changes(), row(3));
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(short.get(user).is_none());
+    }
 
     #[test]
     fn tokens_round_trip_and_reject_tampering() {

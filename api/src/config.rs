@@ -149,6 +149,12 @@ pub struct Settings {
     #[arg(long, env = "CANGLONG_ACCOUNT_RATE_LIMIT", default_value_t = 10)]
     pub account_rate_limit: u32,
 
+    /// How long a process reuses a person's roles and token version read for an earlier
+    /// request, in milliseconds (0: read them on every request). A change made through this
+    /// process takes effect at once; one made through another process within this bound.
+    #[arg(long, env = "CANGLONG_BEARER_CACHE_MS", default_value_t = 2000)]
+    pub bearer_cache_ms: u64,
+
     /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
     #[arg(long, env = "CANGLONG_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
@@ -222,6 +228,7 @@ impl Settings {
             public_docs: false,
             auth_rate_limit: 10_000,
             account_rate_limit: 10_000,
+            bearer_cache_ms: 2000,
             trust_proxy: false,
             sweep_seconds: 3600,
             tls_cert: None,

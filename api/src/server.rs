@@ -32,6 +32,7 @@ pub struct AppState {
     pub outbox: Arc<OutboxPolicy>,
     pub limiter: Arc<SignInLimiter>,
     pub passwords: Arc<PasswordGate>,
+    pub bearers: Arc<crate::auth::Bearers>,
     pub metrics: Arc<Metrics>,
     pub timing: Timing,
     pub ops: OpsAccess,
@@ -52,6 +53,9 @@ impl AppState {
                 settings.trust_proxy,
             ),
             passwords: Arc::new(PasswordGate::new(settings.hashing_threads())?),
+            bearers: Arc::new(crate::auth::Bearers::new(Duration::from_millis(
+                settings.bearer_cache_ms,
+            ))),
             metrics: Arc::new(Metrics::default()),
             timing: timing(&settings.clocks),
             ops: OpsAccess {

@@ -48,7 +48,9 @@ pub struct LedgerEntry {
     pub kind: TransactionKind,
     /// Positive: points in; negative: points out.
     pub amount: i64,
-    pub balance_after: i64,
+    /// The account's balance after this posting; null for the community's issuing account,
+    /// which keeps no running balance (its balance is the sum of its postings).
+    pub balance_after: Option<i64>,
     /// The kind of account on the other side (`community`, `resident`, `merchant`, `expired`).
     pub counterparty: String,
     pub counterparty_account_id: Option<Uuid>,
@@ -76,7 +78,9 @@ pub struct TransactionQuery {
 pub struct PostingView {
     pub account_id: Uuid,
     pub amount: i64,
-    pub balance_after: i64,
+    /// The account's balance after this posting; null for the community's issuing account,
+    /// which keeps no running balance (its balance is the sum of its postings).
+    pub balance_after: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -44,6 +44,7 @@ pub fn connect(url: &str) -> ConnectionResult<AnyConnection> {
             // A runaway query must not hold a pooled connection forever.
             c.batch_execute("SET statement_timeout = '15s'")
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            c.set_instrumentation(Health::default());
             Ok(AnyConnection::Postgresql(c))
         }
         Backend::Sqlite => {
@@ -76,6 +77,35 @@ fn with_connect_timeout(url: &str) -> String {
 
 const CONNECT_TIMEOUT_SECS: u32 = 3;
 
+/// Whether a connection was seen to lose its server. The pool does not test a connection at
+/// each checkout (r2d2's default `SELECT 1` cost a round trip per request, two with the
+/// bearer's check): instead a query that finds the server gone marks its connection, and the
+/// pool drops it when it is handed back, so the next request opens a fresh one.
+#[derive(Debug, Default)]
+struct Health {
+    lost: bool,
+}
+
+impl diesel::connection::Instrumentation for Health {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if let diesel::connection::InstrumentationEvent::FinishQuery { error: Some(e), .. } = event
+            && crate::is_connection_lost(e)
+        {
+            self.lost = true;
+        }
+    }
+}
+
+fn lost(c: &mut AnyConnection) -> bool {
+    match c {
+        AnyConnection::Postgresql(c) => c
+            .instrumentation()
+            .downcast_ref::<Health>()
+            .is_some_and(|h| h.lost),
+        AnyConnection::Sqlite(_) => false,
+    }
+}
+
 /// An r2d2 manager that keeps the real connection error (see [`connect`]).
 #[derive(Debug)]
 pub struct Manager(pub String);
@@ -91,9 +121,12 @@ impl r2d2::ManageConnection for Manager {
         c.batch_execute("SELECT 1")
             .map_err(diesel::r2d2::Error::QueryError)
     }
-    /// A connection handed back inside a transaction, or with its transaction state broken (the
-    /// server went away mid-way), is dropped rather than reused.
+    /// A connection handed back inside a transaction, with its transaction state broken, or that
+    /// found its server gone, is dropped rather than reused.
     fn has_broken(&self, c: &mut AnyConnection) -> bool {
+        if lost(c) {
+            return true;
+        }
         let status = match c {
             AnyConnection::Postgresql(c) => {
                 AnsiTransactionManager::transaction_manager_status_mut(c)
@@ -126,6 +159,7 @@ pub fn pool_waiting(url: &str, size: u32, wait: Duration) -> Result<Pool, r2d2::
     r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(wait)
+        .test_on_check_out(false)
         .build(Manager(url.to_string()))
 }
 
@@ -188,7 +222,18 @@ where
         }
         AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
+    let outcome = f(conn);
+    let outcome = finish(conn, outcome);
+    // Committed or rolled back, a bearer changed in it is counted again now that it settled.
+    crate::people::settle_bearer_changes();
+    outcome
+}
+
+fn finish<T, E>(conn: &mut AnyConnection, outcome: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match outcome {
         Ok(value) => {
             if let Err(commit_error) =
                 <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)

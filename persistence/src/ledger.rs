@@ -112,15 +112,31 @@ pub fn account_of(
         .optional()
 }
 
-/// Locks the accounts a transaction touches, in id order (so two transactions never wait on
-/// each other in a cycle): `FOR UPDATE` on PostgreSQL; SQLite's write lock is already held.
+/// The accounts a transaction touches. Those that keep a balance are locked, in id order (so two
+/// transactions never wait on each other in a cycle): `FOR UPDATE` on PostgreSQL; SQLite's write
+/// lock is already held. The issuing account, which keeps none, is read without a lock.
 pub fn lock_accounts(conn: &mut AnyConnection, ids: &[Uuid]) -> QueryResult<Vec<AccountRow>> {
     let ids: Vec<Id> = ids.iter().copied().map(Id).collect();
     let q = accounts::table
-        .filter(accounts::id.eq_any(ids))
+        .filter(accounts::id.eq_any(ids.clone()))
+        .filter(accounts::kind.ne(AccountKind::Community.as_str()))
         .order(accounts::id.asc())
         .select(accounts::all_columns);
-    for_update!(conn, q, load::<AccountRow>)
+    let mut rows = for_update!(conn, q, load::<AccountRow>)?;
+    if rows.len() < ids.len() {
+        let rest: Vec<Id> = ids
+            .into_iter()
+            .filter(|id| rows.iter().all(|r| r.id != *id))
+            .collect();
+        rows.extend(
+            accounts::table
+                .filter(accounts::id.eq_any(rest))
+                .filter(accounts::kind.eq(AccountKind::Community.as_str()))
+                .select(AccountRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
 }
 
 pub fn set_balance(conn: &mut AnyConnection, id: Uuid, balance: i64) -> QueryResult<()> {
@@ -207,7 +223,8 @@ pub struct PostingRow {
     pub account_id: Id,
     pub kind: String,
     pub amount: i64,
-    pub balance_after: i64,
+    /// None for an account that keeps no running balance.
+    pub balance_after: Option<i64>,
     pub created_at: NaiveDateTime,
 }
 
@@ -216,7 +233,7 @@ pub fn insert_posting(
     tx: &TransactionRow,
     account_id: Uuid,
     amount: i64,
-    balance_after: i64,
+    balance_after: Option<i64>,
 ) -> QueryResult<()> {
     diesel::insert_into(postings::table)
         .values((

@@ -1,5 +1,8 @@
 //! Subdistricts, communities, users, their roles and refresh tokens.
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use canglong_core::{NaiveDateTime, Uuid, now};
 use diesel::prelude::*;
 
@@ -203,6 +206,7 @@ pub fn grant_role(
     ))
     .get_result(conn)?;
     if !held {
+        bearer_changed();
         diesel::insert_into(user_roles::table)
             .values((
                 user_roles::user_id.eq(Id(user_id)),
@@ -217,6 +221,7 @@ pub fn grant_role(
 
 /// Takes a role away; whether the person held it.
 pub fn revoke_role(conn: &mut AnyConnection, user_id: Uuid, role: &str) -> QueryResult<bool> {
+    bearer_changed();
     diesel::delete(
         user_roles::table
             .filter(user_roles::user_id.eq(Id(user_id)))
@@ -316,6 +321,7 @@ pub fn same_subdistrict(conn: &mut AnyConnection, a: Uuid, b: Uuid) -> QueryResu
 
 /// Disables an account (its records stay); false if it already was.
 pub fn disable(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<bool> {
+    bearer_changed();
     let n = diesel::update(
         users::table
             .find(Id(user_id))
@@ -324,6 +330,34 @@ pub fn disable(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<bool> {
     .set(users::disabled_at.eq(Some(now())))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Counts the changes to what [`bearer`] reads (a role, a token version, a disabling, an
+/// erasure), so that a cache of bearers can tell it is stale: bumped inside the change's
+/// transaction and again once it commits ([`crate::write_tx`]), so an entry stamped with the
+/// count read before its query never outlives a change made through this process.
+static BEARER_CHANGES: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Whether the transaction running on this thread changed a bearer.
+    static BEARER_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The count of bearer changes made through this process so far.
+pub fn bearer_changes() -> u64 {
+    BEARER_CHANGES.load(Ordering::SeqCst)
+}
+
+fn bearer_changed() {
+    BEARER_CHANGES.fetch_add(1, Ordering::SeqCst);
+    BEARER_PENDING.with(|p| p.set(true));
+}
+
+/// After a transaction ends: a bearer changed in it counts once more, now that it is visible.
+pub(crate) fn settle_bearer_changes() {
+    if BEARER_PENDING.with(|p| p.replace(false)) {
+        BEARER_CHANGES.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// What an access token's holder is now: checked on every request, so a token ends the moment
@@ -372,6 +406,7 @@ pub fn bearer(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Option<Bea
 
 /// Voids every access token of the person (they are refused from the next request).
 pub fn bump_token_version(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<()> {
+    bearer_changed();
     diesel::update(users::table.find(Id(user_id)))
         .set(users::token_version.eq(users::token_version + 1))
         .execute(conn)
@@ -421,6 +456,7 @@ pub fn consents_of(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<Vec<C
 /// Removes the person's own data from their account row: what stays is an anonymous id that
 /// the ledger, the records and the history point at.
 pub fn erase_user(conn: &mut AnyConnection, user_id: Uuid) -> QueryResult<bool> {
+    bearer_changed();
     let n = diesel::update(
         users::table
             .find(Id(user_id))

@@ -281,7 +281,7 @@ diesel::table! {
         account_id -> DbUuid,
         kind -> Text,
         amount -> BigInt,
-        balance_after -> BigInt,
+        balance_after -> Nullable<BigInt>,
         created_at -> Timestamp,
     }
 }

@@ -569,7 +569,8 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
                 postings::account_id.eq(account),
                 postings::kind.eq(if delta < 0 { "debit" } else { "credit" }),
                 postings::amount.eq(delta),
-                postings::balance_after.eq(*b),
+                // The issuing account keeps no running balance.
+                postings::balance_after.eq((account != pool).then_some(*b)),
                 postings::created_at.eq(*at),
             ));
         }
@@ -579,7 +580,7 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
         accounts::community_id.eq(c),
         accounts::kind.eq("community"),
         accounts::owner_id.eq(c),
-        accounts::balance.eq(balance.get(&pool).copied().unwrap_or(0)),
+        accounts::balance.eq(0i64),
         accounts::created_at.eq(first),
     )];
     rows.extend(account_of.iter().map(|(r, id)| {

@@ -1,7 +1,8 @@
 //! Posting points: the one place where a ledger transaction is written. It locks the accounts
-//! involved, lets the domain decide the new balances (refusing any overdraft), then appends the
-//! transaction and its postings, updates the stored balances and the expiry lots — all inside
-//! the caller's database transaction.
+//! involved that keep a balance (never the community's issuing account, which every credit and
+//! redemption touches), lets the domain decide the new balances (refusing any overdraft), then
+//! appends the transaction and its postings, updates the stored balances and the expiry lots —
+//! all inside the caller's database transaction.
 
 use canglong_core::{Actor, DomainError, NaiveDateTime, Uuid};
 use canglong_ledger::{self as domain, AccountKind, Balance, Lot, Rules, Transaction, TxKind};
@@ -89,12 +90,13 @@ pub struct Entry {
     pub lot: Option<Uuid>,
 }
 
-/// One leg as posted: the account, the amount and the balance it left.
+/// One leg as posted: the account, the amount and the balance it left (none for the issuing
+/// account, which keeps no running balance).
 #[derive(Debug, Clone, Copy)]
 pub struct Leg {
     pub account_id: Uuid,
     pub amount: i64,
-    pub balance_after: i64,
+    pub balance_after: Option<i64>,
 }
 
 /// A transaction as stored, with its legs.
@@ -142,7 +144,9 @@ pub fn post(conn: &mut AnyConnection, e: Entry) -> Result<Posted> {
     let mut legs = vec![];
     for (p, balance_after) in e.tx.postings.iter().zip(after) {
         store::insert_posting(conn, &tx, p.account_id, p.amount, balance_after)?;
-        store::set_balance(conn, p.account_id, balance_after)?;
+        if let Some(b) = balance_after {
+            store::set_balance(conn, p.account_id, b)?;
+        }
         legs.push(Leg {
             account_id: p.account_id,
             amount: p.amount,

@@ -84,9 +84,10 @@ pub fn verify(conn: &mut AnyConnection, actor: &Actor, id: Uuid, d: Decision) ->
         if !record.honor {
             let account = ledger::resident_account(conn, actor.community_id, volunteer.user_id.0)?;
             let pool = ledger::community_account(conn, actor.community_id)?;
-            // Lock the accounts before reading today's earnings: concurrent verifications for
-            // one volunteer must see each other's credits, or the daily cap leaks.
-            ledger_store::lock_accounts(conn, &sorted([account.id.0, pool.id.0]))?;
+            // Lock the account before reading today's earnings: concurrent verifications for
+            // one volunteer must see each other's credits, or the daily cap leaks. (The pool is
+            // never locked.)
+            ledger_store::lock_accounts(conn, &[account.id.0])?;
             let today = ledger_store::credited_since(
                 conn,
                 account.id.0,
@@ -171,11 +172,6 @@ pub fn verify(conn: &mut AnyConnection, actor: &Actor, id: Uuid, d: Decision) ->
     let record = store::get(conn, actor.community_id, id)?
         .ok_or_else(|| Error::bug("a verified record vanished"))?;
     Ok(Verified { record, credit })
-}
-
-fn sorted<const N: usize>(mut ids: [Uuid; N]) -> [Uuid; N] {
-    ids.sort();
-    ids
 }
 
 /// Service done elsewhere, recorded by staff for a volunteer of the community: it has ended

@@ -203,7 +203,8 @@ pub async fn export_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
                         kind: views::enum_of(&t.kind.to_string())?,
                         memo: t.memo.clone(),
                         amount: p.amount,
-                        balance_after: p.balance_after,
+                        // A resident's account keeps its balance: every posting carries one.
+                        balance_after: p.balance_after.unwrap_or_default(),
                         created_at: views::utc(p.created_at),
                     })
                 })

@@ -29,6 +29,15 @@ impl AccountKind {
     pub fn may_go_negative(self) -> bool {
         matches!(self, AccountKind::Community)
     }
+
+    /// Whether the account keeps a running balance. The community's issuing account is a
+    /// source without limit (a ledger's "world" account): nothing is ever refused for its
+    /// balance, so it is neither locked nor updated by a movement — every credit and redemption
+    /// of a community would otherwise queue behind its one row. Its balance is the sum of its
+    /// postings, and the books still sum to zero.
+    pub fn keeps_balance(self) -> bool {
+        !self.may_go_negative()
+    }
 }
 
 /// One leg of a transaction: `amount` > 0 credits the account, < 0 debits it.
@@ -116,9 +125,10 @@ pub struct Balance {
     pub balance: i64,
 }
 
-/// The balances after the transaction, in the order of its postings; refuses to overdraw an
-/// account that may not go negative, or to overflow.
-pub fn apply(tx: &Transaction, balances: &[Balance]) -> Result<Vec<i64>, DomainError> {
+/// The balances after the transaction, in the order of its postings (`None` for an account that
+/// keeps no running balance, whose stored balance is not read); refuses to overdraw an account
+/// that may not go negative, or to overflow.
+pub fn apply(tx: &Transaction, balances: &[Balance]) -> Result<Vec<Option<i64>>, DomainError> {
     tx.postings
         .iter()
         .map(|p| {
@@ -126,6 +136,9 @@ pub fn apply(tx: &Transaction, balances: &[Balance]) -> Result<Vec<i64>, DomainE
                 .iter()
                 .find(|b| b.account_id == p.account_id)
                 .ok_or_else(|| DomainError::not_found("account"))?;
+            if !b.kind.keeps_balance() {
+                return Ok(None);
+            }
             let after = b.balance.checked_add(p.amount).ok_or_else(|| {
                 DomainError::invalid("amount_too_large", "the amount is too large")
             })?;
@@ -135,7 +148,7 @@ pub fn apply(tx: &Transaction, balances: &[Balance]) -> Result<Vec<i64>, DomainE
                     "not enough points",
                 ));
             }
-            Ok(after)
+            Ok(Some(after))
         })
         .collect()
 }
@@ -180,19 +193,28 @@ mod tests {
             apply(&tx, &[resident(9), merchant]).unwrap_err().code,
             "insufficient_points"
         );
-        assert_eq!(apply(&tx, &[resident(10), merchant]).unwrap(), vec![0, 10]);
+        assert_eq!(
+            apply(&tx, &[resident(10), merchant]).unwrap(),
+            vec![Some(0), Some(10)]
+        );
         let mint = Transaction::transfer(TxKind::Earn, id(3), id(1), 10).unwrap();
+        // The pool's stored balance is neither read nor written: whatever it holds, the mint
+        // goes through and leaves it as it was.
         let pool = Balance {
             account_id: id(3),
             kind: AccountKind::Community,
-            balance: 0,
+            balance: i64::MIN,
         };
-        assert_eq!(apply(&mint, &[pool, resident(0)]).unwrap(), vec![-10, 10]);
+        assert_eq!(
+            apply(&mint, &[pool, resident(0)]).unwrap(),
+            vec![None, Some(10)]
+        );
     }
 
     proptest! {
         /// Whatever sequence of transfers is attempted, every accepted transaction sums to zero,
-        /// the books stay balanced, and no resident balance goes negative.
+        /// the books stay balanced (the pool's balance being the sum of its postings), and no
+        /// resident balance goes negative.
         #[test]
         fn books_stay_balanced(moves in proptest::collection::vec((0u128..4, 0u128..4, 1i64..500, any::<bool>()), 0..200)) {
             let kinds = [AccountKind::Community, AccountKind::Resident, AccountKind::Resident, AccountKind::Merchant];
@@ -203,7 +225,9 @@ mod tests {
                 prop_assert_eq!(tx.postings.iter().map(|p| p.amount).sum::<i64>(), 0);
                 if let Ok(after) = apply(&tx, &balances) {
                     for (p, a) in tx.postings.iter().zip(after) {
-                        balances.iter_mut().find(|b| b.account_id == p.account_id).unwrap().balance = a;
+                        let b = balances.iter_mut().find(|b| b.account_id == p.account_id).unwrap();
+                        prop_assert_eq!(a.is_some(), b.kind.keeps_balance());
+                        b.balance = a.unwrap_or(b.balance + p.amount);
                     }
                 }
                 prop_assert_eq!(balances.iter().map(|b| b.balance).sum::<i64>(), 0);

@@ -17,6 +17,7 @@ both!(
     the_ledger_is_append_only_in_the_database,
     a_resident_exports_and_erases_their_data,
     a_slow_body_is_cut_off,
+    a_change_through_another_process_is_seen_within_the_bound,
 );
 
 fn clean(r: &canglong_openapi::Reconciliation) -> bool {
@@ -598,4 +599,24 @@ async fn a_slow_body_is_cut_off(db: Db) {
     .unwrap();
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("body_timeout"), "{answer}");
+}
+
+/// The bearer cache: a token voided by another process (here, the row changed under the
+/// server, as another process's write would be) is refused once the cache's bound has passed.
+async fn a_change_through_another_process_is_seen_within_the_bound(db: Db) {
+    use diesel::RunQueryDsl;
+    let app = spawn_with(db, |s| s.bearer_cache_ms = 300);
+    let resident = app.resident("elsewhere").await;
+    let id = resident.me().await.unwrap().id;
+    diesel::sql_query(format!(
+        "UPDATE users SET token_version = token_version + 1 WHERE id = '{id}'"
+    ))
+    .execute(&mut *app.pool.get().unwrap())
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let e = resident.me().await.unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::UNAUTHORIZED, "token_revoked")
+    );
 }

@@ -143,7 +143,7 @@ async fn verification_credits_points(db: Db) {
     let h = &history.items[0];
     assert_eq!(
         (h.kind, h.amount, h.balance_after, h.counterparty.as_str()),
-        (TransactionKind::Earn, 5, 5, "community")
+        (TransactionKind::Earn, 5, Some(5), "community")
     );
 
     // A five-star rating adds the high-rating bonus (2 by default).

@@ -186,23 +186,24 @@ async fn verifying_while_redeeming(db: Db) {
     assert!(rider.balance(None).await.unwrap().balance >= 0);
 }
 
-/// The lock order, made deterministic (PostgreSQL only: SQLite has one writer and no row locks).
-/// Another transaction holds the community pool, as a redemption does, and then asks for the
-/// rider's account, in id order as every posting does. A verification that locked the rider's
-/// account before the pool would now deadlock with it; in id order it simply waits its turn.
+/// The community's issuing account is never locked (PostgreSQL only: SQLite has one writer and
+/// no row locks). Another transaction holds its row with the lock every posting used to take on
+/// it (`FOR NO KEY UPDATE`; the postings' foreign keys only share it) throughout; a verification that
+/// credits from it and a redemption of a community offer that pays into it both complete while
+/// the row stays held. Before, every credit and redemption of a community queued behind that row.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn verification_takes_account_locks_in_order_postgres() {
+async fn credits_and_redemptions_never_wait_for_the_pool_postgres() {
     use canglong_persistence::ledger as store;
+    use diesel::RunQueryDsl;
     if canglong_tests::postgres_url().is_none() {
         return;
     }
     let app = spawn(Db::Postgres);
     let admin = app.staff("community_admin").await;
     let worker = app.staff("social_worker").await;
-    let grandma = app.resident("order-grandma").await;
-    fund(&admin, &grandma, 10).await; // the pool exists before the rider's account
-    let rider = app.volunteer_approved_by("order-rider", &admin).await;
-    fund(&admin, &rider, 10).await;
+    let grandma = app.resident("pool-grandma").await;
+    fund(&admin, &grandma, 10).await;
+    let rider = app.volunteer_approved_by("pool-rider", &admin).await;
     let n = grandma.create_need(&need(1)).await.unwrap();
     app.posted_earlier(n.id);
     rider.claim_need(n.id, None).await.unwrap();
@@ -217,8 +218,8 @@ async fn verification_takes_account_locks_in_order_postgres() {
         .unwrap()
         .service_record
         .id;
+    let offer = active_offer(&admin, &admin, None, 5, 10, 1).await;
 
-    let rider_id = rider.me().await.unwrap().id;
     let mut conn = app.pool.get().unwrap();
     let pool_account =
         store::account_of(&mut conn, app.community_id, "community", app.community_id)
@@ -226,46 +227,49 @@ async fn verification_takes_account_locks_in_order_postgres() {
             .unwrap()
             .id
             .0;
-    let rider_account = store::account_of(&mut conn, app.community_id, "resident", rider_id)
-        .unwrap()
-        .unwrap()
-        .id
-        .0;
-    assert!(
-        pool_account < rider_account,
-        "UUIDv7: the pool's account is older"
-    );
-
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
-    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     let holder = std::thread::spawn(move || {
         canglong_persistence::write_tx(&mut conn, |c| {
-            store::lock_accounts(c, &[pool_account])?;
+            diesel::sql_query(format!(
+                "SELECT id FROM accounts WHERE id = '{pool_account}' FOR NO KEY UPDATE"
+            ))
+            .execute(c)?;
             locked_tx.send(()).unwrap();
-            go_rx.recv().unwrap();
-            // Let the verification reach its locks, then take the second one, in id order.
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            store::lock_accounts(c, &[rider_account])?;
+            // Held until both movements are done (or a generous bound, if they wait for it).
+            let _ = done_rx.recv_timeout(std::time::Duration::from_secs(20));
             Ok::<_, diesel::result::Error>(())
         })
     });
     locked_rx.recv().unwrap();
-    let verify = tokio::spawn(async move {
-        let body = canglong_openapi::VerificationRequest {
-            approved_minutes: 15,
-            quality: canglong_openapi::Quality::Pass,
-            note: None,
-        };
-        worker
-            .verify_service_record(record, &body, Some("order"))
-            .await
-    });
-    go_tx.send(()).unwrap();
-    let held = holder.join().unwrap();
-    let verified = verify.await.unwrap();
+    let verification = canglong_openapi::VerificationRequest {
+        approved_minutes: 15,
+        quality: canglong_openapi::Quality::Pass,
+        note: None,
+    };
+    let bound = std::time::Duration::from_secs(10);
+    let verified = tokio::time::timeout(
+        bound,
+        worker.verify_service_record(record, &verification, Some("pool")),
+    )
+    .await;
+    let redeemed = tokio::time::timeout(bound, grandma.redeem_offer(offer, Some("pool"))).await;
+    done_tx.send(()).unwrap();
+    holder.join().unwrap().unwrap();
     assert!(
-        held.is_ok(),
-        "the other transaction was chosen as a deadlock victim: {held:?}"
+        matches!(verified, Ok(Ok(_))),
+        "the verification waited for the pool: {verified:?}"
     );
-    assert!(verified.is_ok(), "{verified:?}");
+    assert!(
+        matches!(redeemed, Ok(Ok(_))),
+        "the redemption waited for the pool: {redeemed:?}"
+    );
+    assert!(rider.balance(None).await.unwrap().balance > 0);
+    assert_eq!(grandma.balance(None).await.unwrap().balance, 5);
+    let rec = admin.reconciliation().await.unwrap();
+    assert!(
+        rec.mismatches.is_empty() && rec.postings_sum == 0,
+        "{rec:?}"
+    );
+    assert!(rec.unbalanced_transactions.is_empty());
 }
