@@ -3,15 +3,19 @@
 # 8, 64 and 256 concurrent clients, then the HTTP layer alone (GET /healthz) in the same run, on
 # SQLite and on PostgreSQL; the server's peak RSS is sampled while each runs.
 #   scripts/bench-load.sh [SECONDS]            CLIENTS="8,64,256" by default
+#   CANGLONG_BIN=/other/target/release scripts/bench-load.sh   (another build's binaries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-20}"
-cargo build --release -q --bin canglong --bin mini-program-mock
+if [ -z "${CANGLONG_BIN:-}" ]; then
+  cargo build --release -q --bin canglong --bin mini-program-mock
+  CANGLONG_BIN=$PWD/target/release
+fi
 work=$(mktemp -d /tmp/canglong-load.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 port=$(free_port); wport=$(free_port)
-export BIN="$PWD/target/release" PORT="$port" SECS="$secs" CLIENTS="${CLIENTS:-8,64,256}" WORK="$work"
+export BIN="$CANGLONG_BIN" PORT="$port" SECS="$secs" CLIENTS="${CLIENTS:-8,64,256}" WORK="$work"
 export CANGLONG_ENV=dev CANGLONG_JWT_SECRET=bench-secret-bench-secret-bench-secret CANGLONG_LOG=warn
 export CANGLONG_BIND="127.0.0.1:$port" CANGLONG_AUTH_RATE_LIMIT=100000
 export CANGLONG_WECHAT_API_BASE="http://127.0.0.1:$wport" CANGLONG_WECHAT_APPID=wx-bench CANGLONG_WECHAT_SECRET=wx-bench

@@ -1,184 +1,105 @@
-//! Load generators that print figures: the ledger benchmark (credits through the HTTP API).
+//! The cast of the ledger and list benchmarks: many residents each funded, many community
+//! offers, open needs, written as files for `wrk` (`scripts/wrk/post.lua`), which loads the
+//! server with less of the two cores than a client of ours would.
 
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-use canglong_openapi::{AdjustmentRequest, VolunteerQuery};
+use canglong_openapi::{AdjustmentRequest, NewOffer, OfferKind};
+use chrono::Utc;
 use uuid::Uuid;
 
-use crate::Client;
+use crate::{ApiFailure, Client};
 
-/// What one run measured.
-#[derive(Debug, Clone)]
-pub struct Report {
-    pub clients: usize,
-    pub ok: usize,
-    pub failed: usize,
-    pub seconds: f64,
-    pub p50_ms: f64,
-    pub p95_ms: f64,
-    pub p99_ms: f64,
+/// How many of each to make.
+pub struct CastSize {
+    pub residents: usize,
+    pub offers: usize,
+    pub needs: usize,
 }
 
-impl Report {
-    pub fn per_second(&self) -> f64 {
-        self.ok as f64 / self.seconds
-    }
+fn err(step: &str) -> impl Fn(ApiFailure) -> String + '_ {
+    move |e| format!("{step}: {e}")
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-/// Signs in as a community admin and finds the account to credit: the first volunteer's.
-pub async fn ledger_target(
-    base: &str,
-    username: &str,
-    password: &str,
-) -> Result<(Client, Uuid), String> {
+/// Signs in `residents` residents through WeChat (the server must point at a fake), funds each
+/// with a million points, opens `offers` community offers (1 point, stock and limits beyond any
+/// run) and has the first residents post `needs` open needs. Writes into `dir`: `tokens.txt`
+/// (a resident's access token per line), `offers.txt`, `accounts.txt` (the residents' points
+/// accounts), `admin.token` and `staff.token` (the social worker's, for staff reads).
+pub async fn cast(base: &str, password: &str, size: &CastSize, dir: &Path) -> Result<(), String> {
     let anon = Client::new(base);
-    let t = anon
-        .sign_in_password(username, password)
+    let admin_token = anon
+        .sign_in_password("admin", password)
         .await
-        .map_err(|e| e.to_string())?;
-    let admin = anon.with_token(&t.access_token);
-    let volunteers = admin
-        .list_volunteers(&VolunteerQuery::default())
+        .map_err(err("admin sign-in"))?
+        .access_token;
+    let staff_token = anon
+        .sign_in_password("sw_li", password)
         .await
-        .map_err(|e| e.to_string())?;
-    let user = volunteers
-        .items
-        .first()
-        .ok_or("the community has no volunteer to credit")?
-        .user_id;
-    let account = admin
-        .balance(Some(user))
-        .await
-        .map_err(|e| e.to_string())?
-        .account_id;
-    Ok((admin, account))
-}
-
-/// Sets up redemptions: a community offer (1 point, stock and limit far beyond the run), and the
-/// demo residents signed in and funded. Returns their clients and the offer.
-pub async fn redeem_target(
-    base: &str,
-    admin: &Client,
-    password: &str,
-) -> Result<(Vec<Client>, Uuid), String> {
-    let anon = Client::new(base);
-    let offer = admin
-        .create_offer(&canglong_openapi::NewOffer {
-            provider: Some("community".into()),
-            kind: canglong_openapi::OfferKind::Coupon,
-            title: "bench".into(),
-            description: String::new(),
-            points_cost: 1,
-            stock: 1_000_000,
-            per_user_limit: 1_000_000,
-            valid_from: chrono::Utc::now() - chrono::Duration::hours(1),
-            valid_to: chrono::Utc::now() + chrono::Duration::days(1),
-            voucher_valid_days: 1,
-            session_id: None,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    admin
-        .review_offer(offer.id, true, None)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut residents = vec![];
-    for name in ["wang_ayi", "liu_nvshi", "xiaowu", "teacher_zhang"] {
+        .map_err(err("sw_li sign-in"))?
+        .access_token;
+    let admin = anon.with_token(&admin_token);
+    let community = admin.me().await.map_err(err("me"))?.community_id;
+    let run = Uuid::now_v7().simple().to_string()[..10].to_string();
+    let (mut tokens, mut accounts, mut offers) = (vec![], vec![], vec![]);
+    for i in 0..size.residents {
         let t = anon
-            .sign_in_password(name, password)
+            .sign_in_wechat(&format!("bench-{run}-{i}"), community)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(err("WeChat sign-in"))?;
         let account = admin
             .balance(Some(t.user.id))
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(err("balance"))?
             .account_id;
-        let body = AdjustmentRequest {
+        let fund = AdjustmentRequest {
             account_id: account,
             amount: 1_000_000,
             reason: "bench".into(),
         };
         admin
-            .adjust_points(&body, Some(&Uuid::new_v4().to_string()))
+            .adjust_points(&fund, Some(&format!("bench-{run}-fund-{i}")))
             .await
-            .map_err(|e| e.to_string())?;
-        residents.push(anon.with_token(&t.access_token));
-    }
-    Ok((residents, offer.id))
-}
-
-/// What each benchmark client does once.
-#[derive(Clone)]
-pub enum Op {
-    /// +1 point to `account` as the admin.
-    Credit { admin: Client, account: Uuid },
-    /// One redemption of `offer` by one of `residents` (round robin by client).
-    Redeem { residents: Vec<Client>, offer: Uuid },
-}
-
-/// `clients` concurrent loops, each crediting 1 point with a fresh Idempotency-Key, for
-/// `duration`. Each credit is one ledger transaction: two locked accounts, two postings, a lot,
-/// the stored idempotent response.
-pub async fn run(op: &Op, clients: usize, duration: Duration) -> Report {
-    let started = Instant::now();
-    let deadline = started + duration;
-    let mut tasks = vec![];
-    for i in 0..clients {
-        let op = op.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = vec![];
-            let mut failed = 0usize;
-            while Instant::now() < deadline {
-                let key = Uuid::new_v4().to_string();
-                let t = Instant::now();
-                let ok = match &op {
-                    Op::Credit { admin, account } => {
-                        let body = AdjustmentRequest {
-                            account_id: *account,
-                            amount: 1,
-                            reason: "bench".into(),
-                        };
-                        admin.adjust_points(&body, Some(&key)).await.is_ok()
-                    }
-                    Op::Redeem { residents, offer } => residents[i % residents.len()]
-                        .redeem_offer(*offer, Some(&key))
-                        .await
-                        .is_ok(),
-                };
-                if ok {
-                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-                } else {
-                    failed += 1;
-                }
-            }
-            (latencies, failed)
-        }));
-    }
-    let mut all = vec![];
-    let mut failed = 0;
-    for t in tasks {
-        if let Ok((l, f)) = t.await {
-            all.extend(l);
-            failed += f;
+            .map_err(err("fund"))?;
+        if i < size.needs {
+            anon.with_token(&t.access_token)
+                .create_need(&crate::load::need())
+                .await
+                .map_err(err("need"))?;
         }
+        tokens.push(t.access_token);
+        accounts.push(account.to_string());
     }
-    let seconds = started.elapsed().as_secs_f64();
-    all.sort_by(|a, b| a.total_cmp(b));
-    Report {
-        clients,
-        ok: all.len(),
-        failed,
-        seconds,
-        p50_ms: percentile(&all, 0.50),
-        p95_ms: percentile(&all, 0.95),
-        p99_ms: percentile(&all, 0.99),
+    for i in 0..size.offers {
+        let offer = admin
+            .create_offer(&NewOffer {
+                provider: Some("community".into()),
+                kind: OfferKind::Coupon,
+                title: format!("压测券 {i}"),
+                description: String::new(),
+                points_cost: 1,
+                stock: 1_000_000,
+                per_user_limit: 1_000_000,
+                valid_from: Utc::now() - chrono::Duration::minutes(1),
+                valid_to: Utc::now() + chrono::Duration::days(1),
+                voucher_valid_days: 1,
+                session_id: None,
+            })
+            .await
+            .map_err(err("offer"))?;
+        admin
+            .review_offer(offer.id, true, None)
+            .await
+            .map_err(err("review offer"))?;
+        offers.push(offer.id.to_string());
     }
+    let write = |name: &str, lines: &[String]| {
+        std::fs::write(dir.join(name), lines.join("\n") + "\n").map_err(|e| format!("{name}: {e}"))
+    };
+    write("tokens.txt", &tokens)?;
+    write("accounts.txt", &accounts)?;
+    write("offers.txt", &offers)?;
+    write("admin.token", &[admin_token])?;
+    write("staff.token", &[staff_token])?;
+    Ok(())
 }

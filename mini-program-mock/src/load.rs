@@ -221,7 +221,7 @@ impl Dice {
     }
 }
 
-fn need() -> NewNeed {
+pub(crate) fn need() -> NewNeed {
     let start = Utc::now();
     NewNeed {
         category: Category::MedicineRun,

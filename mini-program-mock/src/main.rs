@@ -55,23 +55,22 @@ enum Command {
         #[arg(long, default_value = "realistic")]
         mix: String,
     },
-    /// Credits per second through the HTTP API, at each concurrency given.
-    BenchLedger {
+    /// Makes the cast of the wrk benchmarks and writes it into a directory (see
+    /// `scripts/wrk/post.lua`). The server must run the demo and point its WeChat base at a fake.
+    BenchCast {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         base: String,
-        /// A community admin of the server's community.
-        #[arg(long, default_value = "admin")]
-        username: String,
         #[arg(long, env = "CANGLONG_PASSWORD", default_value = "canglong-demo-2026")]
         password: String,
-        /// Concurrent clients, comma-separated.
-        #[arg(long, default_value = "1,8,32", value_delimiter = ',')]
-        clients: Vec<usize>,
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// `credit` (admin adjustments) or `redeem` (residents redeeming a community offer).
-        #[arg(long, default_value = "credit")]
-        op: String,
+        #[arg(long, default_value_t = 200)]
+        residents: usize,
+        #[arg(long, default_value_t = 20)]
+        offers: usize,
+        /// Open needs, posted by the first residents.
+        #[arg(long, default_value_t = 200)]
+        needs: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// A wrong-password flood: other reads' p50/p95 with and without it, and the server's
     /// memory. The server must allow many sign-ins per address (CANGLONG_AUTH_RATE_LIMIT).
@@ -188,38 +187,20 @@ async fn main() -> Result<(), String> {
             })
             .await
         }
-        Command::BenchLedger {
+        Command::BenchCast {
             base,
-            username,
             password,
-            clients,
-            seconds,
-            op,
+            residents,
+            offers,
+            needs,
+            out,
         } => {
-            let (admin, account) = bench::ledger_target(&base, &username, &password).await?;
-            let op = match op.as_str() {
-                "credit" => bench::Op::Credit { admin, account },
-                "redeem" => {
-                    let (residents, offer) = bench::redeem_target(&base, &admin, &password).await?;
-                    bench::Op::Redeem { residents, offer }
-                }
-                other => return Err(format!("unknown op `{other}`: credit or redeem")),
+            let size = bench::CastSize {
+                residents: residents.max(1),
+                offers: offers.max(1),
+                needs,
             };
-            println!("clients      ops/s   ok  failed  p50_ms  p95_ms  p99_ms");
-            for c in clients {
-                let r = bench::run(&op, c, Duration::from_secs(seconds)).await;
-                println!(
-                    "{:>7} {:>10.1} {:>5} {:>7} {:>7.2} {:>7.2} {:>7.2}",
-                    r.clients,
-                    r.per_second(),
-                    r.ok,
-                    r.failed,
-                    r.p50_ms,
-                    r.p95_ms,
-                    r.p99_ms
-                );
-            }
-            Ok(())
+            bench::cast(&base, &password, &size, &out).await
         }
     }
 }
