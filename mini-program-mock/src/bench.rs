@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-use canglong_openapi::{AdjustmentRequest, NewOffer, OfferKind};
-use chrono::Utc;
+use canglong_openapi::AdjustmentRequest;
 use uuid::Uuid;
 
 use crate::{ApiFailure, Client};
@@ -71,27 +70,8 @@ pub async fn cast(base: &str, password: &str, size: &CastSize, dir: &Path) -> Re
         accounts.push(account.to_string());
     }
     for i in 0..size.offers {
-        let offer = admin
-            .create_offer(&NewOffer {
-                provider: Some("community".into()),
-                kind: OfferKind::Coupon,
-                title: format!("压测券 {i}"),
-                description: String::new(),
-                points_cost: 1,
-                stock: 1_000_000,
-                per_user_limit: 1_000_000,
-                valid_from: Utc::now() - chrono::Duration::minutes(1),
-                valid_to: Utc::now() + chrono::Duration::days(1),
-                voucher_valid_days: 1,
-                session_id: None,
-            })
-            .await
-            .map_err(err("offer"))?;
-        admin
-            .review_offer(offer.id, true, None)
-            .await
-            .map_err(err("review offer"))?;
-        offers.push(offer.id.to_string());
+        let offer = crate::load::plentiful_offer(&admin, format!("压测券 {run}-{i}")).await?;
+        offers.push(offer.to_string());
     }
     let write = |name: &str, lines: &[String]| {
         std::fs::write(dir.join(name), lines.join("\n") + "\n").map_err(|e| format!("{name}: {e}"))

@@ -181,11 +181,22 @@ pub async fn cast(base: &str, password: &str, clients: usize) -> Result<Cast, St
         residents.push(c);
         volunteers.push(volunteer);
     }
+    let offer = plentiful_offer(&admin, format!("压测券 {run}")).await?;
+    Ok(Cast {
+        residents,
+        volunteers,
+        worker,
+        offer,
+    })
+}
+
+/// A community offer of 1 point whose stock and per-person limit no run exhausts, approved.
+pub(crate) async fn plentiful_offer(admin: &Client, title: String) -> Result<Uuid, String> {
     let offer = admin
         .create_offer(&NewOffer {
             provider: Some("community".into()),
             kind: OfferKind::Coupon,
-            title: format!("压测券 {run}"),
+            title,
             description: String::new(),
             points_cost: 1,
             stock: 1_000_000,
@@ -201,12 +212,7 @@ pub async fn cast(base: &str, password: &str, clients: usize) -> Result<Cast, St
         .review_offer(offer.id, true, None)
         .await
         .map_err(err("review offer"))?;
-    Ok(Cast {
-        residents,
-        volunteers,
-        worker,
-        offer: offer.id,
-    })
+    Ok(offer.id)
 }
 
 /// A tiny xorshift: each client's own sequence of choices.
