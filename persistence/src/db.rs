@@ -46,13 +46,16 @@ pub fn connect(url: &str) -> ConnectionResult<AnyConnection> {
             // A runaway query must not hold a pooled connection forever.
             c.batch_execute("SET statement_timeout = '15s'")
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
-            c.set_instrumentation(Health::default());
+            c.set_instrumentation(Kept::default());
             Ok(AnyConnection::Postgresql(c))
         }
         Backend::Sqlite => {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
             let mut c = diesel::SqliteConnection::establish(path)?;
-            c.set_instrumentation(Turn(writer_of(path)));
+            c.set_instrumentation(Kept {
+                lost: false,
+                writer: Some(writer_of(path)),
+            });
             // WAL lets readers run beside the one writer; busy_timeout makes a second writer
             // wait instead of failing with SQLITE_BUSY. Generous, because a burst (200
             // residents redeeming at once) queues every writer behind the one lock, and a
@@ -80,16 +83,24 @@ fn with_connect_timeout(url: &str) -> String {
 
 const CONNECT_TIMEOUT_SECS: u32 = 3;
 
-/// Whether a connection was seen to lose its server. The pool does not test a connection at
-/// each checkout (r2d2's default `SELECT 1` cost a round trip per request, two with the
-/// bearer's check): instead a query that finds the server gone marks its connection, and the
-/// pool drops it when it is handed back, so the next request opens a fresh one.
+/// What the pool keeps beside each connection, held as a diesel instrumentation because the
+/// connection type has no room of its own.
+/// - `lost`: whether a query found the server gone. The pool does not test a connection at
+///   each checkout (r2d2's `SELECT 1` cost a round trip per request); a connection marked lost
+///   is dropped when it is handed back, so the next request opens a fresh one.
+/// - `writer` (SQLite): the turn this process's writers of that database file take before its
+///   write lock. SQLite makes a writer that finds the lock taken sleep and retry (1, 2, 5 …
+///   100 ms), so contending writers spend most of their time asleep while the lock is free;
+///   queued on a mutex, each starts the moment the one before it is done. (Another process,
+///   such as a `canglong` command, still meets the busy handler.) PostgreSQL's writers meet
+///   only on the rows they share.
 #[derive(Debug, Default)]
-struct Health {
+struct Kept {
     lost: bool,
+    writer: Option<Arc<Mutex<()>>>,
 }
 
-impl diesel::connection::Instrumentation for Health {
+impl diesel::connection::Instrumentation for Kept {
     fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
         if let diesel::connection::InstrumentationEvent::FinishQuery { error: Some(e), .. } = event
             && crate::is_connection_lost(e)
@@ -99,26 +110,12 @@ impl diesel::connection::Instrumentation for Health {
     }
 }
 
-fn lost(c: &mut AnyConnection) -> bool {
-    match c {
-        AnyConnection::Postgresql(c) => c
-            .instrumentation()
-            .downcast_ref::<Health>()
-            .is_some_and(|h| h.lost),
-        AnyConnection::Sqlite(_) => false,
-    }
-}
-
-/// On SQLite, the writers of this process take turns on the database file's mutex before they
-/// take its write lock: SQLite makes a writer that finds the lock taken sleep and retry (1, 2,
-/// 5 … 100 ms), so writers contending for it spend most of their time asleep while the lock is
-/// free; queued on a mutex, each starts the moment the one before it is done. (Another process,
-/// such as a `canglong` command, still meets the busy handler.) Kept in the connection as an
-/// instrumentation that observes nothing, because the connection type has no room of its own.
-struct Turn(Arc<Mutex<()>>);
-
-impl diesel::connection::Instrumentation for Turn {
-    fn on_connection_event(&mut self, _: diesel::connection::InstrumentationEvent<'_>) {}
+fn kept(c: &mut AnyConnection) -> Option<&Kept> {
+    let i = match c {
+        AnyConnection::Postgresql(c) => c.instrumentation(),
+        AnyConnection::Sqlite(c) => c.instrumentation(),
+    };
+    i.downcast_ref::<Kept>()
 }
 
 fn writer_of(path: &str) -> Arc<Mutex<()>> {
@@ -128,16 +125,9 @@ fn writer_of(path: &str) -> Arc<Mutex<()>> {
     writers.entry(path.to_string()).or_default().clone()
 }
 
-/// The turn a SQLite connection's writes wait for; none on PostgreSQL, whose writers meet only
-/// on the rows they share.
+/// The turn a connection's writes wait for (SQLite only).
 fn turn_of(c: &mut AnyConnection) -> Option<Arc<Mutex<()>>> {
-    match c {
-        AnyConnection::Sqlite(c) => c
-            .instrumentation()
-            .downcast_ref::<Turn>()
-            .map(|t| t.0.clone()),
-        AnyConnection::Postgresql(_) => None,
-    }
+    kept(c).and_then(|k| k.writer.clone())
 }
 
 /// An r2d2 manager that keeps the real connection error (see [`connect`]).
@@ -158,7 +148,7 @@ impl r2d2::ManageConnection for Manager {
     /// A connection handed back inside a transaction, with its transaction state broken, or that
     /// found its server gone, is dropped rather than reused.
     fn has_broken(&self, c: &mut AnyConnection) -> bool {
-        if lost(c) {
+        if kept(c).is_some_and(|k| k.lost) {
             return true;
         }
         let status = match c {
