@@ -397,6 +397,8 @@ fn run(cli: Cli) -> Res {
                 load(c, id, &plan)?;
                 Ok::<_, diesel::result::Error>(id)
             })?;
+            // The generated years are closed days: fold them as the periodic pass would.
+            canglong_services::stats::fold_points(&mut *pool.get()?, canglong_core::now())?;
             eprintln!(
                 "residents {} needs {} service records {} postings {} check-ins {}",
                 plan.resident_created.len(),
@@ -416,13 +418,14 @@ fn run(cli: Cli) -> Res {
             let pool = migrated_pool(&database, 2)?;
             let r = jobs::sweep(&pool, &server::timing(&clocks))?;
             println!(
-                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {}",
+                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {} days_folded {}",
                 r.expired,
                 r.escalated,
                 r.auto_confirmed,
                 r.points_expired,
                 r.vouchers_expired,
-                r.vouchers_reminded
+                r.vouchers_reminded,
+                r.days_folded
             );
             let client = canglong_api::wechat::WechatClient::from_settings(&wechat)?;
             let policy = canglong_api::outbox::OutboxPolicy::from_settings(&wechat);

@@ -32,6 +32,7 @@ pub mod notifications;
 pub mod pairings;
 pub mod people;
 pub mod privacy;
+pub mod rollups;
 pub mod schema;
 pub mod service_records;
 pub mod stats;

@@ -827,6 +827,53 @@ diesel::table! {
     }
 }
 
+// The review meetings' rollups (see migration 000013): per community and local day.
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    activity_days (community_id, day, user_id) {
+        community_id -> DbUuid,
+        day -> Date,
+        user_id -> DbUuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    need_days (community_id, day) {
+        community_id -> DbUuid,
+        day -> Date,
+        considered -> BigInt,
+        on_time -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    record_days (community_id, day, volunteer_id) {
+        community_id -> DbUuid,
+        day -> Date,
+        volunteer_id -> DbUuid,
+        month -> Text,
+        records -> BigInt,
+        elderly -> BigInt,
+        minutes -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    point_days (community_id, day) {
+        community_id -> DbUuid,
+        day -> Date,
+        issued -> BigInt,
+        redeemed -> BigInt,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -886,4 +933,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscription_grants,
     outbox,
     api_clients,
+    activity_days,
+    need_days,
+    record_days,
+    point_days,
 );

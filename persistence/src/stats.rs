@@ -17,7 +17,7 @@ use canglong_activities::EnrolmentStatus;
 use canglong_volunteers::RecordStatus;
 
 /// Roles that make a person staff rather than a resident in the participation figures.
-const STAFF_ROLES: [&str; 4] = [
+pub(crate) const STAFF_ROLES: [&str; 4] = [
     "social_worker",
     "community_admin",
     "subdistrict_admin",

@@ -1,5 +1,6 @@
 //! The periodic pass: expire needs whose window passed unclaimed, escalate needs left unclaimed
-//! too long, confirm done needs nobody confirmed, lapse points and vouchers, remind holders.
+//! too long, confirm done needs nobody confirmed, lapse points and vouchers, remind holders,
+//! fold closed days of points for the overview.
 //! Each item is its own transaction that re-checks under its lock, so passes in several
 //! processes, or a pass that dies half-way, do each thing once.
 
@@ -29,6 +30,8 @@ pub struct SweepReport {
     pub vouchers_expired: usize,
     /// Holders told their voucher lapses within [`REMIND_BEFORE_DAYS`].
     pub vouchers_reminded: usize,
+    /// Closed local days of points folded for the overview.
+    pub days_folded: usize,
 }
 
 /// How long before a voucher lapses its holder is reminded.
@@ -116,6 +119,7 @@ pub fn sweep(conn: &mut AnyConnection, timing: &Timing) -> Result<SweepReport> {
     for v in alliance_store::expiring_unreminded(conn, at, until, BATCH)? {
         report.vouchers_reminded += usize::from(write_tx(conn, |c| remind(c, &v, at))?);
     }
+    report.days_folded = crate::stats::fold_points(conn, at)?;
     Ok(report)
 }
 

@@ -2,16 +2,16 @@
 //! `stats:read`) and the tables behind it, as JSON or CSV. Staff see their community; a
 //! subdistrict admin sees each community of the subdistrict and their sum.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, web};
 use canglong_core::{NaiveDateTime, Role, Uuid, now};
 use canglong_openapi::{
     self as wire, CommunityHeadline, Format, Overview, StatsQuery, StatsTable, StatsTableName,
 };
-use canglong_persistence::{AnyConnection, stats as store};
+use canglong_persistence::{AnyConnection, rollups, stats as store};
+use canglong_stats as domain;
 use canglong_stats::tables::{self, Cell, Table};
-use canglong_stats::{self as domain, Facts};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
@@ -84,116 +84,15 @@ fn period(q: &StatsQuery) -> Result<(NaiveDateTime, NaiveDateTime), ApiError> {
     Ok((from, to))
 }
 
-fn uuids(ids: Vec<canglong_persistence::Id>) -> HashSet<Uuid> {
-    ids.into_iter().map(|i| i.0).collect()
-}
-
-/// The facts of `[from, to)`; `full` adds what only the current period needs.
-fn facts(
-    conn: &mut AnyConnection,
-    set: &[Uuid],
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-    full: bool,
-) -> Result<Facts, ApiError> {
-    let mut f = Facts {
-        from: Some(from),
-        to: Some(to),
-        residents: uuids(store::residents(conn, set, to)?),
-        actors: uuids(store::actors(conn, set, from, to)?),
-        needs: needs(conn, set, from, to)?,
-        ..Facts::default()
-    };
-    if full {
-        f.records = records(conn, set, from, to)?;
-        f.projects = projects(conn, set)?;
-        f.points_issued = store::resident_flow(conn, set, from, to, &["earn", "bonus"], true)?;
-        f.points_redeemed = store::resident_flow(conn, set, from, to, &["redeem"], false)?;
-        f.checkins = checkins(conn, set, from, to)?;
-        f.class_checkins = as_checkins(store::class_checkins(conn, set, from, to)?);
-    }
-    Ok(f)
-}
-
-fn needs(
-    conn: &mut AnyConnection,
-    set: &[Uuid],
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> Result<Vec<domain::Need>, ApiError> {
-    Ok(store::needs(conn, set, from, to)?
-        .into_iter()
-        .map(|n| domain::Need {
-            id: n.id.0,
-            category: n.category,
-            target_group: n.target_group,
-            status: n.status,
-            window_end: n.window_end,
-            done_at: n.done_at,
-            created_at: n.created_at,
-        })
-        .collect())
-}
-
-fn records(
-    conn: &mut AnyConnection,
-    set: &[Uuid],
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> Result<Vec<domain::Record>, ApiError> {
-    Ok(store::verified_records(conn, set, from, to)?
-        .into_iter()
-        .map(|r| domain::Record {
-            volunteer_id: r.volunteer_id.0,
-            beneficiary_group: r.beneficiary_group,
-            minutes: i64::from(r.minutes.unwrap_or(0)),
-            created_at: r.created_at,
-        })
-        .collect())
-}
-
-fn projects(conn: &mut AnyConnection, set: &[Uuid]) -> Result<Vec<domain::Project>, ApiError> {
-    Ok(store::projects(conn, set)?
-        .into_iter()
-        .map(|p| domain::Project {
-            id: p.id.0,
-            title: p.title,
-            status: p.status,
-            period_start: p.period_start,
-            period_end: p.period_end,
-            continues: p.continues_project_id.map(|c| c.0),
-        })
-        .collect())
-}
-
-fn checkins(
-    conn: &mut AnyConnection,
-    set: &[Uuid],
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> Result<Vec<domain::Checkin>, ApiError> {
-    Ok(as_checkins(store::checkins(conn, set, from, to)?))
-}
-
-fn as_checkins(rows: Vec<(canglong_persistence::Id, i32, NaiveDateTime)>) -> Vec<domain::Checkin> {
-    rows.into_iter()
-        .map(|(s, people, at)| domain::Checkin {
-            session_id: s.0,
-            people: i64::from(people),
-            at,
-        })
-        .collect()
-}
-
 fn headline(
     conn: &mut AnyConnection,
     set: &[Uuid],
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<wire::Headline, ApiError> {
-    let now = facts(conn, set, from, to, true)?;
+    let now = rollups::facts(conn, set, from, to, true)?;
     let (bf, bt) = domain::year_before(from, to);
-    let before = facts(conn, set, bf, bt, false)?;
+    let before = rollups::facts(conn, set, bf, bt, false)?;
     let h = domain::headline(&now, &before);
     let f = |x: domain::Figure| wire::Figure {
         value: x.value,
@@ -404,7 +303,7 @@ fn build(
             for (v, team) in store::team_members(conn, set)? {
                 teams_of.entry(v.0).or_default().push(team);
             }
-            tables::volunteers(&records(conn, set, from, to)?, &teams_of, group_by)
+            tables::volunteers(&rollups::records(conn, set, from, to)?, &teams_of, group_by)
         }
         "needs" => {
             let mut first: HashMap<Uuid, NaiveDateTime> = HashMap::new();
@@ -419,9 +318,14 @@ fn build(
                 .into_iter()
                 .map(|(n, s)| (n.0, i64::from(s)))
                 .collect();
-            tables::needs(&needs(conn, set, from, to)?, &first, &ratings, group_by)
+            tables::needs(
+                &rollups::needs(conn, set, from, to)?,
+                &first,
+                &ratings,
+                group_by,
+            )
         }
-        "served" => tables::served(&records(conn, set, from, to)?, group_by),
+        "served" => tables::served(&rollups::records(conn, set, from, to)?, group_by),
         "points" => {
             let postings: Vec<domain::Posting> = store::postings(conn, set, from, to)?
                 .into_iter()
@@ -458,11 +362,11 @@ fn build(
                 .map(|(s, n)| (s.0, n))
                 .collect();
             tables::projects(
-                &projects(conn, set)?,
+                &rollups::projects(conn, set)?,
                 &sessions,
                 &all_sessions,
                 &enrolments,
-                &checkins(conn, set, from, to)?,
+                &rollups::checkins(conn, set, from, to)?,
                 from,
                 to,
             )

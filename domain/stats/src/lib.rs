@@ -2,7 +2,7 @@
 //! (`definition`, also in `docs/metrics.md`) and in code, and computed from plain facts of the
 //! records, so a reader can recompute it from its numerator and denominator.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use canglong_core::{NaiveDateTime, Uuid};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -111,7 +111,7 @@ pub struct Record {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     pub id: Uuid,
     pub title: String,
@@ -129,24 +129,98 @@ pub struct Posting {
     pub at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkin {
     pub session_id: Uuid,
     pub people: i64,
     pub at: NaiveDateTime,
 }
 
-/// What the headline figures are computed from, for one period and set of communities.
-#[derive(Debug, Clone, Default)]
+/// Needs posted in a period: those not cancelled, and of them those fulfilled on time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NeedTally {
+    pub considered: i64,
+    pub on_time: i64,
+}
+
+impl NeedTally {
+    pub fn add(&mut self, n: &Need) {
+        if n.status != "cancelled" {
+            self.considered += 1;
+            self.on_time += i64::from(n.on_time());
+        }
+    }
+
+    pub fn merge(&mut self, other: NeedTally) {
+        self.considered += other.considered;
+        self.on_time += other.on_time;
+    }
+}
+
+/// Verified service records reported in a period: how many, for the elderly, their minutes, and
+/// the local months each volunteer served in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceTally {
+    pub records: i64,
+    pub elderly: i64,
+    pub minutes: i64,
+    pub months_of: HashMap<Uuid, BTreeSet<String>>,
+}
+
+impl ServiceTally {
+    pub fn add(&mut self, r: &Record) {
+        let elderly = i64::from(r.beneficiary_group == "elderly");
+        self.add_many(
+            r.volunteer_id,
+            month_of(r.created_at),
+            1,
+            elderly,
+            r.minutes,
+        );
+    }
+
+    /// `records` records of one volunteer in one local month (a rollup's row).
+    pub fn add_many(
+        &mut self,
+        volunteer: Uuid,
+        month: String,
+        records: i64,
+        elderly: i64,
+        minutes: i64,
+    ) {
+        if records <= 0 {
+            return;
+        }
+        self.records += records;
+        self.elderly += elderly;
+        self.minutes += minutes;
+        self.months_of.entry(volunteer).or_default().insert(month);
+    }
+}
+
+/// The points a posting of a transaction of `kind` issues to or redeems from a resident: the
+/// credit of an `earn` or `bonus`, the debit of a `redeem` (as a positive number).
+pub fn point_flow(kind: &str, amount: i64) -> (i64, i64) {
+    match kind {
+        "earn" | "bonus" if amount > 0 => (amount, 0),
+        "redeem" if amount < 0 => (0, -amount),
+        _ => (0, 0),
+    }
+}
+
+/// What the headline figures are computed from, for one period and set of communities: read
+/// row by row, or from rollups of whole local days plus the rows of the partial days at the
+/// edges (both give the same facts).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     /// Residents registered before the period's end.
-    pub residents: HashSet<Uuid>,
-    /// People with any recorded action in the period.
-    pub actors: HashSet<Uuid>,
-    pub needs: Vec<Need>,
-    pub records: Vec<Record>,
+    pub residents: i64,
+    /// Residents with any recorded action in the period.
+    pub participants: HashSet<Uuid>,
+    pub needs: NeedTally,
+    pub service: ServiceTally,
     /// All projects (the period picks those that ended in it).
     pub projects: Vec<Project>,
     /// Points credited to residents by `earn` and `bonus` transactions in the period.
@@ -159,22 +233,46 @@ pub struct Facts {
     pub class_checkins: Vec<Checkin>,
 }
 
-impl Facts {
-    pub fn participants(&self) -> usize {
-        self.actors.intersection(&self.residents).count()
-    }
+/// The participants: people with an action who are residents.
+pub fn participants(actors: &HashSet<Uuid>, residents: &HashSet<Uuid>) -> HashSet<Uuid> {
+    actors.intersection(residents).copied().collect()
+}
 
-    /// (on time, not cancelled) needs of the period.
-    pub fn precision_parts(&self) -> (usize, usize) {
-        let considered: Vec<&Need> = self
-            .needs
-            .iter()
-            .filter(|n| n.status != "cancelled")
-            .collect();
-        (
-            considered.iter().filter(|n| n.on_time()).count(),
-            considered.len(),
-        )
+/// Where a local day starts, in UTC.
+pub fn day_start(d: NaiveDate) -> NaiveDateTime {
+    d.and_time(chrono::NaiveTime::MIN) - Duration::hours(8)
+}
+
+/// A period cut into the whole local days `[first, end)` a rollup answers (those it covers:
+/// through `covered_through` when given) and the partial edges left to the rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    pub edges: Vec<(NaiveDateTime, NaiveDateTime)>,
+}
+
+pub fn cut(from: NaiveDateTime, to: NaiveDateTime, covered_through: Option<NaiveDate>) -> Cut {
+    let mut first = local_date(from);
+    if day_start(first) < from {
+        first += Duration::days(1);
+    }
+    let mut end = local_date(to);
+    if let Some(w) = covered_through {
+        end = end.min(w + Duration::days(1));
+    }
+    if first >= end {
+        return Cut {
+            days: None,
+            edges: vec![(from, to)],
+        };
+    }
+    let edges = [(from, day_start(first)), (day_start(end), to)]
+        .into_iter()
+        .filter(|(a, b)| a < b)
+        .collect();
+    Cut {
+        days: Some((first, end)),
+        edges,
     }
 }
 
@@ -219,11 +317,9 @@ pub struct Headline {
 
 pub fn headline(now: &Facts, before: &Facts) -> Headline {
     let (from, to) = (now.from.unwrap_or_default(), now.to.unwrap_or_default());
-    let participants = now.participants() as f64;
-    let (on_time, considered) = now.precision_parts();
-    let (on_time_b, considered_b) = before.precision_parts();
-    let precision = Figure::ratio(on_time as f64, considered as f64, DEF_PRECISION);
-    let precision_b = Figure::ratio(on_time_b as f64, considered_b as f64, DEF_PRECISION);
+    let participants = now.participants.len() as f64;
+    let ratio = |n: NeedTally| Figure::ratio(n.on_time as f64, n.considered as f64, DEF_PRECISION);
+    let (precision, precision_b) = (ratio(now.needs), ratio(before.needs));
 
     let ended: Vec<&Project> = now
         .projects
@@ -233,11 +329,6 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
     let continued: HashSet<Uuid> = now.projects.iter().filter_map(|p| p.continues).collect();
     let ended_continued = ended.iter().filter(|p| continued.contains(&p.id)).count();
 
-    let elderly = now
-        .records
-        .iter()
-        .filter(|r| r.beneficiary_group == "elderly")
-        .count();
     let with_child: HashSet<Uuid> = now
         .class_checkins
         .iter()
@@ -250,25 +341,14 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
     }
     let peak = per_day.values().copied().max().unwrap_or(0);
 
-    let minutes: i64 = now.records.iter().map(|r| r.minutes).sum();
-    let mut months_of: HashMap<Uuid, HashSet<String>> = HashMap::new();
-    for r in &now.records {
-        months_of
-            .entry(r.volunteer_id)
-            .or_default()
-            .insert(month_of(r.created_at));
-    }
+    let months_of = &now.service.months_of;
     let long_term = months_of.values().filter(|m| m.len() >= 3).count();
 
     Headline {
-        participation_rate: Figure::ratio(
-            participants,
-            now.residents.len() as f64,
-            DEF_PARTICIPATION,
-        ),
+        participation_rate: Figure::ratio(participants, now.residents as f64, DEF_PARTICIPATION),
         participation_growth: Figure::growth(
             participants,
-            before.participants() as f64,
+            before.participants.len() as f64,
             DEF_PARTICIPATION_GROWTH,
         ),
         service_precision_growth: Figure::growth(
@@ -282,10 +362,10 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
             ended.len() as f64,
             DEF_CONTINUATION,
         ),
-        elderly_person_times: Figure::count(elderly as f64, DEF_ELDERLY),
+        elderly_person_times: Figure::count(now.service.elderly as f64, DEF_ELDERLY),
         parent_child_classes: Figure::count(with_child.len() as f64, DEF_PARENT_CHILD),
         peak_daily_visits: Figure::count(peak as f64, DEF_PEAK_VISITS),
-        volunteer_hours: Figure::ratio(minutes as f64, 60.0, DEF_HOURS),
+        volunteer_hours: Figure::ratio(now.service.minutes as f64, 60.0, DEF_HOURS),
         active_volunteers: Figure::count(months_of.len() as f64, DEF_ACTIVE),
         long_term_volunteers: Figure::count(long_term as f64, DEF_LONG_TERM),
         points_issued: Figure::count(now.points_issued as f64, DEF_ISSUED),
@@ -324,6 +404,51 @@ mod tests {
     }
 
     #[test]
+    fn a_period_is_cut_into_whole_local_days_and_partial_edges() {
+        // 2025-01-01T00:00Z is 08:00 local: the 1st is partial, the 2nd..the 9th are whole.
+        let c = cut(t("2025-01-01 00:00:00"), t("2025-01-10 00:00:00"), None);
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(c.days, Some((d("2025-01-02"), d("2025-01-10"))));
+        assert_eq!(
+            c.edges,
+            vec![
+                (t("2025-01-01 00:00:00"), t("2025-01-01 16:00:00")),
+                (t("2025-01-09 16:00:00"), t("2025-01-10 00:00:00"))
+            ]
+        );
+        // Aligned on local midnights: no edges.
+        let c = cut(t("2024-12-31 16:00:00"), t("2025-01-02 16:00:00"), None);
+        assert_eq!(c.days, Some((d("2025-01-01"), d("2025-01-03"))));
+        assert!(c.edges.is_empty());
+        // Covered only through the 4th: the rest is read from the rows.
+        let c = cut(
+            t("2024-12-31 16:00:00"),
+            t("2025-01-09 16:00:00"),
+            Some(d("2025-01-04")),
+        );
+        assert_eq!(c.days, Some((d("2025-01-01"), d("2025-01-05"))));
+        assert_eq!(
+            c.edges,
+            vec![(t("2025-01-04 16:00:00"), t("2025-01-09 16:00:00"))]
+        );
+        // Within one day: all rows.
+        let c = cut(t("2025-01-01 01:00:00"), t("2025-01-01 02:00:00"), None);
+        assert_eq!(c.days, None);
+        assert_eq!(
+            c.edges,
+            vec![(t("2025-01-01 01:00:00"), t("2025-01-01 02:00:00"))]
+        );
+    }
+
+    #[test]
+    fn only_residents_credits_and_debits_are_flows() {
+        assert_eq!(point_flow("earn", 30), (30, 0));
+        assert_eq!(point_flow("earn", -30), (0, 0));
+        assert_eq!(point_flow("redeem", -50), (0, 50));
+        assert_eq!(point_flow("reversal", 50), (0, 0));
+    }
+
+    #[test]
     fn median_of_even_and_odd() {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
@@ -349,10 +474,16 @@ mod tests {
             status: "cancelled".into(),
             ..base.clone()
         };
-        let facts = Facts {
-            needs: vec![base, late, cancelled],
-            ..Facts::default()
-        };
-        assert_eq!(facts.precision_parts(), (1, 2));
+        let mut tally = NeedTally::default();
+        for n in [base, late, cancelled] {
+            tally.add(&n);
+        }
+        assert_eq!(
+            tally,
+            NeedTally {
+                considered: 2,
+                on_time: 1
+            }
+        );
     }
 }

@@ -11,6 +11,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde_json::json;
 
 both!(
+    rollups_agree_with_the_rows,
     overview_matches_the_plan,
     every_table_matches_the_plan,
     subdistrict_and_tables,
@@ -779,4 +780,157 @@ async fn integrators_only_read_stats(db: Db) {
     })
     .unwrap_err();
     assert_eq!(bad.code, "unknown_scope");
+}
+
+/// The rollups (whole local days, maintained by triggers or folded) and the partial edges give
+/// the facts the row-by-row reading gives, for periods of every shape, before and after folding
+/// and after the rows change.
+async fn rollups_agree_with_the_rows(db: Db) {
+    use canglong_persistence::Id;
+    use canglong_persistence::rollups::{facts, facts_by_rows};
+    use canglong_persistence::schema::{needs, service_records};
+    use canglong_services::stats::fold_points;
+    use diesel::prelude::*;
+
+    let app = spawn(db);
+    let plan = load_plan(&app, app.community_id, 11);
+    let set = [app.community_id];
+    let h = |d: i64, hours: i64, minutes: i64| {
+        start() + Duration::days(d) + Duration::hours(hours) + Duration::minutes(minutes)
+    };
+    let periods = [
+        (h(-30, 0, 0), canglong_core::now() + Duration::days(1)), // everything, today too
+        (h(366, 5, 13), h(500, 17, 0)),                           // partial days at both ends
+        (h(100, 16, 0), h(130, 16, 0)),                           // on local midnights (16:00 UTC)
+        (h(400, 20, 0), h(401, 3, 0)), // across one midnight, no whole day
+        (h(200, 1, 0), h(200, 2, 30)), // within one day
+        (h(-10, 0, 0), h(5, 0, 0)),    // reaching before the first record
+    ];
+    let agree = |when: &str| {
+        let mut conn = app.pool.get().unwrap();
+        for (from, to) in periods {
+            for full in [true, false] {
+                let fast = facts(&mut conn, &set, from, to, full).unwrap();
+                let slow = facts_by_rows(&mut conn, &set, from, to, full).unwrap();
+                let at = format!("{when}: {from}..{to} (full: {full})");
+                assert_eq!(fast.residents, slow.residents, "residents, {at}");
+                assert_eq!(fast.participants, slow.participants, "participants, {at}");
+                assert_eq!(fast.needs, slow.needs, "needs, {at}");
+                assert_eq!(fast.service, slow.service, "service, {at}");
+                assert_eq!(
+                    (fast.points_issued, fast.points_redeemed),
+                    (slow.points_issued, slow.points_redeemed),
+                    "points, {at}"
+                );
+                assert!(fast == slow, "the rest, {at}");
+            }
+        }
+    };
+    let (from, to) = (h(366, 5, 13), h(500, 17, 0));
+    let sample = facts_by_rows(&mut app.pool.get().unwrap(), &set, from, to, true).unwrap();
+    assert!(
+        sample.participants.len() > 10
+            && sample.needs.considered > 10
+            && sample.needs.on_time > 0
+            && sample.service.records > 10
+            && sample.points_issued > 0
+            && sample.points_redeemed > 0,
+        "a sample worth comparing: {sample:?}"
+    );
+    agree("before any fold");
+
+    // Fold the first year only, then everything closed.
+    let mut conn = app.pool.get().unwrap();
+    let first = fold_points(&mut conn, h(366, 0, 0)).unwrap();
+    assert!(first > 300, "{first} days folded");
+    agree("first year folded");
+    assert!(fold_points(&mut conn, canglong_core::now()).unwrap() > 300);
+    assert_eq!(
+        fold_points(&mut conn, canglong_core::now()).unwrap(),
+        0,
+        "a second pass folds nothing"
+    );
+    agree("all folded");
+
+    // Rows change after the fact: the triggers follow.
+    let some_needs: Vec<(Id, String)> = needs::table
+        .filter(needs::community_id.eq(Id(app.community_id)))
+        .select((needs::id, needs::status))
+        .order(needs::id)
+        .limit(40)
+        .load(&mut conn)
+        .unwrap();
+    for (i, (id, status)) in some_needs.iter().enumerate() {
+        let next = match (i % 3, status.as_str()) {
+            (0, _) => "cancelled",
+            (1, "cancelled") => "open",
+            (1, _) => "confirmed",
+            _ => "done",
+        };
+        diesel::update(needs::table.find(*id))
+            .set((
+                needs::status.eq(next),
+                needs::done_at.eq(Some(h(400, 0, i as i64))),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let some_records: Vec<(Id, String)> = service_records::table
+        .filter(service_records::community_id.eq(Id(app.community_id)))
+        .select((service_records::id, service_records::status))
+        .order(service_records::id)
+        .limit(30)
+        .load(&mut conn)
+        .unwrap();
+    for (i, (id, status)) in some_records.iter().enumerate() {
+        let next = match status.as_str() {
+            "verified" if i % 2 == 0 => "rejected",
+            _ => "verified",
+        };
+        diesel::update(service_records::table.find(*id))
+            .set((
+                service_records::status.eq(next),
+                service_records::minutes_approved.eq(Some(17 + i as i32)),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    drop(conn);
+    // Today's actions are read from the rows until their day is folded.
+    let before = facts(
+        &mut app.pool.get().unwrap(),
+        &set,
+        periods[0].0,
+        periods[0].1,
+        false,
+    )
+    .unwrap();
+    app.resident("late-voice")
+        .await
+        .create_suggestion(&canglong_openapi::NewSuggestion {
+            category: canglong_openapi::SuggestionCategory::Complaint,
+            text: "晾衣架不够".into(),
+            anonymous: false,
+            merchant_id: None,
+            project_id: None,
+            source: None,
+        })
+        .await
+        .unwrap();
+    let after = facts(
+        &mut app.pool.get().unwrap(),
+        &set,
+        periods[0].0,
+        periods[0].1,
+        false,
+    )
+    .unwrap();
+    assert_eq!(after.participants.len(), before.participants.len() + 1);
+    agree("after changes");
+    assert_ne!(
+        facts_by_rows(&mut app.pool.get().unwrap(), &set, from, to, true).unwrap(),
+        sample,
+        "the changes moved the figures"
+    );
+    let _ = plan;
 }

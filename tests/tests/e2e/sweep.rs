@@ -59,6 +59,7 @@ async fn periodic_jobs(db: Db) {
             points_expired: 0,
             vouchers_expired: 0,
             vouchers_reminded: 0,
+            days_folded: 0,
         }
     );
     assert_eq!(

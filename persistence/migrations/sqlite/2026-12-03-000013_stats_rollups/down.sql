@@ -1,0 +1,17 @@
+DROP TRIGGER service_records_days_insert;
+DROP TRIGGER service_records_days_enter;
+DROP TRIGGER service_records_days_leave;
+DROP TRIGGER needs_days_update;
+DROP TRIGGER needs_days_insert;
+DROP TRIGGER service_records_activity;
+DROP TRIGGER suggestions_activity;
+DROP TRIGGER need_ratings_activity;
+DROP TRIGGER vouchers_activity;
+DROP TRIGGER checkins_activity;
+DROP TRIGGER enrolments_activity;
+DROP TRIGGER need_claims_activity;
+DROP TRIGGER needs_activity;
+DROP TABLE point_days;
+DROP TABLE record_days;
+DROP TABLE need_days;
+DROP TABLE activity_days;
