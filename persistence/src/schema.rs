@@ -841,9 +841,10 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
     use super::DbUuid;
-    need_days (community_id, day) {
+    need_days (community_id, day, slot) {
         community_id -> DbUuid,
         day -> Date,
+        slot -> SmallInt,
         considered -> BigInt,
         on_time -> BigInt,
     }

@@ -11,12 +11,14 @@ CREATE TABLE activity_days (
 );
 
 -- Needs posted per local day: those not cancelled, and those fulfilled by the end of their window.
+-- Spread over 16 slots by the need's id, so that concurrent postings rarely wait on one row.
 CREATE TABLE need_days (
     community_id uuid NOT NULL,
     day date NOT NULL,
+    slot smallint NOT NULL,
     considered bigint NOT NULL DEFAULT 0,
     on_time bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (community_id, day)
+    PRIMARY KEY (community_id, day, slot)
 );
 
 -- Verified service records per volunteer and local day (reported then).
@@ -93,9 +95,9 @@ BEGIN
     dt := dt + (NEW.status IN ('done', 'confirmed') AND NEW.done_at IS NOT NULL
                 AND NEW.done_at <= NEW.window_end)::int;
     IF TG_OP = 'INSERT' OR dc <> 0 OR dt <> 0 THEN
-        INSERT INTO need_days (community_id, day, considered, on_time)
-        VALUES (NEW.community_id, local_day(NEW.created_at), dc, dt)
-        ON CONFLICT (community_id, day) DO UPDATE
+        INSERT INTO need_days (community_id, day, slot, considered, on_time)
+        VALUES (NEW.community_id, local_day(NEW.created_at), ascii(right(NEW.id::text, 1)) % 16, dc, dt)
+        ON CONFLICT (community_id, day, slot) DO UPDATE
             SET considered = need_days.considered + EXCLUDED.considered,
                 on_time = need_days.on_time + EXCLUDED.on_time;
     END IF;
@@ -144,12 +146,12 @@ UNION SELECT community_id, local_day(created_at), author_id FROM suggestions WHE
 UNION SELECT r.community_id, local_day(r.created_at), v.user_id
       FROM service_records r JOIN volunteers v ON v.id = r.volunteer_id;
 
-INSERT INTO need_days (community_id, day, considered, on_time)
-SELECT community_id, local_day(created_at),
+INSERT INTO need_days (community_id, day, slot, considered, on_time)
+SELECT community_id, local_day(created_at), ascii(right(id::text, 1)) % 16,
        count(*) FILTER (WHERE status <> 'cancelled'),
        count(*) FILTER (WHERE status IN ('done', 'confirmed') AND done_at IS NOT NULL
                         AND done_at <= window_end)
-  FROM needs GROUP BY 1, 2;
+  FROM needs GROUP BY 1, 2, 3;
 
 INSERT INTO record_days (community_id, day, volunteer_id, month, records, elderly, minutes)
 SELECT community_id, local_day(created_at), volunteer_id,

@@ -11,12 +11,14 @@ CREATE TABLE activity_days (
 ) WITHOUT ROWID;
 
 -- Needs posted per local day: those not cancelled, and those fulfilled by the end of their window.
+-- Spread over 16 slots by the need's id, as on PostgreSQL (where it keeps postings off one row).
 CREATE TABLE need_days (
     community_id TEXT NOT NULL,
     day DATE NOT NULL,
+    slot SMALLINT NOT NULL,
     considered BIGINT NOT NULL DEFAULT 0,
     on_time BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (community_id, day)
+    PRIMARY KEY (community_id, day, slot)
 ) WITHOUT ROWID;
 
 -- Verified service records per volunteer and local day (reported then).
@@ -69,10 +71,11 @@ END;
 
 -- A need's part in the figures: (not cancelled, fulfilled on time).
 CREATE TRIGGER needs_days_insert AFTER INSERT ON needs BEGIN
-    INSERT INTO need_days (community_id, day, considered, on_time)
-    VALUES (NEW.community_id, date(NEW.created_at, '+8 hours'), NEW.status <> 'cancelled',
+    INSERT INTO need_days (community_id, day, slot, considered, on_time)
+    VALUES (NEW.community_id, date(NEW.created_at, '+8 hours'), unicode(substr(NEW.id, -1)) % 16,
+            NEW.status <> 'cancelled',
             NEW.status IN ('done', 'confirmed') AND NEW.done_at IS NOT NULL AND NEW.done_at <= NEW.window_end)
-    ON CONFLICT (community_id, day) DO UPDATE
+    ON CONFLICT (community_id, day, slot) DO UPDATE
         SET considered = considered + excluded.considered, on_time = on_time + excluded.on_time;
 END;
 CREATE TRIGGER needs_days_update AFTER UPDATE OF status, done_at, window_end ON needs BEGIN
@@ -81,7 +84,8 @@ CREATE TRIGGER needs_days_update AFTER UPDATE OF status, done_at, window_end ON 
            on_time = on_time
                - (OLD.status IN ('done', 'confirmed') AND OLD.done_at IS NOT NULL AND OLD.done_at <= OLD.window_end)
                + (NEW.status IN ('done', 'confirmed') AND NEW.done_at IS NOT NULL AND NEW.done_at <= NEW.window_end)
-     WHERE community_id = NEW.community_id AND day = date(NEW.created_at, '+8 hours');
+     WHERE community_id = NEW.community_id AND day = date(NEW.created_at, '+8 hours')
+       AND slot = unicode(substr(NEW.id, -1)) % 16;
 END;
 
 -- A record counts while verified: the delta of leaving or entering that status.
@@ -124,11 +128,11 @@ UNION SELECT community_id, date(created_at, '+8 hours'), author_id FROM suggesti
 UNION SELECT r.community_id, date(r.created_at, '+8 hours'), v.user_id
       FROM service_records r JOIN volunteers v ON v.id = r.volunteer_id;
 
-INSERT INTO need_days (community_id, day, considered, on_time)
-SELECT community_id, date(created_at, '+8 hours'),
+INSERT INTO need_days (community_id, day, slot, considered, on_time)
+SELECT community_id, date(created_at, '+8 hours'), unicode(substr(id, -1)) % 16,
        sum(status <> 'cancelled'),
        sum(status IN ('done', 'confirmed') AND done_at IS NOT NULL AND done_at <= window_end)
-  FROM needs GROUP BY 1, 2;
+  FROM needs GROUP BY 1, 2, 3;
 
 INSERT INTO record_days (community_id, day, volunteer_id, month, records, elderly, minutes)
 SELECT community_id, date(created_at, '+8 hours'), volunteer_id,
