@@ -397,8 +397,11 @@ fn run(cli: Cli) -> Res {
                 load(c, id, &plan)?;
                 Ok::<_, diesel::result::Error>(id)
             })?;
-            // The generated years are closed days: fold them as the periodic pass would.
-            canglong_services::stats::fold_points(&mut *pool.get()?, canglong_core::now())?;
+            // The generated years are closed days: fold them as the periodic pass would, and
+            // give the planner the statistics autovacuum would gather in time.
+            let mut conn = pool.get()?;
+            canglong_services::stats::fold_points(&mut conn, canglong_core::now())?;
+            diesel::RunQueryDsl::execute(diesel::sql_query("ANALYZE"), &mut *conn)?;
             eprintln!(
                 "residents {} needs {} service records {} postings {} check-ins {}",
                 plan.resident_created.len(),

@@ -265,7 +265,8 @@ fn residents_among(
     Ok(out)
 }
 
-/// Residents registered before `until` with any action on the local days `[first, end)`.
+/// Residents registered before `until` with any action on the local days `[first, end)`. The
+/// people are made distinct before they are looked up (one lookup per person, not per day).
 fn participants_by_day(
     conn: &mut AnyConnection,
     set: &[Uuid],
@@ -277,15 +278,16 @@ fn participants_by_day(
         .filter(user_roles::community_id.eq_any(ids(set)))
         .filter(user_roles::role.eq_any(STAFF_ROLES))
         .select(user_roles::user_id);
-    activity_days::table
-        .inner_join(users::table.on(users::id.eq(activity_days::user_id)))
+    let active = activity_days::table
         .filter(activity_days::community_id.eq_any(ids(set)))
         .filter(activity_days::day.ge(first).and(activity_days::day.lt(end)))
+        .select(activity_days::user_id);
+    users::table
+        .filter(users::id.eq_any(active))
         .filter(users::community_id.eq_any(ids(set)))
         .filter(users::created_at.lt(until))
         .filter(users::id.ne_all(staff))
-        .select(activity_days::user_id)
-        .distinct()
+        .select(users::id)
         .load(conn)
 }
 

@@ -84,15 +84,23 @@ fn period(q: &StatsQuery) -> Result<(NaiveDateTime, NaiveDateTime), ApiError> {
     Ok((from, to))
 }
 
-fn headline(
-    conn: &mut AnyConnection,
-    set: &[Uuid],
+/// The headline figures of `set`: the period and the year before are read side by side, each
+/// on a connection of its own.
+async fn headline(
+    pool: &canglong_persistence::Pool,
+    set: Vec<Uuid>,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<wire::Headline, ApiError> {
-    let now = rollups::facts(conn, set, from, to, true)?;
     let (bf, bt) = domain::year_before(from, to);
-    let before = rollups::facts(conn, set, bf, bt, false)?;
+    let earlier = set.clone();
+    let (now, before) = futures_util::future::try_join(
+        db::read(pool, move |c| Ok(rollups::facts(c, &set, from, to, true)?)),
+        db::read(pool, move |c| {
+            Ok(rollups::facts(c, &earlier, bf, bt, false)?)
+        }),
+    )
+    .await?;
     let h = domain::headline(&now, &before);
     let f = |x: domain::Figure| wire::Figure {
         value: x.value,
@@ -132,29 +140,28 @@ pub async fn overview(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let (from, to) = period(&q)?;
-    let out = db::read(&state.pool, move |conn| {
-        let (set, subdistrict) = scope(conn, &caller.0, q.community_id)?;
-        let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
-        let figures = headline(conn, &ids, from, to)?;
-        let mut communities = Vec::new();
-        if subdistrict {
-            for (id, name) in &set {
-                communities.push(CommunityHeadline {
-                    community_id: *id,
-                    name: name.clone(),
-                    figures: headline(conn, &[*id], from, to)?,
-                });
-            }
+    let asked = q.community_id;
+    let (set, subdistrict) =
+        db::read(&state.pool, move |conn| scope(conn, &caller.0, asked)).await?;
+    let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
+    let figures = headline(&state.pool, ids.clone(), from, to).await?;
+    let mut communities = Vec::new();
+    if subdistrict {
+        for (id, name) in set {
+            communities.push(CommunityHeadline {
+                community_id: id,
+                name,
+                figures: headline(&state.pool, vec![id], from, to).await?,
+            });
         }
-        Ok(Overview {
-            from: views::utc(from),
-            to: views::utc(to),
-            community_ids: ids,
-            figures,
-            communities,
-        })
-    })
-    .await?;
+    }
+    let out = Overview {
+        from: views::utc(from),
+        to: views::utc(to),
+        community_ids: ids,
+        figures,
+        communities,
+    };
     if q.format == Some(Format::Csv) {
         return overview_csv(&out);
     }
