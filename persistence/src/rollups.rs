@@ -308,13 +308,16 @@ fn needs_by_day(
     })
 }
 
+/// (volunteer, local month, records, for the elderly, minutes).
+type VolunteerMonth = (Id, String, Option<i64>, Option<i64>, Option<i64>);
+
 fn records_by_day(
     conn: &mut AnyConnection,
     set: &[Uuid],
     first: NaiveDate,
     end: NaiveDate,
 ) -> QueryResult<ServiceTally> {
-    let rows: Vec<(Id, String, Option<i64>, Option<i64>, Option<i64>)> = record_days::table
+    let rows: Vec<VolunteerMonth> = record_days::table
         .filter(record_days::community_id.eq_any(ids(set)))
         .filter(record_days::day.ge(first).and(record_days::day.lt(end)))
         .filter(record_days::records.gt(0))
