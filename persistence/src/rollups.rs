@@ -14,9 +14,9 @@ use diesel::prelude::*;
 use crate::ledger::sum_of;
 use crate::schema::{
     activity_days, communities, ledger_transactions, need_days, point_days, postings, record_days,
-    user_roles, users,
+    users,
 };
-use crate::stats::{self as rows, STAFF_ROLES};
+use crate::stats::{self as rows, staff_of};
 use crate::{AnyConnection, Id, QueryResult};
 
 fn ids(set: &[Uuid]) -> Vec<Id> {
@@ -223,14 +223,10 @@ fn resident_count(
     set: &[Uuid],
     until: NaiveDateTime,
 ) -> QueryResult<i64> {
-    let staff = user_roles::table
-        .filter(user_roles::community_id.eq_any(ids(set)))
-        .filter(user_roles::role.eq_any(STAFF_ROLES))
-        .select(user_roles::user_id);
     users::table
         .filter(users::community_id.eq_any(ids(set)))
         .filter(users::created_at.lt(until))
-        .filter(users::id.ne_all(staff))
+        .filter(users::id.ne_all(staff_of(ids(set))))
         .count()
         .get_result(conn)
 }
@@ -245,10 +241,6 @@ fn residents_among(
     if people.is_empty() {
         return Ok(people);
     }
-    let staff = user_roles::table
-        .filter(user_roles::community_id.eq_any(ids(set)))
-        .filter(user_roles::role.eq_any(STAFF_ROLES))
-        .select(user_roles::user_id);
     let mut out = Vec::new();
     // Bounded lists keep within SQLite's limit of bound parameters.
     for chunk in people.chunks(10_000) {
@@ -257,7 +249,7 @@ fn residents_among(
                 .filter(users::id.eq_any(chunk.to_vec()))
                 .filter(users::community_id.eq_any(ids(set)))
                 .filter(users::created_at.lt(until))
-                .filter(users::id.ne_all(staff.clone()))
+                .filter(users::id.ne_all(staff_of(ids(set))))
                 .select(users::id)
                 .load::<Id>(conn)?,
         );
@@ -274,10 +266,6 @@ fn participants_by_day(
     end: NaiveDate,
     until: NaiveDateTime,
 ) -> QueryResult<Vec<Id>> {
-    let staff = user_roles::table
-        .filter(user_roles::community_id.eq_any(ids(set)))
-        .filter(user_roles::role.eq_any(STAFF_ROLES))
-        .select(user_roles::user_id);
     let active = activity_days::table
         .filter(activity_days::community_id.eq_any(ids(set)))
         .filter(activity_days::day.ge(first).and(activity_days::day.lt(end)))
@@ -286,7 +274,7 @@ fn participants_by_day(
         .filter(users::id.eq_any(active))
         .filter(users::community_id.eq_any(ids(set)))
         .filter(users::created_at.lt(until))
-        .filter(users::id.ne_all(staff))
+        .filter(users::id.ne_all(staff_of(ids(set))))
         .select(users::id)
         .load(conn)
 }

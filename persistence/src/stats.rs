@@ -17,12 +17,22 @@ use canglong_activities::EnrolmentStatus;
 use canglong_volunteers::RecordStatus;
 
 /// Roles that make a person staff rather than a resident in the participation figures.
-pub(crate) const STAFF_ROLES: [&str; 4] = [
+const STAFF_ROLES: [&str; 4] = [
     "social_worker",
     "community_admin",
     "subdistrict_admin",
     "merchant_staff",
 ];
+
+/// The people of the communities who hold a staff role: not residents in the figures.
+#[diesel::dsl::auto_type(no_type_alias)]
+pub(crate) fn staff_of(set: Vec<Id>) -> _ {
+    let roles: [&'static str; 4] = STAFF_ROLES;
+    user_roles::table
+        .filter(user_roles::community_id.eq_any(set))
+        .filter(user_roles::role.eq_any(roles))
+        .select(user_roles::user_id)
+}
 
 fn ids(set: &[Uuid]) -> Vec<Id> {
     set.iter().copied().map(Id).collect()
@@ -50,14 +60,10 @@ pub fn residents(
     set: &[Uuid],
     until: NaiveDateTime,
 ) -> QueryResult<Vec<Id>> {
-    let staff = user_roles::table
-        .filter(user_roles::community_id.eq_any(ids(set)))
-        .filter(user_roles::role.eq_any(STAFF_ROLES))
-        .select(user_roles::user_id);
     users::table
         .filter(users::community_id.eq_any(ids(set)))
         .filter(users::created_at.lt(until))
-        .filter(users::id.ne_all(staff))
+        .filter(users::id.ne_all(staff_of(ids(set))))
         .select(users::id)
         .load(conn)
 }
