@@ -299,7 +299,8 @@ fn closed_variants(doc: &mut OpenApi) {
 /// Every string a request may carry (in a body, at any depth, or a query parameter) holds no
 /// control character: the parser refuses one everywhere, and the document says so with
 /// [`crate::extract::TEXT_PATTERN`] on each free-text string (ids, times and closed lists have
-/// their own format).
+/// their own format); a body's text is not spaces alone either
+/// ([`crate::extract::BODY_TEXT_PATTERN`]).
 fn text_rule(doc: &mut OpenApi) {
     let mut refs = Vec::new();
     for op in operations(doc) {
@@ -308,7 +309,7 @@ fn text_rule(doc: &mut OpenApi) {
                 if let RefOr::T(content) = content
                     && let Some(schema) = &mut content.schema
                 {
-                    plain_text(schema, &mut refs);
+                    plain_text(schema, BODY, &mut refs);
                 }
             }
         }
@@ -317,7 +318,7 @@ fn text_rule(doc: &mut OpenApi) {
                 && p.parameter_in == ParameterIn::Query
                 && let Some(schema) = &mut p.schema
             {
-                plain_text(schema, &mut refs);
+                plain_text(schema, crate::extract::TEXT_PATTERN, &mut refs);
             }
         }
     }
@@ -329,14 +330,16 @@ fn text_rule(doc: &mut OpenApi) {
         if done.insert(name.clone())
             && let Some(schema) = components.schemas.get_mut(&name)
         {
-            plain_text(schema, &mut refs);
+            plain_text(schema, BODY, &mut refs);
         }
     }
 }
 
-fn plain_text(schema: &mut RefOr<Schema>, refs: &mut Vec<String>) {
+const BODY: &str = crate::extract::BODY_TEXT_PATTERN;
+
+fn plain_text(schema: &mut RefOr<Schema>, pattern: &str, refs: &mut Vec<String>) {
     let each = |items: &mut Vec<RefOr<Schema>>, refs: &mut Vec<String>| {
-        items.iter_mut().for_each(|s| plain_text(s, refs))
+        items.iter_mut().for_each(|s| plain_text(s, pattern, refs))
     };
     match schema {
         RefOr::Ref(r) => refs.push(
@@ -351,13 +354,15 @@ fn plain_text(schema: &mut RefOr<Schema>, refs: &mut Vec<String>) {
                 SchemaType::AnyValue => false,
             };
             if text && o.enum_values.is_none() && o.format.is_none() && o.pattern.is_none() {
-                o.pattern = Some(crate::extract::TEXT_PATTERN.to_string());
+                o.pattern = Some(pattern.to_string());
             }
-            o.properties.values_mut().for_each(|p| plain_text(p, refs));
+            o.properties
+                .values_mut()
+                .for_each(|p| plain_text(p, pattern, refs));
         }
         RefOr::T(Schema::Array(a)) => {
             if let ArrayItems::RefOrSchema(item) = &mut a.items {
-                plain_text(item, refs);
+                plain_text(item, pattern, refs);
             }
         }
         RefOr::T(Schema::OneOf(x)) => each(&mut x.items, refs),

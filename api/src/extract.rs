@@ -113,10 +113,42 @@ pub fn is_control(c: char) -> bool {
 /// [`is_control`] as a JSON Schema pattern (ECMA-262 and Python agree on it).
 pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$";
 
-/// The first string (or key) of `v` holding a control character, by its path.
-fn control_text(v: &serde_json::Value, path: &str) -> Option<String> {
+/// The spaces a body's text may not consist of alone: ASCII space, tab and line breaks, the
+/// no-break space, the typographic spaces and the ideographic space (全角空格) a Chinese keyboard
+/// types.
+pub fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{3000}'
+    )
+}
+
+/// [`TEXT_PATTERN`] for a body's text, which is also empty or holds something besides
+/// [`is_space`]: a title of three spaces is refused like an empty one.
+pub const BODY_TEXT_PATTERN: &str = r"^(?:[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*[^\x00-\x20\x7F\u00A0\u2000-\u200A\u3000][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*)?$";
+
+/// What is wrong with a body's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flaw {
+    Control,
+    Blank,
+}
+
+fn flaw(s: &str) -> Option<Flaw> {
+    if s.chars().any(is_control) {
+        Some(Flaw::Control)
+    } else if !s.is_empty() && s.chars().all(is_space) {
+        Some(Flaw::Blank)
+    } else {
+        None
+    }
+}
+
+/// The first string (or key) of `v` holding a control character or nothing but spaces, by its
+/// path.
+fn control_text(v: &serde_json::Value, path: &str) -> Option<(String, Flaw)> {
     match v {
-        serde_json::Value::String(s) if s.chars().any(is_control) => Some(path.to_string()),
+        serde_json::Value::String(s) => flaw(s).map(|f| (path.to_string(), f)),
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
@@ -128,7 +160,7 @@ fn control_text(v: &serde_json::Value, path: &str) -> Option<String> {
                 format!("{path}.{k}")
             };
             if k.chars().any(is_control) {
-                Some(at)
+                Some((at, Flaw::Control))
             } else {
                 control_text(x, &at)
             }
@@ -144,13 +176,22 @@ pub fn control_error(field: String) -> ApiError {
         .with_errors(vec![FieldError { field, message }])
 }
 
+/// 422 `blank_text`, naming where.
+fn blank_error(field: String) -> ApiError {
+    let message = "text may not be only spaces".to_string();
+    ApiError::unprocessable("blank_text", format!("{field}: {message}"))
+        .with_errors(vec![FieldError { field, message }])
+}
+
 /// Parses JSON, naming the field that failed. One rule for every body, before its type is
 /// known: no string holds a control character.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
-    if let Some(field) = control_text(&value, "") {
-        return Err(control_error(field));
+    match control_text(&value, "") {
+        Some((field, Flaw::Control)) => return Err(control_error(field)),
+        Some((field, Flaw::Blank)) => return Err(blank_error(field)),
+        None => {}
     }
     integral(&mut value);
     serde_path_to_error::deserialize(value).map_err(|e| {
@@ -226,6 +267,18 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
 /// The optional `Idempotency-Key` header: 1–128 printable ASCII characters (the document says
 /// the same, from these constants).
 pub struct IdempotencyKey(pub Option<String>);
+
+impl IdempotencyKey {
+    /// The key where the contract requires one (every POST that creates or moves value).
+    pub fn required(&self) -> Result<String, ApiError> {
+        self.0.clone().ok_or_else(|| {
+            ApiError::unprocessable(
+                "idempotency_key_required",
+                "send an Idempotency-Key header with this request",
+            )
+        })
+    }
+}
 
 pub const IDEMPOTENCY_KEY_MAX: usize = 128;
 /// Printable ASCII, `!` to `~`.

@@ -237,7 +237,7 @@ impl Client {
         self.get(&format!("/api/v1/needs/{id}")).await
     }
     pub async fn claim_need(&self, id: Uuid, key: Option<&str>) -> ApiResult<Claim> {
-        self.post_empty(&format!("/api/v1/needs/{id}/claims"), key)
+        self.post_empty(&format!("/api/v1/needs/{id}/claims"), Some(&once(key)))
             .await
     }
     pub async fn withdraw_claim(&self, id: Uuid) -> ApiResult<Need> {
@@ -250,8 +250,12 @@ impl Client {
         body: &CompletionRequest,
         key: Option<&str>,
     ) -> ApiResult<CompletionResult> {
-        self.post(&format!("/api/v1/needs/{id}/completion"), body, key)
-            .await
+        self.post(
+            &format!("/api/v1/needs/{id}/completion"),
+            body,
+            Some(&once(key)),
+        )
+        .await
     }
     pub async fn confirm_need(&self, id: Uuid) -> ApiResult<Need> {
         self.post_empty(&format!("/api/v1/needs/{id}/confirmation"), None)
@@ -325,7 +329,7 @@ impl Client {
         self.post(
             &format!("/api/v1/service-records/{id}/verification"),
             body,
-            key,
+            Some(&once(key)),
         )
         .await
     }
@@ -478,8 +482,11 @@ impl Client {
             .await
     }
     pub async fn redeem_offer(&self, id: Uuid, key: Option<&str>) -> ApiResult<Voucher> {
-        self.post_empty(&format!("/api/v1/offers/{id}/redemptions"), key)
-            .await
+        self.post_empty(
+            &format!("/api/v1/offers/{id}/redemptions"),
+            Some(&once(key)),
+        )
+        .await
     }
     pub async fn list_vouchers(&self, q: &VoucherQuery) -> ApiResult<VoucherPage> {
         self.send(self.request(Method::GET, "/api/v1/vouchers").query(q))
@@ -493,7 +500,7 @@ impl Client {
         self.post(
             "/api/v1/vouchers/use",
             &VoucherUse { code: code.into() },
-            key,
+            Some(&once(key)),
         )
         .await
     }
@@ -593,7 +600,7 @@ impl Client {
         )
         .await
     }
-    pub async fn check_certificate(&self, code: &str) -> ApiResult<Certificate> {
+    pub async fn check_certificate(&self, code: &str) -> ApiResult<CertificateCheck> {
         self.get(&format!("/api/v1/certificates/{code}")).await
     }
     /// The service ledger as CSV bytes (UTF-8 with BOM).
@@ -816,4 +823,9 @@ impl Client {
         };
         self.post("/api/v1/auth/token", &body, None).await
     }
+}
+
+/// The caller's key, or a fresh one, as the mini-program sends on every value-moving POST.
+fn once(key: Option<&str>) -> String {
+    key.map_or_else(|| Uuid::new_v4().to_string(), str::to_owned)
 }

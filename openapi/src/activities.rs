@@ -234,6 +234,7 @@ pub struct Session {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SessionList {
     pub items: Vec<Session>,
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
@@ -243,6 +244,8 @@ pub struct SessionQuery {
     pub project_id: Option<Uuid>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
 }
 
 /// Enrol yourself, with your children if any.
@@ -305,6 +308,7 @@ pub struct NewChild {
     #[validate(length(min = 1, max = 20))]
     #[schema(min_length = 1, max_length = 20)]
     pub nickname: String,
+    /// Not after the current year, Beijing time (else 422 `invalid_birth_year`).
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]
     pub birth_year: i32,

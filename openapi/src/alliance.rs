@@ -153,6 +153,7 @@ pub enum EvaluationDecision {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"year": 2026, "decision": "pass", "note": "服务规范，居民满意"}))]
 pub struct EvaluationRequest {
+    /// A year already begun, Beijing time (else 422 `invalid_year`).
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,

@@ -58,7 +58,9 @@ pub struct NewNeed {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub place: String,
+    /// At most a day before posting.
     pub window_start: DateTime<Utc>,
+    /// After `window_start`, in the future, and within 180 days (else 422 `invalid_window`).
     pub window_end: DateTime<Utc>,
     /// 15 or fewer makes the need a micro-service (one-tap claim).
     #[validate(range(min = 1, max = 1440))]
@@ -183,6 +185,7 @@ pub struct Recommendation {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecommendationList {
     pub items: Vec<Recommendation>,
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]

@@ -142,6 +142,7 @@ pub struct Team {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TeamList {
     pub items: Vec<Team>,
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -389,12 +390,25 @@ pub struct Certificate {
     pub issued_at: DateTime<Utc>,
 }
 
+/// A certificate as whoever holds its code sees it: the name masked (王**), the hours, the period
+/// and the issuing community.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateCheck {
+    pub code: String,
+    pub volunteer_name: String,
+    pub community: String,
+    pub period_from: DateTime<Utc>,
+    pub period_to: DateTime<Utc>,
+    pub total_minutes: i64,
+    pub issued_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CertificateQuery {
-    /// Default: a year ago.
+    /// Default: a year before `to`.
     pub from: Option<DateTime<Utc>>,
-    /// Default: now.
+    /// Default: the next midnight, Beijing time (so the same day asks for the same period).
     pub to: Option<DateTime<Utc>>,
 }

@@ -4,7 +4,7 @@
 use crate::Stored;
 use canglong_activities::EnrolmentStatus;
 use canglong_activities::{OrganiserKind, PartnerKind, ProjectStatus};
-use canglong_core::{NaiveDateTime, PageRequest, Uuid, now};
+use canglong_core::{Cursor, NaiveDateTime, PageRequest, Uuid, now};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
@@ -340,27 +340,53 @@ pub fn room_busy(
     .get_result(conn)
 }
 
+/// Which sessions a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct SessionWindow {
+    pub project_id: Option<Uuid>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// Sessions by start time (then id), a page of `limit + 1` after the cursor's session.
 pub fn list_sessions(
     conn: &mut AnyConnection,
     community_id: Uuid,
-    project_id: Option<Uuid>,
-    from: Option<NaiveDateTime>,
-    to: Option<NaiveDateTime>,
+    w: &SessionWindow,
+    page: &PageRequest,
 ) -> QueryResult<Vec<SessionRow>> {
     let mut q = sessions::table
         .filter(sessions::community_id.eq(Id(community_id)))
         .select(SessionRow::as_select())
         .into_boxed::<MultiBackend>();
-    if let Some(p) = project_id {
+    if let Some(p) = w.project_id {
         q = q.filter(sessions::project_id.eq(Id(p)));
     }
-    if let Some(f) = from {
+    if let Some(f) = w.from {
         q = q.filter(sessions::starts_at.ge(f));
     }
-    if let Some(t) = to {
+    if let Some(t) = w.to {
         q = q.filter(sessions::starts_at.lt(t));
     }
-    q.order(sessions::starts_at.asc()).limit(500).load(conn)
+    if let Some(Cursor(after)) = page.after {
+        let start: Option<NaiveDateTime> = sessions::table
+            .filter(sessions::id.eq(Id(after)))
+            .filter(sessions::community_id.eq(Id(community_id)))
+            .select(sessions::starts_at)
+            .first(conn)
+            .optional()?;
+        let Some(start) = start else {
+            return Ok(vec![]);
+        };
+        q = q.filter(
+            sessions::starts_at.gt(start).or(sessions::starts_at
+                .eq(start)
+                .and(sessions::id.gt(Id(after)))),
+        );
+    }
+    q.order((sessions::starts_at.asc(), sessions::id.asc()))
+        .limit(i64::from(page.limit) + 1)
+        .load(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -402,15 +402,29 @@ pub fn insert_certificate(conn: &mut AnyConnection, c: &CertificateRow) -> Query
 }
 
 /// The body of the community's certificate with this code.
-pub fn certificate_body(
-    conn: &mut AnyConnection,
-    community_id: Uuid,
-    code: &str,
-) -> QueryResult<Option<String>> {
+/// A certificate's stored body by its code (codes are unique across communities).
+pub fn certificate_body(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<String>> {
     use crate::schema::certificates;
     certificates::table
         .filter(certificates::code.eq(code))
-        .filter(certificates::community_id.eq(Id(community_id)))
+        .select(certificates::body)
+        .first(conn)
+        .optional()
+}
+
+/// The body of the last certificate issued to a volunteer for exactly this period.
+pub fn last_certificate(
+    conn: &mut AnyConnection,
+    volunteer_id: Uuid,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    use crate::schema::certificates;
+    certificates::table
+        .filter(certificates::volunteer_id.eq(Id(volunteer_id)))
+        .filter(certificates::period_from.eq(from))
+        .filter(certificates::period_to.eq(to))
+        .order(certificates::issued_at.desc())
         .select(certificates::body)
         .first(conn)
         .optional()

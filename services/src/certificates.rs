@@ -1,6 +1,7 @@
 //! 志愿服务记录证明: a volunteer's verified hours in a period, by month and by organisation, kept
-//! with a code that staff can check. It is stored as issued, so a later correction of a record
-//! does not change a certificate already handed out.
+//! with a code that anyone holding it can check. It is stored as issued, so a later correction of
+//! a record does not change a certificate already handed out; asked for again while the hours
+//! are the same, it is the same document with the same code.
 
 use std::collections::BTreeMap;
 
@@ -77,8 +78,8 @@ pub fn issue(
         canglong_volunteers::minutes_by_month(records.iter().map(|(at, _, m)| (*at, *m)));
     let user = people::find_user(conn, v.user_id.0)?
         .ok_or_else(|| Error::bug("a row that must exist is missing"))?;
-    let cert = Certificate {
-        code: random_code()?,
+    let mut cert = Certificate {
+        code: String::new(),
         volunteer_id: volunteer,
         volunteer_name: user.nickname,
         community: store::community_name(conn, actor.community_id)?,
@@ -98,6 +99,13 @@ pub fn issue(
             .collect(),
         issued_at: utc(now()),
     };
+    if let Some(last) = store::last_certificate(conn, volunteer, from, to)? {
+        let last = parse(&last)?;
+        if last.same_figures(&cert) {
+            return Ok(last);
+        }
+    }
+    cert.code = random_code()?;
     let body = serde_json::to_string(&cert).map_err(|e| Error::bug(e.to_string()))?;
     store::insert_certificate(
         conn,
@@ -115,10 +123,30 @@ pub fn issue(
     Ok(cert)
 }
 
-/// A certificate of the community by its code, exactly as it was issued.
-pub fn check(conn: &mut AnyConnection, community: Uuid, code: &str) -> Result<Certificate> {
+impl Certificate {
+    /// Whether two certificates say the same thing (whatever their code and issue time).
+    fn same_figures(&self, other: &Certificate) -> bool {
+        let figures = |c: &Certificate| {
+            serde_json::to_value(Certificate {
+                code: String::new(),
+                issued_at: DateTime::<Utc>::MIN_UTC,
+                ..c.clone()
+            })
+            .ok()
+        };
+        figures(self) == figures(other)
+    }
+}
+
+fn parse(body: &str) -> Result<Certificate> {
+    serde_json::from_str(body).map_err(|e| Error::bug(format!("a stored certificate: {e}")))
+}
+
+/// A certificate by its code, exactly as it was issued: for whoever holds the code (a school,
+/// an employer), who sees it through [`canglong_volunteers::masked_name`].
+pub fn check(conn: &mut AnyConnection, code: &str) -> Result<Certificate> {
     let code = canglong_alliance::normalize_code(code);
-    let body = store::certificate_body(conn, community, &code)?
-        .ok_or_else(|| Error::not_found("certificate"))?;
-    serde_json::from_str(&body).map_err(|e| Error::bug(format!("a stored certificate: {e}")))
+    let body =
+        store::certificate_body(conn, &code)?.ok_or_else(|| Error::not_found("certificate"))?;
+    parse(&body)
 }

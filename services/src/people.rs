@@ -76,6 +76,7 @@ pub fn add_child(
     nickname: &str,
     birth_year: i32,
 ) -> Result<()> {
+    canglong_core::past_or_current_year(birth_year, canglong_core::now(), "invalid_birth_year")?;
     if activities::children_of(conn, parent)?.len() >= MAX_CHILDREN {
         return Err(Error::unprocessable(
             "too_many_children",

@@ -1,9 +1,11 @@
 //! 志愿服务记录证明: a volunteer's verified hours by period and organisation, with a code that
-//! staff can check.
+//! anyone holding it can check.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use canglong_core::{Uuid, now};
-use canglong_openapi::{Certificate, CertificateQuery, MonthMinutes, OrganisationMinutes};
+use canglong_openapi::{
+    Certificate, CertificateCheck, CertificateQuery, MonthMinutes, OrganisationMinutes,
+};
 use canglong_services::certificates::{self, Certificate as Issued};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,7 +18,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The volunteer (or staff) downloads a certificate of verified hours in a period; it is kept
-/// with a verification code.
+/// with a verification code. Asked for again while the hours are the same, it is the same
+/// certificate with the same code.
 #[utoipa::path(tag = "volunteers", operation_id = "issue_certificate", params(("id" = Uuid, Path), CertificateQuery),
     responses((status = 200, body = Certificate), Problems), security(("bearer" = [])))]
 #[get("/volunteers/{id}/certificate")]
@@ -27,7 +30,10 @@ pub async fn issue(
     q: web::Query<CertificateQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, q) = (auth.0, id.into_inner(), q.into_inner());
-    let to = q.to.map_or_else(now, |t| t.naive_utc());
+    let to = q.to.map_or_else(
+        || canglong_volunteers::certificate_end(now()),
+        |t| t.naive_utc(),
+    );
     let from = q
         .from
         .map_or_else(|| to - chrono::Duration::days(365), |t| t.naive_utc());
@@ -67,20 +73,30 @@ fn wire(c: Issued) -> Certificate {
     }
 }
 
-/// Staff check a certificate by its code: the certificate as it was issued.
+/// Anyone holding a certificate's code (a school, an employer) checks it, without signing in:
+/// the masked name, the hours, the period and the issuer, nothing else. Guesses are limited per
+/// address like sign-ins.
 #[utoipa::path(tag = "volunteers", operation_id = "check_certificate", params(("code" = String, Path)),
-    responses((status = 200, body = Certificate), Problems), security(("bearer" = [])))]
+    responses((status = 200, body = CertificateCheck), Problems))]
 #[get("/certificates/{code}")]
 pub async fn check(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    auth: Auth,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_staff()?;
-    let (community, code) = (auth.community_id, code.into_inner());
-    let cert = db::read(&state.pool, move |conn| {
-        Ok(certificates::check(conn, community, &code)?)
+    state.limiter.check(&req)?;
+    let code = code.into_inner();
+    let c = db::read(&state.pool, move |conn| {
+        Ok(certificates::check(conn, &code)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(wire(cert)))
+    Ok(HttpResponse::Ok().json(CertificateCheck {
+        code: c.code,
+        volunteer_name: canglong_volunteers::masked_name(&c.volunteer_name),
+        community: c.community,
+        period_from: c.period_from,
+        period_to: c.period_to,
+        total_minutes: c.total_minutes,
+        issued_at: c.issued_at,
+    }))
 }

@@ -6,7 +6,7 @@ use canglong_core::{PageRequest, Role, Uuid, now};
 use canglong_needs::{self as domain, NeedDraft};
 use canglong_openapi::{
     CancellationRequest, Claim, CompletionRequest, CompletionResult, Need, NeedDetail, NeedPage,
-    NeedQuery, NewNeed, Rating, RatingRequest, Recommendation, RecommendationList,
+    NeedQuery, NewNeed, PageQuery, Rating, RatingRequest, Recommendation, RecommendationList,
 };
 use canglong_persistence::needs::{self as store, NeedRow};
 use canglong_persistence::{AnyConnection, volunteers};
@@ -119,13 +119,15 @@ pub async fn list_needs(
 }
 
 /// Open needs that fit the caller's skills, places and availability, best first.
-#[utoipa::path(tag = "needs", operation_id = "recommended_needs",
+#[utoipa::path(tag = "needs", operation_id = "recommended_needs", params(PageQuery),
     responses((status = 200, body = RecommendationList), Problems), security(("bearer" = [])))]
 #[get("/needs/recommended")]
 pub async fn recommended_needs(
     state: web::Data<AppState>,
     auth: Auth,
+    q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let actor = auth.0;
     let list = db::read(&state.pool, move |conn| {
         needs::active_volunteer(conn, &actor)?;
@@ -161,9 +163,10 @@ pub async fn recommended_needs(
                 })
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
-        let items = domain::rank(&profile, &candidates)
+        let ranked = domain::rank(&profile, &candidates);
+        let (ranked, next) = page.of_ranked(ranked, |(i, _)| rows[*i].id.0);
+        let items = ranked
             .into_iter()
-            .take(50)
             .map(|(i, score)| {
                 Ok(Recommendation {
                     need: views::need(&rows[i])?,
@@ -171,7 +174,10 @@ pub async fn recommended_needs(
                 })
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
-        Ok(RecommendationList { items })
+        Ok(RecommendationList {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(list))
@@ -220,7 +226,7 @@ pub async fn get_need(
 /// Claim a slot: one tap, no body. Two volunteers racing for the last slot: one wins, the other
 /// gets 409 `need_full`.
 #[utoipa::path(tag = "needs", operation_id = "claim_need", params(("id" = Uuid, Path),
-    ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key, 1-128 printable characters")),
+    ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body answers the first response again")),
     responses((status = 201, body = Claim), Problems), security(("bearer" = [])))]
 #[post("/needs/{id}/claims")]
 pub async fn claim_need(
@@ -230,6 +236,7 @@ pub async fn claim_need(
     id: web::Path<Uuid>,
     key: IdempotencyKey,
 ) -> Result<HttpResponse, ApiError> {
+    key.required()?;
     let (actor, id) = (auth.0, id.into_inner());
     let fp = idempotency::fingerprint("POST", req.path(), &());
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {
@@ -261,7 +268,7 @@ pub async fn withdraw_claim(
 /// Report the service done with the minutes it took: creates a pending service record for
 /// verification. The need is done once every claiming volunteer has reported.
 #[utoipa::path(tag = "needs", operation_id = "complete_need", request_body = CompletionRequest,
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body answers the first response again")),
     responses((status = 201, body = CompletionResult), Problems), security(("bearer" = [])))]
 #[post("/needs/{id}/completion")]
 pub async fn complete_need(
@@ -272,6 +279,7 @@ pub async fn complete_need(
     key: IdempotencyKey,
     body: Body<CompletionRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    key.required()?;
     let (actor, id, body) = (auth.0, id.into_inner(), body.0);
     let fp = idempotency::fingerprint("POST", req.path(), &body);
     let report = needs::Report {

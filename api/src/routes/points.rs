@@ -225,15 +225,6 @@ pub async fn put_rules(
     Ok(HttpResponse::Ok().json(r))
 }
 
-fn require_key(key: &IdempotencyKey) -> Result<String, ApiError> {
-    key.0.clone().ok_or_else(|| {
-        ApiError::unprocessable(
-            "idempotency_key_required",
-            "send an Idempotency-Key header with this request",
-        )
-    })
-}
-
 /// Community admin: correct an account with a reason. Positive credits it from the community
 /// pool, negative debits it; a balance is never pushed below zero. Requires `Idempotency-Key`.
 #[utoipa::path(tag = "points", operation_id = "adjust_points", request_body = AdjustmentRequest,
@@ -248,7 +239,7 @@ pub async fn adjust(
     body: Body<AdjustmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::CommunityAdmin])?;
-    let ledger_key = require_key(&key)?;
+    let ledger_key = key.required()?;
     let (actor, a) = (auth.0, body.0);
     let fp = idempotency::fingerprint("POST", req.path(), &a);
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {

@@ -105,7 +105,7 @@ pub async fn create_record(
 /// valued by the rules in force and credited in the same transaction, keyed by the record, so a
 /// record is never credited twice.
 #[utoipa::path(tag = "service_records", operation_id = "verify_service_record", request_body = VerificationRequest,
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body answers the first response again")),
     responses((status = 200, body = VerificationResult), Problems), security(("bearer" = [])))]
 #[post("/service-records/{id}/verification")]
 pub async fn verify_record(
@@ -117,6 +117,7 @@ pub async fn verify_record(
     body: Body<VerificationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::SocialWorker, Role::CommunityAdmin])?;
+    key.required()?;
     let (actor, id, v) = (auth.0, id.into_inner(), body.0);
     let fp = idempotency::fingerprint("POST", req.path(), &v);
     let decision = records::Decision {

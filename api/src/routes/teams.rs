@@ -1,8 +1,8 @@
 //! Volunteer teams (志愿队) and their members, with leaders.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Role, Uuid};
-use canglong_openapi::{Membership, NewTeam, Team, TeamDetail, TeamList};
+use canglong_core::{PageRequest, Role, Uuid};
+use canglong_openapi::{Membership, NewTeam, PageQuery, Team, TeamDetail, TeamList};
 use canglong_persistence::AnyConnection;
 use canglong_persistence::volunteers::{self as store, TeamRow};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -43,16 +43,24 @@ fn detail(conn: &mut AnyConnection, t: &TeamRow) -> Result<TeamDetail, ApiError>
 }
 
 /// The community's volunteer teams.
-#[utoipa::path(tag = "volunteers", operation_id = "list_teams",
+#[utoipa::path(tag = "volunteers", operation_id = "list_teams", params(PageQuery),
     responses((status = 200, body = TeamList), Problems), security(("bearer" = [])))]
 #[get("/teams")]
-pub async fn list_teams(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+pub async fn list_teams(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let community = auth.community_id;
-    let items = db::read(&state.pool, move |conn| {
-        Ok(store::teams_of(conn, community)?.iter().map(team).collect())
+    let (rows, next) = db::read(&state.pool, move |conn| {
+        Ok(page.of_ranked(store::teams_of(conn, community)?, |t| t.id.0))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(TeamList { items }))
+    Ok(HttpResponse::Ok().json(TeamList {
+        items: rows.iter().map(team).collect(),
+        next_cursor: next.map(|c| c.encode()),
+    }))
 }
 
 /// Community admin: create a team.

@@ -62,10 +62,50 @@ pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 
+/// The year of `t` as people here read it (Asia/Shanghai).
+pub fn local_year(t: NaiveDateTime) -> i32 {
+    use chrono::Datelike;
+    (t + chrono::Duration::hours(8)).year()
+}
+
+/// A year that must already have begun (a birth year, a year under evaluation): 422 `code`
+/// when it is after the current local year.
+pub fn past_or_current_year(
+    year: i32,
+    now: NaiveDateTime,
+    code: &'static str,
+) -> Result<(), DomainError> {
+    let current = local_year(now);
+    if year > current {
+        return Err(DomainError::invalid(
+            code,
+            format!("{year} is after the current year ({current})"),
+        ));
+    }
+    Ok(())
+}
+
 /// A time as people here read it: Asia/Shanghai (UTC+8, no daylight saving), e.g.
 /// `2026-03-01 16:00 (北京时间)`. The wire keeps RFC 3339 UTC; this is for words meant for people.
 pub fn local_time(t: NaiveDateTime) -> String {
     (t + chrono::Duration::hours(8))
         .format("%Y-%m-%d %H:%M (北京时间)")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_year_turns_at_local_midnight() {
+        // 31 December 17:00 UTC is already 1 January in Wuhan.
+        let eve = chrono::NaiveDate::from_ymd_opt(2026, 12, 31)
+            .unwrap()
+            .and_hms_opt(17, 0, 0)
+            .unwrap();
+        assert_eq!(local_year(eve), 2027);
+        assert!(past_or_current_year(2027, eve, "y").is_ok());
+        assert_eq!(past_or_current_year(2028, eve, "y").unwrap_err().code, "y");
+    }
 }

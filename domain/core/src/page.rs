@@ -60,11 +60,43 @@ impl PageRequest {
         };
         (rows, next)
     }
+
+    /// A page of a list held whole in order (a ranking, a short list): the rows after the
+    /// cursor's row. A cursor whose row has left the list starts again from the top, so a
+    /// client may see an item twice but never misses one.
+    pub fn of_ranked<T>(
+        &self,
+        mut rows: Vec<T>,
+        id: impl Fn(&T) -> Uuid,
+    ) -> (Vec<T>, Option<Cursor>) {
+        if let Some(Cursor(after)) = self.after
+            && let Some(at) = rows.iter().position(|r| id(r) == after)
+        {
+            rows.drain(..=at);
+        }
+        rows.truncate(self.limit as usize + 1);
+        self.finish(rows, id)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranked_pages_follow_the_cursor() {
+        let ids: Vec<Uuid> = (0..5).map(|_| Uuid::now_v7()).collect();
+        let page = PageRequest::parse(Some(2), None).unwrap();
+        let (first, next) = page.of_ranked(ids.clone(), |u| *u);
+        assert_eq!((first.as_slice(), next), (&ids[..2], Some(Cursor(ids[1]))));
+        let page = PageRequest::parse(Some(2), Some(&next.unwrap().encode())).unwrap();
+        assert_eq!(page.of_ranked(ids.clone(), |u| *u).0, &ids[2..4]);
+        let page = PageRequest::parse(Some(10), Some(&Cursor(ids[3]).encode())).unwrap();
+        assert_eq!(
+            page.of_ranked(ids.clone(), |u| *u),
+            (ids[4..].to_vec(), None)
+        );
+    }
 
     #[test]
     fn cursor_round_trips_and_rejects_foreign_text() {

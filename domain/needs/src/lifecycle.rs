@@ -5,6 +5,8 @@ use crate::NeedStatus;
 
 /// The longest service a single completion may report: one day.
 const MAX_MINUTES: i32 = 24 * 60;
+/// How far ahead a need may be posted: a need is help wanted soon, not a standing wish.
+pub const MAX_WINDOW_DAYS: i64 = 180;
 const MAX_SLOTS: i32 = 20;
 
 /// What a poster supplies, checked before a need is created.
@@ -34,6 +36,12 @@ impl NeedDraft {
             return Err(DomainError::invalid(
                 "invalid_window",
                 "window_end is already in the past",
+            ));
+        }
+        if self.window_end > now + Duration::days(MAX_WINDOW_DAYS) {
+            return Err(DomainError::invalid(
+                "invalid_window",
+                format!("a need's window ends within {MAX_WINDOW_DAYS} days of posting"),
             ));
         }
         if !(1..=MAX_MINUTES).contains(&self.estimated_minutes) {
@@ -377,6 +385,21 @@ mod tests {
             volunteer_user_id: Uuid::from_u128(v),
             completed: false,
         }
+    }
+
+    #[test]
+    fn a_window_ends_within_half_a_year() {
+        let draft = |days: i64| NeedDraft {
+            window_start: t0(),
+            window_end: t0() + Duration::days(days),
+            estimated_minutes: 30,
+            slots: 1,
+        };
+        assert!(draft(MAX_WINDOW_DAYS).validate(t0()).is_ok());
+        assert_eq!(
+            draft(MAX_WINDOW_DAYS + 1).validate(t0()).unwrap_err().code,
+            "invalid_window"
+        );
     }
 
     #[test]

@@ -175,6 +175,25 @@ impl RecordSource {
     }
 }
 
+/// A name as a certificate shows it to whoever holds its code: the first character, the rest
+/// hidden (王小明 → 王**), so a school can match it to the person in front of them and nobody
+/// can harvest names by guessing codes.
+pub fn masked_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => format!("{first}{}", "*".repeat(chars.count().max(1))),
+    }
+}
+
+/// The default end of a certificate's period: the next local midnight (UTC+8) after `at`, so a
+/// certificate asked for twice in a day covers the same period and is the same document.
+pub fn certificate_end(at: NaiveDateTime) -> NaiveDateTime {
+    let offset = chrono::Duration::seconds(i64::from(LOCAL_OFFSET_SECS));
+    let day = (at + offset).date() + chrono::Duration::days(1);
+    day.and_time(NaiveTime::MIN) - offset
+}
+
 /// Verified minutes per local month (`YYYY-MM`, UTC+8) of `(when served, minutes)`.
 pub fn minutes_by_month(
     served: impl IntoIterator<Item = (NaiveDateTime, i64)>,
@@ -233,6 +252,24 @@ pub fn verifiable(ended_at: Option<NaiveDateTime>, now: NaiveDateTime) -> Result
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn certificate_names_are_masked_and_periods_end_at_local_midnight() {
+        assert_eq!(masked_name("王小明"), "王**");
+        assert_eq!(masked_name("李"), "李*");
+        assert_eq!(masked_name(" "), "");
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+            .unwrap()
+            .and_hms_opt(17, 30, 0)
+            .unwrap(); // 01:30 on 2 March in Wuhan
+        assert_eq!(
+            certificate_end(at),
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+                .unwrap()
+                .and_hms_opt(16, 0, 0)
+                .unwrap()
+        );
+    }
+
     #[test]
     fn work_is_verified_after_it_ended() {
         let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)

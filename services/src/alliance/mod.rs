@@ -426,6 +426,7 @@ pub fn evaluate(
     decision: EvaluationDecision,
     note: &str,
 ) -> Result<store::EvaluationRow> {
+    canglong_core::past_or_current_year(year, now(), "invalid_year")?;
     let m = store::lock_merchant(conn, actor.community_id, id)?
         .ok_or_else(|| Error::not_found("merchant"))?;
     if !matches!(

@@ -136,7 +136,10 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
         ),
     ];
     for (method, path, body) in probes {
-        let mut r = foreign.request(method.clone(), &path);
+        // With a key, as the mini-program sends one wherever the contract asks.
+        let mut r = foreign
+            .request(method.clone(), &path)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string());
         if let Some(b) = &body {
             r = r.json(b);
         }

@@ -3,6 +3,66 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 both!(bad_input_changes_nothing);
+both!(value_and_claims_need_a_key);
+
+/// Every POST that creates or moves value refuses to run without an Idempotency-Key, before
+/// it looks at anything else, so a retry can never do it twice.
+async fn value_and_claims_need_a_key(db: Db) {
+    let app = spawn(db);
+    let id = uuid::Uuid::new_v4();
+    let admin = app.staff("community_admin").await;
+    let volunteer = app.volunteer("li").await;
+    let resident = app.resident("wang").await;
+    let cases = [
+        (
+            &volunteer,
+            format!("/api/v1/needs/{id}/claims"),
+            json!(null),
+        ),
+        (
+            &volunteer,
+            format!("/api/v1/needs/{id}/completion"),
+            json!({"minutes": 10}),
+        ),
+        (
+            &admin,
+            format!("/api/v1/service-records/{id}/verification"),
+            json!({"approved_minutes": 10, "quality": "pass"}),
+        ),
+        (
+            &resident,
+            format!("/api/v1/offers/{id}/redemptions"),
+            json!(null),
+        ),
+        (
+            &admin,
+            "/api/v1/vouchers/use".to_string(),
+            json!({"code": "ABCD2345"}),
+        ),
+        (
+            &admin,
+            "/api/v1/points/adjustments".to_string(),
+            json!({"account_id": id, "amount": 5, "reason": "fix"}),
+        ),
+    ];
+    for (who, path, body) in cases {
+        let mut r = who.request(Method::POST, &path);
+        if !body.is_null() {
+            r = r.json(&body);
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status();
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            (status, p["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("idempotency_key_required")
+            ),
+            "{path}"
+        );
+    }
+}
 
 async fn bad_input_changes_nothing(db: Db) {
     let app = spawn(db);

@@ -402,32 +402,74 @@ async fn certificates(db: Db) {
         120
     );
     assert_eq!(cert.community, "测试社区");
-    let checked = sw.check_certificate(&cert.code).await.unwrap();
-    assert_eq!((checked.volunteer_id, checked.total_minutes), (vid, 120));
+    // The same period asked for again while the hours are the same: the same document.
+    let q = CertificateQuery {
+        from: Some(cert.period_from),
+        to: Some(cert.period_to),
+    };
+    let again = v.issue_certificate(vid, &q).await.unwrap();
+    assert_eq!((&again.code, again.issued_at), (&cert.code, cert.issued_at));
     assert_eq!(
         other.issue_certificate(vid, &q).await.unwrap_err().status,
         StatusCode::NOT_FOUND
     );
+
+    // Anyone holding the code, signed in or not, of any community: the masked name and the hours.
+    for checker in [
+        app.anonymous(),
+        app.staff_of("social_worker", app.other_community()).await,
+    ] {
+        let checked = checker.check_certificate(&cert.code).await.unwrap();
+        assert_eq!(checked.total_minutes, 120);
+        assert_eq!(checked.community, "测试社区");
+        let mut name = cert.volunteer_name.chars();
+        assert_eq!(
+            checked.volunteer_name,
+            format!(
+                "{}{}",
+                name.next().unwrap(),
+                "*".repeat(name.count().max(1))
+            )
+        );
+        assert_ne!(checked.volunteer_name, cert.volunteer_name);
+    }
     assert_eq!(
-        v.check_certificate(&cert.code).await.unwrap_err().status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        sw.check_certificate("AAAA-BBBB-CCCCC")
+        app.anonymous()
+            .check_certificate("AAAA-BBBB-CCCCC")
             .await
             .unwrap_err()
             .status,
         StatusCode::NOT_FOUND
     );
-    let foreign = app.staff_of("social_worker", app.other_community()).await;
-    assert_eq!(
-        foreign
-            .check_certificate(&cert.code)
-            .await
-            .unwrap_err()
-            .status,
-        StatusCode::NOT_FOUND
-    );
+
+    // New hours: a new certificate with a new code; the old one still reads as issued.
+    let r = sw
+        .create_service_record(&NewServiceRecord {
+            volunteer_id: vid,
+            content: "书法课".into(),
+            beneficiary_group: TargetGroup::Elderly,
+            minutes: 30,
+            honor: false,
+            started_at: Some(Utc::now() - Duration::days(1)),
+        })
+        .await
+        .unwrap();
+    sw.verify_service_record(
+        r.id,
+        &VerificationRequest {
+            approved_minutes: 30,
+            quality: Quality::Pass,
+            note: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let newer = v.issue_certificate(vid, &q).await.unwrap();
+    assert_eq!(newer.total_minutes, 150);
+    assert_ne!(newer.code, cert.code);
+    let old = app.anonymous().check_certificate(&cert.code).await.unwrap();
+    assert_eq!(old.total_minutes, 120);
 }
 
 async fn skills_teams_and_ranking(db: Db) {

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
 use canglong_activities::{self as domain};
-use canglong_core::{Uuid, now};
+use canglong_core::{PageRequest, Uuid, now};
 use canglong_openapi::{
     Checkin, CheckinCode, CheckinRequest, Enrolment, EnrolmentRequest, ServiceRecord, Session,
     SessionList, SessionQuery, SessionVolunteers,
@@ -71,19 +71,23 @@ pub async fn list_sessions(
     q: web::Query<SessionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (community, q) = (auth.community_id, q.into_inner());
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let list = db::read(&state.pool, move |conn| {
-        let rows = store::list_sessions(
-            conn,
-            community,
-            q.project_id,
-            q.from.map(|t| t.naive_utc()),
-            q.to.map(|t| t.naive_utc()),
-        )?;
+        let window = store::SessionWindow {
+            project_id: q.project_id,
+            from: q.from.map(|t| t.naive_utc()),
+            to: q.to.map(|t| t.naive_utc()),
+        };
+        let rows = store::list_sessions(conn, community, &window, &page)?;
+        let (rows, next) = page.finish(rows, |s| s.id.0);
         let items = rows
             .iter()
             .map(|s| session_view(conn, s))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(SessionList { items })
+        Ok(SessionList {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(list))

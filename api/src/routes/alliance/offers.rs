@@ -206,12 +206,7 @@ pub async fn redeem(
     } else {
         parse(&body)?
     };
-    if key.0.is_none() {
-        return Err(ApiError::unprocessable(
-            "idempotency_key_required",
-            "send an Idempotency-Key header with this request",
-        ));
-    }
+    key.required()?;
     let (actor, id) = (auth.0, id.into_inner());
     let fp = idempotency::fingerprint("POST", req.path(), &seat);
     idempotency::once(&state, actor.user_id, key, fp, move |conn| {

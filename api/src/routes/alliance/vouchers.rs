@@ -81,7 +81,7 @@ pub async fn cancel(
 /// enter or scan the code. A voucher is used once, only at its own merchant, only while valid;
 /// every attempt is logged, and too many wrong codes make the caller wait.
 #[utoipa::path(tag = "alliance", operation_id = "use_voucher", request_body = VoucherUse,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body answers the first response again")),
     responses((status = 200, body = Voucher), Problems), security(("bearer" = [])))]
 #[post("/vouchers/use")]
 pub async fn use_voucher(
@@ -92,6 +92,7 @@ pub async fn use_voucher(
     body: Body<VoucherUse>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::MerchantStaff, Role::CommunityAdmin])?;
+    key.required()?;
     let (actor, code) = (auth.0, normalize_code(&body.0.code));
     let fp = idempotency::fingerprint("POST", req.path(), &code);
     let pool = state.pool.clone();
