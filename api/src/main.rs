@@ -421,14 +421,15 @@ fn run(cli: Cli) -> Res {
             let pool = migrated_pool(&database, 2)?;
             let r = jobs::sweep(&pool, &server::timing(&clocks))?;
             println!(
-                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {} days_folded {}",
+                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {} days_folded {} care_alerts {}",
                 r.expired,
                 r.escalated,
                 r.auto_confirmed,
                 r.points_expired,
                 r.vouchers_expired,
                 r.vouchers_reminded,
-                r.days_folded
+                r.days_folded,
+                r.care_alerts
             );
             let client = canglong_api::wechat::WechatClient::from_settings(&wechat)?;
             let policy = canglong_api::outbox::OutboxPolicy::from_settings(&wechat);

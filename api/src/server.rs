@@ -97,6 +97,7 @@ pub fn timing(clocks: &crate::config::Clocks) -> Timing {
         (name = "notifications", description = "The in-app inbox, WeChat subscriptions and the outbox"),
         (name = "suggestions", description = "The suggestion box (意见箱)"),
         (name = "stats", description = "Figures for the review meetings (动态优化)"),
+        (name = "people", description = "Residents, buildings and heads (楼栋长), family proxies (亲情代理), care, outreach, mediation and the staff's queue"),
     )
 )]
 struct ApiDoc;

@@ -823,6 +823,101 @@ impl Client {
         };
         self.post("/api/v1/auth/token", &body, None).await
     }
+
+    // The people
+
+    pub async fn create_building(&self, body: &NewBuilding) -> ApiResult<Building> {
+        self.post("/api/v1/buildings", body, None).await
+    }
+    pub async fn list_buildings(&self, q: &PageQuery) -> ApiResult<BuildingPage> {
+        self.send(self.request(Method::GET, "/api/v1/buildings").query(q))
+            .await
+    }
+    pub async fn add_building_head(&self, building: Uuid, body: &NewHead) -> ApiResult<Building> {
+        self.post(&format!("/api/v1/buildings/{building}/heads"), body, None)
+            .await
+    }
+    pub async fn register_resident(&self, body: &NewResident) -> ApiResult<Resident> {
+        self.post("/api/v1/residents", body, None).await
+    }
+    pub async fn list_residents(&self, q: &ResidentQuery) -> ApiResult<ResidentPage> {
+        self.send(self.request(Method::GET, "/api/v1/residents").query(q))
+            .await
+    }
+    pub async fn get_resident(&self, id: Uuid) -> ApiResult<Resident> {
+        self.get(&format!("/api/v1/residents/{id}")).await
+    }
+    pub async fn issue_binding_code(&self, resident: Uuid) -> ApiResult<BindingCode> {
+        self.post_empty(&format!("/api/v1/residents/{resident}/binding-code"), None)
+            .await
+    }
+    pub async fn bind(&self, body: &BindingRequest) -> ApiResult<BindingResult> {
+        self.post("/api/v1/me/binding", body, None).await
+    }
+    pub async fn ask_relative(&self, body: &NewRelative) -> ApiResult<Relative> {
+        self.post("/api/v1/me/relatives", body, None).await
+    }
+    pub async fn my_relatives(&self) -> ApiResult<RelativePage> {
+        self.get("/api/v1/me/relatives").await
+    }
+    pub async fn decide_relative(&self, id: Uuid, confirm: bool) -> ApiResult<Relative> {
+        self.post(
+            &format!("/api/v1/relatives/{id}/confirmation"),
+            &RelativeDecision { confirm },
+            None,
+        )
+        .await
+    }
+    pub async fn resident_care(&self, id: Uuid) -> ApiResult<Care> {
+        self.get(&format!("/api/v1/residents/{id}/care")).await
+    }
+    pub async fn care_gaps(&self, q: &CareGapQuery) -> ApiResult<CareGapPage> {
+        self.send(self.request(Method::GET, "/api/v1/care-gaps").query(q))
+            .await
+    }
+    pub async fn set_care_gap_days(&self, days: i32) -> ApiResult<CareGapSettings> {
+        self.send(
+            self.request(Method::PUT, "/api/v1/care-gaps/settings")
+                .json(&CareGapSettings { days }),
+        )
+        .await
+    }
+    pub async fn record_outreach(&self, body: &NewOutreach) -> ApiResult<Outreach> {
+        self.post("/api/v1/outreach", body, None).await
+    }
+    pub async fn list_outreach(&self, q: &BuildingScopedQuery) -> ApiResult<OutreachPage> {
+        self.send(self.request(Method::GET, "/api/v1/outreach").query(q))
+            .await
+    }
+    pub async fn open_mediation(&self, body: &NewMediation) -> ApiResult<Mediation> {
+        self.post("/api/v1/mediations", body, None).await
+    }
+    pub async fn list_mediations(&self) -> ApiResult<MediationPage> {
+        self.get("/api/v1/mediations").await
+    }
+    pub async fn get_mediation(&self, id: Uuid) -> ApiResult<Mediation> {
+        self.get(&format!("/api/v1/mediations/{id}")).await
+    }
+    pub async fn mediation_session(
+        &self,
+        id: Uuid,
+        body: &NewMediationSession,
+    ) -> ApiResult<Mediation> {
+        self.post(&format!("/api/v1/mediations/{id}/sessions"), body, None)
+            .await
+    }
+    pub async fn mediation_agreement(
+        &self,
+        id: Uuid,
+        body: &AgreementRequest,
+    ) -> ApiResult<Mediation> {
+        self.post(&format!("/api/v1/mediations/{id}/agreement"), body, None)
+            .await
+    }
+    pub async fn work_queue(&self, q: &PageQuery) -> ApiResult<QueuePage> {
+        self.send(self.request(Method::GET, "/api/v1/queue").query(q))
+            .await
+    }
 }
 
 /// The caller's key, or a fresh one, as the mini-program sends on every value-moving POST.

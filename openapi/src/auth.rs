@@ -68,6 +68,8 @@ pub enum Role {
     CommunityAdmin,
     SubdistrictAdmin,
     MerchantStaff,
+    /// 楼栋长: residents, needs, outreach and mediation of their own buildings.
+    BuildingHead,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -42,6 +42,12 @@ pub enum NoticeKind {
     MerchantDecided,
     EnrolmentPromoted,
     SuggestionAnswered,
+    /// To the responsible social worker: a need rated two stars or fewer.
+    LowRating,
+    /// To the community's social workers: a need unclaimed too long.
+    NeedEscalated,
+    /// To the community's social workers: a resident without a visit for too long.
+    CareGap,
 }
 
 /// A WeChat message's delivery: waiting, being sent, sent, given up after repeated failures,

@@ -188,6 +188,13 @@ pub struct RecommendationList {
     pub next_cursor: Option<String>,
 }
 
+/// Whose claims a list shows: only the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimedBy {
+    Me,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -202,6 +209,8 @@ pub struct NeedQuery {
     pub mine: Option<bool>,
     /// Staff: needs escalated for being unclaimed too long.
     pub escalated: Option<bool>,
+    /// `me`: the needs the caller claimed (and has not withdrawn), whatever their state.
+    pub claimed_by: Option<ClaimedBy>,
     pub cursor: Option<String>,
     /// 1 to 100, default 20.
     pub limit: Option<u32>,

@@ -16,6 +16,8 @@ pub struct ServiceRecord {
     pub source: RecordSource,
     pub content: String,
     pub beneficiary_group: TargetGroup,
+    /// The resident served, when the record names one (a need's requester always does).
+    pub beneficiary_id: Option<Uuid>,
     pub minutes_reported: i32,
     pub minutes_approved: Option<i32>,
     pub status: RecordStatus,
@@ -102,6 +104,9 @@ pub struct NewServiceRecord {
     /// When the service began (default: `minutes` before now). The same minutes of one volunteer
     /// cannot be recorded twice.
     pub started_at: Option<DateTime<Utc>>,
+    /// The resident served (a person of the community), so the visit is in their care history.
+    #[serde(default)]
+    pub beneficiary_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

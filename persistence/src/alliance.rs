@@ -128,14 +128,16 @@ pub fn merchant_events(
         .load(conn)
 }
 
+/// Merchants of these communities (one, or a subdistrict's), newest first.
 pub fn list_merchants(
     conn: &mut AnyConnection,
-    community_id: Uuid,
+    communities: &[Uuid],
     status: Option<&str>,
     page: &PageRequest,
 ) -> QueryResult<Vec<MerchantRow>> {
+    let ids: Vec<Id> = communities.iter().copied().map(Id).collect();
     let mut q = merchants::table
-        .filter(merchants::community_id.eq(Id(community_id)))
+        .filter(merchants::community_id.eq_any(ids))
         .select(MerchantRow::as_select())
         .into_boxed::<MultiBackend>();
     if let Some(s) = status {

@@ -32,6 +32,8 @@ pub mod notifications;
 pub mod pairings;
 pub mod people;
 pub mod privacy;
+pub mod queue;
+pub mod residents;
 pub mod rollups;
 pub mod schema;
 pub mod service_records;

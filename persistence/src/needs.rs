@@ -35,6 +35,18 @@ pub struct NeedRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// Whether `user` has ever asked for help or posted a need (for themself or someone else).
+pub fn has_requested(conn: &mut AnyConnection, user: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        needs::table.filter(
+            needs::requester_id
+                .eq(Id(user))
+                .or(needs::posted_by.eq(Id(user))),
+        ),
+    ))
+    .get_result(conn)
+}
+
 pub fn insert(conn: &mut AnyConnection, row: &NeedRow) -> QueryResult<()> {
     diesel::insert_into(needs::table)
         .values(row.clone())
@@ -105,6 +117,8 @@ pub struct Filter {
     pub place_prefix: Option<String>,
     pub requester_id: Option<Uuid>,
     pub escalated: Option<bool>,
+    /// Only the needs this person holds an active claim on.
+    pub claimant: Option<Uuid>,
 }
 
 /// A page of the community's needs, newest first (ids are time-ordered).
@@ -142,6 +156,15 @@ pub fn list(
     }
     if let Some(e) = f.escalated {
         q = q.filter(needs::escalated.eq(e));
+    }
+    if let Some(user) = f.claimant {
+        let claimed: Vec<Id> = need_claims::table
+            .filter(need_claims::user_id.eq(Id(user)))
+            .filter(need_claims::community_id.eq(Id(community_id)))
+            .filter(need_claims::status.eq(Stored(ClaimStatus::Active)))
+            .select(need_claims::need_id)
+            .load(conn)?;
+        q = q.filter(needs::id.eq_any(claimed));
     }
     if let Some(c) = page.after {
         q = q.filter(needs::id.lt(Id(c.0)));
@@ -229,6 +252,17 @@ pub fn insert_claim(
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// The needs a volunteer holds an active claim on and has not reported yet.
+pub fn open_claims_of(conn: &mut AnyConnection, volunteer_id: Uuid) -> QueryResult<Vec<(Id, Id)>> {
+    need_claims::table
+        .filter(need_claims::volunteer_id.eq(Id(volunteer_id)))
+        .filter(need_claims::status.eq(Stored(ClaimStatus::Active)))
+        .filter(need_claims::completed_at.is_null())
+        .order(need_claims::id.asc())
+        .select((need_claims::id, need_claims::need_id))
+        .load(conn)
 }
 
 pub fn set_claim_status(

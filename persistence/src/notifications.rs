@@ -44,6 +44,25 @@ pub struct OutboxRow {
 /// preference on and still hold a one-time subscription for it, queues one subscribe message
 /// (using the grant up). Runs inside the caller's transaction, so the notice exists exactly when
 /// the event does.
+/// Whether `user` was already told `body` of this kind since `since` (an alert repeats at most
+/// once a day).
+pub fn sent_since(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    kind: NoticeKind,
+    body: &str,
+    since: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        notifications::table
+            .filter(notifications::user_id.eq(Id(user)))
+            .filter(notifications::kind.eq(kind.as_str()))
+            .filter(notifications::body.eq(body))
+            .filter(notifications::created_at.ge(since)),
+    ))
+    .get_result(conn)
+}
+
 pub fn notify(
     conn: &mut AnyConnection,
     community_id: Uuid,

@@ -348,7 +348,7 @@ pub fn bearer_changes() -> u64 {
     BEARER_CHANGES.load(Ordering::SeqCst)
 }
 
-fn bearer_changed() {
+pub(crate) fn bearer_changed() {
     BEARER_CHANGES.fetch_add(1, Ordering::SeqCst);
     BEARER_PENDING.with(|p| p.set(true));
 }

@@ -21,6 +21,7 @@ diesel::table! {
         subdistrict_id -> DbUuid,
         name -> Text,
         created_at -> Timestamp,
+        care_gap_days -> Integer,
     }
 }
 
@@ -227,6 +228,7 @@ diesel::table! {
         recorded_by -> Nullable<DbUuid>,
         started_at -> Nullable<Timestamp>,
         ended_at -> Nullable<Timestamp>,
+        beneficiary_id -> Nullable<DbUuid>,
     }
 }
 
@@ -875,6 +877,129 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    buildings (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        cluster -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    building_heads (building_id, user_id) {
+        building_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        party_member -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    residents (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        user_id -> DbUuid,
+        building_id -> Nullable<DbUuid>,
+        unit -> Text,
+        room -> Text,
+        phone -> Nullable<Text>,
+        tags -> Text,
+        consent_method -> Text,
+        consent_by -> Text,
+        consent_recorded_by -> DbUuid,
+        consent_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    binding_codes (code_hash) {
+        code_hash -> Text,
+        community_id -> DbUuid,
+        resident_id -> DbUuid,
+        created_by -> DbUuid,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        used_by -> Nullable<DbUuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    relatives (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        proxy_id -> DbUuid,
+        elder_id -> DbUuid,
+        relation -> Text,
+        status -> Text,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<DbUuid>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    outreach (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        building_id -> DbUuid,
+        resident_id -> Nullable<DbUuid>,
+        household -> Text,
+        topic -> Text,
+        note -> Text,
+        visited_at -> Timestamp,
+        recorded_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    mediations (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        building_id -> Nullable<DbUuid>,
+        title -> Text,
+        parties -> Text,
+        status -> Text,
+        opened_by -> DbUuid,
+        agreement -> Nullable<Text>,
+        follow_up_at -> Nullable<Timestamp>,
+        agreed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    mediation_sessions (id) {
+        id -> DbUuid,
+        mediation_id -> DbUuid,
+        community_id -> DbUuid,
+        held_at -> Timestamp,
+        note -> Text,
+        recorded_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -938,4 +1063,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     need_days,
     record_days,
     point_days,
+    buildings,
+    building_heads,
+    residents,
+    binding_codes,
+    relatives,
+    outreach,
+    mediations,
+    mediation_sessions,
 );

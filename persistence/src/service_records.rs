@@ -36,6 +36,8 @@ pub struct ServiceRecordRow {
     /// When the service took place (older records may not say).
     pub started_at: Option<NaiveDateTime>,
     pub ended_at: Option<NaiveDateTime>,
+    /// The person served, when the record names one (a need's requester always).
+    pub beneficiary_id: Option<Id>,
 }
 
 /// Service done for a need, as its volunteer reported it.
@@ -44,6 +46,8 @@ pub struct NeedRecord<'a> {
     pub community_id: Uuid,
     pub volunteer_id: Uuid,
     pub need_id: Uuid,
+    /// The need's requester.
+    pub beneficiary_id: Uuid,
     pub content: &'a str,
     pub beneficiary_group: &'a str,
     pub minutes: i32,
@@ -70,6 +74,7 @@ pub fn insert_for_need(
             service_records::created_at.eq(now()),
             service_records::started_at.eq(Some(r.span.0)),
             service_records::ended_at.eq(Some(r.span.1)),
+            service_records::beneficiary_id.eq(Some(Id(r.beneficiary_id))),
         ))
         .returning(service_records::all_columns)
         .get_result(conn)
@@ -107,6 +112,8 @@ pub struct StaffRecord {
     /// `Staff` for service done elsewhere, `Session` for working an activity session.
     pub source: RecordSource,
     pub session_id: Option<Uuid>,
+    /// The person served, when one is named.
+    pub beneficiary_id: Option<Uuid>,
 }
 
 pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult<ServiceRecordRow> {
@@ -128,6 +135,7 @@ pub fn insert_by_staff(conn: &mut AnyConnection, r: &StaffRecord) -> QueryResult
             service_records::ended_at.eq(Some(
                 r.started_at + chrono::Duration::minutes(i64::from(r.minutes)),
             )),
+            service_records::beneficiary_id.eq(r.beneficiary_id.map(Id)),
         ))
         .returning(service_records::all_columns)
         .get_result(conn)

@@ -8,6 +8,8 @@
 pub mod activities;
 pub mod alliance;
 pub mod audit;
+pub mod buildings;
+pub mod care;
 pub mod certificates;
 pub mod error;
 pub mod ledger;
@@ -19,6 +21,7 @@ pub mod points;
 pub mod privacy;
 pub mod projects;
 pub mod records;
+pub mod residents;
 pub mod sessions;
 pub mod stats;
 pub mod suggestions;

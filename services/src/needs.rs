@@ -33,18 +33,22 @@ fn active_claims(rows: &[ClaimRow]) -> Vec<ClaimView> {
         .collect()
 }
 
-/// Only volunteers, staff and the requester see a need; to anyone else it does not exist.
+/// Only volunteers, staff, the requester (and their family proxy) and whoever posted it see a
+/// need; to anyone else it does not exist.
 pub fn may_see(conn: &mut AnyConnection, actor: &Actor, row: &NeedRow) -> Result<bool> {
-    if actor.is_staff() || row.requester_id.0 == actor.user_id || row.posted_by.0 == actor.user_id {
+    if may_act_for_requester(conn, actor, row)? {
         return Ok(true);
     }
     Ok(volunteers::by_user(conn, actor.user_id)?
         .is_some_and(|v| v.status.0 == VolunteerStatus::Active))
 }
 
-/// The requester, or the staff member who posted for them, or any staff of the community.
-fn may_act_for_requester(actor: &Actor, row: &NeedRow) -> bool {
-    actor.is_staff() || row.requester_id.0 == actor.user_id || row.posted_by.0 == actor.user_id
+/// The requester, their confirmed family proxy, whoever posted for them (staff, a building
+/// head), or any staff of the community.
+fn may_act_for_requester(conn: &mut AnyConnection, actor: &Actor, row: &NeedRow) -> Result<bool> {
+    Ok(actor.is_staff()
+        || row.posted_by.0 == actor.user_id
+        || crate::residents::acts_for(conn, actor, row.requester_id.0)?)
 }
 
 /// The caller's active volunteer profile id, or 403.
@@ -134,8 +138,23 @@ pub struct Posting {
     pub description: String,
     pub place: String,
     pub draft: canglong_needs::NeedDraft,
-    /// Staff may post for a resident without a phone.
+    /// Staff, a building head (for a resident of their buildings) or a family proxy (for their
+    /// confirmed relative) may post for a resident without a phone.
     pub on_behalf_of: Option<Uuid>,
+}
+
+/// Staff for anyone of the community; a building head for a resident of their buildings; a
+/// family member for their confirmed relative.
+fn may_post_for(conn: &mut AnyConnection, actor: &Actor, resident: Uuid) -> Result<bool> {
+    if actor.is_staff() || canglong_persistence::residents::acts_for(conn, actor.user_id, resident)?
+    {
+        return Ok(true);
+    }
+    let reach = crate::residents::reach(conn, actor)?;
+    Ok(
+        canglong_persistence::residents::resident(conn, actor.community_id, resident)?
+            .is_some_and(|e| reach.covers(e.row.building_id.map(|b| b.0))),
+    )
 }
 
 /// Post a need: its window and size are checked; staff may post on behalf of a resident of the
@@ -144,22 +163,17 @@ pub fn post(conn: &mut AnyConnection, actor: &Actor, n: Posting) -> Result<NeedR
     let at = now();
     n.draft.validate(at)?;
     let requester = match n.on_behalf_of {
-        Some(_) if !actor.is_staff() => {
-            return Err(Error::forbidden(
-                "on_behalf_requires_staff",
-                "only staff may post on behalf of a resident",
-            ));
+        Some(id) if id != actor.user_id => {
+            crate::residents::of_community(conn, actor.community_id, id)?;
+            if !may_post_for(conn, actor, id)? {
+                return Err(Error::forbidden(
+                    "on_behalf_requires_staff",
+                    "only staff, the resident's building head or their family proxy may post for them",
+                ));
+            }
+            id
         }
-        Some(id) => {
-            canglong_persistence::people::find_user(conn, id)?
-                .filter(|u| u.community_id.0 == actor.community_id)
-                .ok_or_else(|| {
-                    Error::unprocessable("unknown_resident", "no such resident in this community")
-                })?
-                .id
-                .0
-        }
-        None => actor.user_id,
+        _ => actor.user_id,
     };
     let row = NeedRow {
         id: canglong_persistence::Id(canglong_core::new_id()),
@@ -253,6 +267,42 @@ pub fn withdraw(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Nee
     )
 }
 
+/// A volunteer who is suspended (or whose profile is otherwise no longer active) lets go of
+/// every claim not yet reported: each slot reopens, with the history saying who released it,
+/// so no need waits on someone who can no longer come.
+pub fn release_claims(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    volunteer: Uuid,
+    volunteer_user: Uuid,
+) -> Result<usize> {
+    let mut released = 0;
+    for (claim, need) in store::open_claims_of(conn, volunteer)? {
+        let Some(row) = store::lock(conn, actor.community_id, need.0)? else {
+            continue;
+        };
+        let view = ClaimView {
+            volunteer_user_id: volunteer_user,
+            completed: false,
+        };
+        let Ok(next) = state_of(&row)?.withdraw(Some(view)) else {
+            continue;
+        };
+        store::set_claim_status(conn, claim.0, ClaimStatus::Withdrawn)?;
+        transition(
+            conn,
+            &row,
+            actor.user_id,
+            NeedAction::Withdrawn,
+            next.status,
+            next.slots_taken,
+            Some("released: the volunteer is no longer active"),
+        )?;
+        released += 1;
+    }
+    Ok(released)
+}
+
 /// What the volunteer reports when the service is done.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -303,6 +353,7 @@ pub fn complete(
             community_id: actor.community_id,
             volunteer_id,
             need_id: id,
+            beneficiary_id: row.requester_id.0,
             content: &content,
             beneficiary_group: &row.target_group,
             minutes: r.minutes,
@@ -332,7 +383,7 @@ pub fn complete(
 /// The requester (or staff) confirms the service was done.
 pub fn confirm(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<NeedRow> {
     let row = locked(conn, actor, id)?;
-    if !may_act_for_requester(actor, &row) {
+    if !may_act_for_requester(conn, actor, &row)? {
         return Err(Error::forbidden(
             "not_requester",
             "only the requester or staff may confirm",
@@ -367,7 +418,7 @@ pub fn confirm(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Need
 /// The requester (or staff) cancels an open or claimed need, with a reason.
 pub fn cancel(conn: &mut AnyConnection, actor: &Actor, id: Uuid, reason: &str) -> Result<NeedRow> {
     let row = locked(conn, actor, id)?;
-    if !may_act_for_requester(actor, &row) {
+    if !may_act_for_requester(conn, actor, &row)? {
         return Err(Error::forbidden(
             "not_requester",
             "only the requester or staff may cancel",
@@ -413,10 +464,12 @@ pub fn rate(
         ));
     }
     let row = locked(conn, actor, id)?;
-    if row.requester_id.0 != actor.user_id && row.posted_by.0 != actor.user_id {
+    if row.posted_by.0 != actor.user_id
+        && !crate::residents::acts_for(conn, actor, row.requester_id.0)?
+    {
         return Err(Error::forbidden(
             "not_requester",
-            "only the requester may rate the help",
+            "only the requester (or their family proxy) may rate the help",
         ));
     }
     let status = row.status.0;
@@ -440,6 +493,13 @@ pub fn rate(
                 .ok_or_else(|| Error::bug("a record's volunteer is missing"))?;
             five_star_bonus(conn, actor, record, volunteer.user_id.0)?;
         }
+    }
+    if flagged {
+        let volunteers: Vec<Uuid> = store::claims(conn, id)?
+            .iter()
+            .map(|c| c.volunteer_id.0)
+            .collect();
+        crate::care::alert_low_rating(conn, actor.community_id, &row.title, r.stars, &volunteers)?;
     }
     let note = format!("{} stars", r.stars);
     store::record_event(

@@ -183,6 +183,8 @@ pub struct StaffReport {
     pub minutes: i32,
     pub honor: bool,
     pub started_at: Option<NaiveDateTime>,
+    /// The resident served, if the service was for one person.
+    pub beneficiary_id: Option<Uuid>,
 }
 
 pub fn record_by_staff(
@@ -203,6 +205,9 @@ pub fn record_by_staff(
     if store::overlaps(conn, v.id.0, start, start + length)? {
         return Err(overlapping());
     }
+    if let Some(b) = r.beneficiary_id {
+        crate::residents::of_community(conn, actor.community_id, b)?;
+    }
     Ok(store::insert_by_staff(
         conn,
         &StaffRecord {
@@ -216,6 +221,7 @@ pub fn record_by_staff(
             started_at: start,
             source: RecordSource::Staff,
             session_id: None,
+            beneficiary_id: r.beneficiary_id,
         },
     )?)
 }
@@ -266,6 +272,7 @@ pub fn record_session_volunteers(
                 started_at: s.starts_at,
                 source: RecordSource::Session,
                 session_id: Some(session),
+                beneficiary_id: None,
             },
         )?);
     }

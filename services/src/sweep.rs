@@ -1,6 +1,7 @@
 //! The periodic pass: expire needs whose window passed unclaimed, escalate needs left unclaimed
 //! too long, confirm done needs nobody confirmed, lapse points and vouchers, remind holders,
-//! fold closed days of points for the overview.
+//! fold closed days of points for the overview, and tell social workers of escalations and care
+//! gaps.
 //! Each item is its own transaction that re-checks under its lock, so passes in several
 //! processes, or a pass that dies half-way, do each thing once.
 
@@ -32,6 +33,8 @@ pub struct SweepReport {
     pub vouchers_reminded: usize,
     /// Closed local days of points folded for the overview.
     pub days_folded: usize,
+    /// Care-gap alerts sent to social workers (one per gap and social worker).
+    pub care_alerts: usize,
 }
 
 /// How long before a voucher lapses its holder is reminded.
@@ -78,6 +81,7 @@ pub fn sweep(conn: &mut AnyConnection, timing: &Timing) -> Result<SweepReport> {
                     return Ok(false);
                 }
                 store::mark_escalated(c, r.id.0, at)?;
+                crate::care::alert_escalation(c, r.community_id.0, &r.title, &r.place)?;
                 store::record_event(
                     c,
                     &r,
@@ -120,6 +124,9 @@ pub fn sweep(conn: &mut AnyConnection, timing: &Timing) -> Result<SweepReport> {
         report.vouchers_reminded += usize::from(write_tx(conn, |c| remind(c, &v, at))?);
     }
     report.days_folded = crate::stats::fold_points(conn, at)?;
+    for community in canglong_persistence::rollups::communities(conn)? {
+        report.care_alerts += write_tx(conn, |c| crate::care::alert_care_gaps(c, community.0, at))?;
+    }
     Ok(report)
 }
 

@@ -103,10 +103,12 @@ pub fn decide(
             Role::Volunteer.as_str(),
         )?;
     } else {
-        // A suspended volunteer's tokens end now, not when they expire.
+        // A suspended volunteer's tokens end now, not when they expire, and their claims
+        // not yet reported reopen.
         if people::revoke_role(conn, row.user_id.0, Role::Volunteer.as_str())? {
             people::bump_token_version(conn, row.user_id.0)?;
         }
+        crate::needs::release_claims(conn, actor, row.id.0, row.user_id.0)?;
     }
     notifications::notify(
         conn,

@@ -431,4 +431,15 @@ impl TestApp {
             .execute(&mut *conn)
             .expect("backdated");
     }
+
+    /// Arranges that a resident was registered `days` ago (care gaps count from then).
+    pub fn registered_earlier(&self, resident: Uuid, days: i64) {
+        use canglong_persistence::schema::residents;
+        use diesel::prelude::*;
+        let mut conn = self.pool.get().expect("connection");
+        diesel::update(residents::table.find(canglong_persistence::Id(resident)))
+            .set(residents::created_at.eq(chrono::Utc::now().naive_utc() - Duration::days(days)))
+            .execute(&mut *conn)
+            .expect("backdated");
+    }
 }

@@ -4,11 +4,13 @@
 pub mod activities;
 pub mod alliance;
 pub mod auth;
+pub mod buildings;
 pub mod certificates;
 pub mod me;
 pub mod needs;
 pub mod notifications;
 pub mod pairings;
+pub mod people;
 pub mod points;
 pub mod service_records;
 pub mod stats;
@@ -40,7 +42,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(teams::configure)
         .configure(pairings::configure)
         .configure(trainings::configure)
-        .configure(certificates::configure);
+        .configure(certificates::configure)
+        .configure(people::configure)
+        .configure(buildings::configure);
 }
 
 /// The problem+json answers an API operation may give, documented once for all of them.

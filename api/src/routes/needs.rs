@@ -102,6 +102,7 @@ pub async fn list_needs(
             place_prefix: q.place.filter(|p| !p.is_empty()),
             requester_id: (q.mine == Some(true) || !sees_all).then_some(actor.user_id),
             escalated: q.escalated,
+            claimant: q.claimed_by.map(|_| actor.user_id),
         };
         let rows = store::list(conn, actor.community_id, &filter, &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);

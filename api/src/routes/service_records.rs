@@ -91,6 +91,7 @@ pub async fn create_record(
         minutes: r.minutes,
         honor: r.honor,
         started_at: r.started_at.map(|t| t.naive_utc()),
+        beneficiary_id: r.beneficiary_id,
     };
     let record = db::write(&state.pool, move |conn| {
         views::service_record(&records::record_by_staff(conn, &actor, report)?)

@@ -120,6 +120,7 @@ pub fn service_record(r: &ServiceRecordRow) -> Result<wire::ServiceRecord, ApiEr
         source: enum_of(&r.source)?,
         content: r.content.clone(),
         beneficiary_group: enum_of(&r.beneficiary_group)?,
+        beneficiary_id: r.beneficiary_id.map(|i| i.0),
         minutes_reported: r.minutes_reported,
         minutes_approved: r.minutes_approved,
         status: enum_of(&r.status)?,

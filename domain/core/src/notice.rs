@@ -15,6 +15,9 @@ wire_enum!(
         MerchantDecided = "merchant_decided",
         EnrolmentPromoted = "enrolment_promoted",
         SuggestionAnswered = "suggestion_answered",
+        LowRating = "low_rating",
+        NeedEscalated = "need_escalated",
+        CareGap = "care_gap",
     }
 );
 
@@ -35,7 +38,12 @@ impl NoticeKind {
     /// off. The in-app inbox always keeps the notice: it is the person's record.
     pub fn preference(self) -> &'static str {
         match self {
-            Self::NeedClaimed | Self::NeedCompleted | Self::NeedConfirmed => "need_updates",
+            Self::NeedClaimed
+            | Self::NeedCompleted
+            | Self::NeedConfirmed
+            | Self::LowRating
+            | Self::NeedEscalated
+            | Self::CareGap => "need_updates",
             Self::ServiceVerified => "points",
             Self::VoucherExpiring => "vouchers",
             Self::EnrolmentPromoted | Self::SuggestionAnswered => "activities",

@@ -15,16 +15,19 @@ pub enum Role {
     CommunityAdmin,
     SubdistrictAdmin,
     MerchantStaff,
+    /// 楼栋长: registers residents and posts for them in their own buildings only.
+    BuildingHead,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Resident,
         Role::Volunteer,
         Role::SocialWorker,
         Role::CommunityAdmin,
         Role::SubdistrictAdmin,
         Role::MerchantStaff,
+        Role::BuildingHead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +38,7 @@ impl Role {
             Role::CommunityAdmin => "community_admin",
             Role::SubdistrictAdmin => "subdistrict_admin",
             Role::MerchantStaff => "merchant_staff",
+            Role::BuildingHead => "building_head",
         }
     }
 

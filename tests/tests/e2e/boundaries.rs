@@ -59,6 +59,7 @@ async fn another_communitys_objects_do_not_exist(db: Db) {
             minutes: 30,
             honor: false,
             started_at: None,
+            beneficiary_id: None,
         })
         .await
         .unwrap();

@@ -13,6 +13,7 @@ mod load;
 mod needs;
 mod ops;
 mod organisation;
+mod people;
 mod points;
 mod races;
 mod scenario;

@@ -233,6 +233,7 @@ async fn ledger_export_and_overlaps(db: Db) {
         minutes,
         honor: false,
         started_at: Some(started),
+        beneficiary_id: None,
     };
     let r1 = sw
         .create_service_record(&rec(tricky, 90, start))
@@ -373,6 +374,7 @@ async fn certificates(db: Db) {
                 minutes,
                 honor: false,
                 started_at: Some(Utc::now() - Duration::days(days)),
+                beneficiary_id: None,
             })
             .await
             .unwrap();
@@ -451,6 +453,7 @@ async fn certificates(db: Db) {
             minutes: 30,
             honor: false,
             started_at: Some(Utc::now() - Duration::days(1)),
+            beneficiary_id: None,
         })
         .await
         .unwrap();

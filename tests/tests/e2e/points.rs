@@ -36,6 +36,7 @@ fn record(volunteer_id: uuid::Uuid, minutes: i32, honor: bool) -> NewServiceReco
         minutes,
         honor,
         started_at: Some(chrono::Utc::now() - chrono::Duration::days(back)),
+        beneficiary_id: None,
     }
 }
 

@@ -60,6 +60,7 @@ async fn periodic_jobs(db: Db) {
             vouchers_expired: 0,
             vouchers_reminded: 0,
             days_folded: 0,
+            care_alerts: 0,
         }
     );
     assert_eq!(

@@ -60,7 +60,9 @@ pub async fn apply(
         .json(m))
 }
 
-/// The alliance: residents see active merchants; staff see every status.
+/// The alliance: residents see active merchants; staff see every status; a subdistrict admin
+/// sees the merchants of all its communities (the filing queue is
+/// `?status=community_approved`).
 #[utoipa::path(tag = "alliance", operation_id = "list_merchants", params(MerchantQuery),
     responses((status = 200, body = MerchantPage), Problems), security(("bearer" = [])))]
 #[get("/merchants")]
@@ -81,7 +83,15 @@ pub async fn list_merchants(
         )
     };
     let result = db::read(&state.pool, move |conn| {
-        let rows = store::list_merchants(conn, actor.community_id, status.as_deref(), &page)?;
+        let communities = if actor.has(Role::SubdistrictAdmin) {
+            canglong_persistence::stats::communities_of_subdistrict(conn, actor.community_id)?
+                .into_iter()
+                .map(|(id, _)| id.0)
+                .collect()
+        } else {
+            vec![actor.community_id]
+        };
+        let rows = store::list_merchants(conn, &communities, status.as_deref(), &page)?;
         let (rows, next) = page.finish(rows, |r| r.id.0);
         let items = rows
             .iter()
@@ -96,9 +106,11 @@ pub async fn list_merchants(
     Ok(HttpResponse::Ok().json(result))
 }
 
-/// Staff, and the merchant's own staff, see its full history and evaluations.
+/// Staff, the merchant's own staff and its applicant see its full history and evaluations.
 fn sees_books(conn: &mut AnyConnection, actor: &Actor, m: &MerchantRow) -> Result<bool, ApiError> {
-    Ok(actor.is_staff() || store::staff_merchant(conn, actor.user_id)? == Some(m.id.0))
+    Ok(actor.is_staff()
+        || m.applicant_id.is_some_and(|a| a.0 == actor.user_id)
+        || store::staff_merchant(conn, actor.user_id)? == Some(m.id.0))
 }
 
 fn evaluation_view(e: &EvaluationRow) -> Result<Evaluation, ApiError> {
@@ -164,8 +176,26 @@ pub async fn get_merchant(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let d = db::read(&state.pool, move |conn| {
-        let m = store::merchant(conn, actor.community_id, id)?
-            .ok_or_else(|| ApiError::not_found("merchant"))?;
+        let m = match store::merchant(conn, actor.community_id, id)? {
+            Some(m) => Some(m),
+            // The subdistrict files for all its communities.
+            None if actor.has(Role::SubdistrictAdmin) => {
+                match store::merchant_anywhere(conn, id)? {
+                    Some(m)
+                        if canglong_persistence::people::same_subdistrict(
+                            conn,
+                            actor.community_id,
+                            m.community_id.0,
+                        )? =>
+                    {
+                        Some(m)
+                    }
+                    _ => None,
+                }
+            }
+            None => None,
+        }
+        .ok_or_else(|| ApiError::not_found("merchant"))?;
         if m.status.0 != MerchantStatus::Active && !sees_books(conn, &actor, &m)? {
             return Err(ApiError::not_found("merchant"));
         }

@@ -1,0 +1,11 @@
+DROP INDEX service_records_beneficiary;
+ALTER TABLE service_records DROP COLUMN beneficiary_id;
+DROP TABLE mediation_sessions;
+DROP TABLE mediations;
+DROP TABLE outreach;
+DROP TABLE relatives;
+DROP TABLE binding_codes;
+DROP TABLE residents;
+DROP TABLE building_heads;
+DROP TABLE buildings;
+ALTER TABLE communities DROP COLUMN care_gap_days;
