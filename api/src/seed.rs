@@ -146,6 +146,8 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
             volunteers::decide(conn, v, "active", user, Some("demo"))?;
             volunteers::join_teams(conn, community, v, &[team_ids[team]])?;
         }
+        // 陈师傅, a party member, heads 3栋 (楼栋长).
+        let head = add(conn, "head_chen", "陈师傅", &["resident", "building_head"])?;
         seed_needs(conn, community, wang, liu)?;
         seed_points(conn, community)?;
         // A clerk for every shop of the alliance: `merchant` at the first, `clerk_<category>` at
@@ -164,12 +166,79 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
             .map(|u| u.id.0)
             .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
         let seat_session = seed_activities(conn, community, organiser)?;
+        let admin = people::find_user_by_username(conn, "admin")?
+            .map(|u| u.id.0)
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        seed_people(conn, community, admin, head, liu)?;
         seed_alliance(conn, community, &clerks, seat_session)?;
         Ok(Seeded {
             community_id: community,
             logins,
         })
     })
+}
+
+/// The buildings, 陈师傅 heading 3栋, three elders without phones he and the admin registered
+/// (with paper consent), and 刘女士 as 周奶奶's family proxy.
+fn seed_people(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    admin: Uuid,
+    head: Uuid,
+    daughter: Uuid,
+) -> Result<(), ApiError> {
+    use canglong_core::{Actor, Role};
+    use canglong_people::{ConsentMethod, ResidentTag};
+    use canglong_services::{buildings, residents};
+    let as_admin = Actor {
+        user_id: admin,
+        community_id: community,
+        roles: vec![Role::CommunityAdmin],
+    };
+    let mut ids = vec![];
+    for (name, cluster) in [("3栋", "东区"), ("5栋", "东区"), ("8栋", "西区")] {
+        ids.push(buildings::create(conn, &as_admin, name, cluster)?.id.0);
+    }
+    buildings::add_head(conn, &as_admin, ids[0], head, true)?;
+    let as_head = Actor {
+        user_id: head,
+        community_id: community,
+        roles: vec![Role::Resident, Role::BuildingHead],
+    };
+    let elders = [
+        (&as_head, "周奶奶", ids[0], "2单元", "301", vec![ResidentTag::LivingAlone]),
+        (&as_head, "李爷爷", ids[0], "1单元", "502", vec![ResidentTag::LivingAlone]),
+        (&as_admin, "赵奶奶", ids[1], "3单元", "201", vec![ResidentTag::Disability]),
+    ];
+    let mut registered = vec![];
+    for (by, name, building, unit, room, extra) in elders {
+        let mut tags = vec![ResidentTag::Elderly, ResidentTag::NoPhone];
+        tags.extend(extra);
+        let r = residents::register(
+            conn,
+            by,
+            residents::Registration {
+                name: name.into(),
+                building_id: Some(building),
+                unit: unit.into(),
+                room: room.into(),
+                phone: None,
+                tags,
+                consent: residents::Consent {
+                    method: ConsentMethod::Paper,
+                    given_by: name.into(),
+                },
+            },
+        )?;
+        registered.push(r.row.id.0);
+    }
+    let as_daughter = Actor {
+        user_id: daughter,
+        community_id: community,
+        roles: vec![Role::Resident],
+    };
+    residents::link(conn, &as_daughter, registered[0], "女儿", Some(admin))?;
+    Ok(())
 }
 
 /// 小吴 has points to spend (and the example adjustment something to correct), credited by the

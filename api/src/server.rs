@@ -82,7 +82,7 @@ pub fn timing(clocks: &crate::config::Clocks) -> Timing {
                        points, the merchant alliance, projects and feedback of the Canglong community.",
         license(name = "MIT OR Apache-2.0")),
     components(schemas(canglong_openapi::Problem, canglong_openapi::FieldError,
-        canglong_openapi::Format, canglong_openapi::CsvFormat)),
+        canglong_openapi::Format, canglong_openapi::CsvFormat, canglong_openapi::ClaimedBy)),
     modifiers(&BearerAuth),
     tags(
         (name = "system", description = "Health, readiness and metrics"),

@@ -37,6 +37,8 @@ pub struct Summary {
     pub seats_enrolled: usize,
     pub checkins: usize,
     pub suggestions: usize,
+    /// Elders without a phone, registered by their building head, whom a rider visited.
+    pub elders_visited: usize,
     /// (invariant, holds)
     pub checks: Vec<(String, bool)>,
 }
@@ -72,6 +74,7 @@ impl std::fmt::Display for Summary {
         writeln!(f, "  class seats with points {}", self.seats_enrolled)?;
         writeln!(f, "  check-ins               {}", self.checkins)?;
         writeln!(f, "  suggestions             {}", self.suggestions)?;
+        writeln!(f, "  phoneless elders visited {}", self.elders_visited)?;
         for (what, ok) in &self.checks {
             writeln!(f, "  [{}] {what}", if *ok { "ok" } else { "FAILED" })?;
         }
@@ -208,6 +211,11 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
             .map_err(fail("rider completes"))?;
         served_by.insert(pick, rider.clone());
         s.micro_services += 1;
+    }
+    // 陈师傅, head of 3栋, registers a neighbour who has no phone and posts for her; a rider
+    // brings her medicine; her care history shows who came.
+    if let Some(rider) = riders.first() {
+        elder_visited(base, &cfg.password, &run, rider, &mut s).await?;
     }
     // The retired teacher teaches the phone.
     let phone: Vec<Uuid> = needs.iter().filter(|n| !n.2).map(|n| n.0).collect();
@@ -483,6 +491,81 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
 
     check(&mut s, &admin, &needs, &elderly, &riders, &parent).await?;
     Ok(s)
+}
+
+/// A phoneless elder registered by her building head (paper consent), a need he posts for her,
+/// a rider's visit, and her care history.
+async fn elder_visited(
+    base: &str,
+    password: &str,
+    run: &str,
+    rider: &Client,
+    s: &mut Summary,
+) -> Result<(), String> {
+    let head = staff(base, "head_chen", password).await?;
+    let building = head
+        .list_buildings(&PageQuery::default())
+        .await
+        .map_err(fail("the head's buildings"))?
+        .items
+        .first()
+        .map(|b| b.id)
+        .ok_or("the head has no building")?;
+    let elder = head
+        .register_resident(&NewResident {
+            name: format!("孙奶奶{}", &run[..4]),
+            building_id: Some(building),
+            unit: "2单元".into(),
+            room: "402".into(),
+            phone: None,
+            tags: vec![ResidentTag::Elderly, ResidentTag::LivingAlone, ResidentTag::NoPhone],
+            consent: ConsentGiven {
+                method: ConsentMethod::Paper,
+                given_by: None,
+            },
+        })
+        .await
+        .map_err(fail("the head registers an elder"))?;
+    let mut n = need(Category::MedicineRun, "代买降压药", 15);
+    n.on_behalf_of = Some(elder.id);
+    let posted = head
+        .create_need(&n)
+        .await
+        .map_err(fail("the head posts for her"))?;
+    rider
+        .claim_need(posted.id, Some(&key(run, "claim-elder")))
+        .await
+        .map_err(fail("a rider claims her need"))?;
+    rider
+        .complete_need(
+            posted.id,
+            &CompletionRequest {
+                minutes: 15,
+                started_at: Some(Utc::now() - Duration::minutes(20)),
+                note: "药已送到，老人已服药".into(),
+            },
+            Some(&key(run, "done-elder")),
+        )
+        .await
+        .map_err(fail("the rider reports the visit"))?;
+    head.confirm_need(posted.id)
+        .await
+        .map_err(fail("the head confirms"))?;
+    let care = head
+        .resident_care(elder.id)
+        .await
+        .map_err(fail("her care history"))?;
+    let rider_name = rider.me().await.map_err(fail("me"))?.nickname;
+    let seen = care
+        .services
+        .iter()
+        .any(|c| c.need_id == Some(posted.id) && c.volunteer_name == rider_name);
+    s.check(
+        "the elder registered by her building head has the rider's visit in her care history",
+        seen && care.last_visit.is_some(),
+    );
+    s.elders_visited += usize::from(seen);
+    Ok(())
 }
 
 /// The demo's classes start next week, and a door code works only while a class is on: staff

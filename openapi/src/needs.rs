@@ -205,7 +205,7 @@ pub struct NeedQuery {
     pub micro: Option<bool>,
     /// Needs whose place starts with this text (a building, a unit).
     pub place: Option<String>,
-    /// Only the caller's own needs.
+    /// Only the caller's own needs (asked for, or posted for someone).
     pub mine: Option<bool>,
     /// Staff: needs escalated for being unclaimed too long.
     pub escalated: Option<bool>,

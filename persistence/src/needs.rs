@@ -115,7 +115,9 @@ pub struct Filter {
     pub target_group: Option<String>,
     pub micro: Option<bool>,
     pub place_prefix: Option<String>,
-    pub requester_id: Option<Uuid>,
+    /// Only needs of these people, or posted by `poster`: what someone who is neither staff nor
+    /// a volunteer sees (their own, their relatives', their buildings').
+    pub requesters: Option<(Vec<Uuid>, Uuid)>,
     pub escalated: Option<bool>,
     /// Only the needs this person holds an active claim on.
     pub claimant: Option<Uuid>,
@@ -151,8 +153,13 @@ pub fn list(
                 .escape('\\'),
         );
     }
-    if let Some(r) = f.requester_id {
-        q = q.filter(needs::requester_id.eq(Id(r)));
+    if let Some((people, poster)) = &f.requesters {
+        let ids: Vec<Id> = people.iter().copied().map(Id).collect();
+        q = q.filter(
+            needs::requester_id
+                .eq_any(ids)
+                .or(needs::posted_by.eq(Id(*poster))),
+        );
     }
     if let Some(e) = f.escalated {
         q = q.filter(needs::escalated.eq(e));

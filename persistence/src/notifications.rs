@@ -116,7 +116,8 @@ pub fn notify(
     let payload = serde_json::json!({
         "title": title,
         "body": body,
-        "time": at.format("%Y-%m-%d %H:%M").to_string(),
+        // People read Beijing time.
+        "time": canglong_core::local_clock(at),
     });
     diesel::insert_into(outbox::table)
         .values((

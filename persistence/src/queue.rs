@@ -215,6 +215,23 @@ pub fn awaiting_filing(
         .load(conn)
 }
 
+/// The subdistrict admins over a community (those of any community of its subdistrict).
+pub fn subdistrict_admins(conn: &mut AnyConnection, community: Uuid) -> QueryResult<Vec<Uuid>> {
+    use crate::schema::user_roles;
+    let communities: Vec<Id> = crate::stats::communities_of_subdistrict(conn, community)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let ids: Vec<Id> = user_roles::table
+        .inner_join(users::table.on(users::id.eq(user_roles::user_id)))
+        .filter(user_roles::community_id.eq_any(communities))
+        .filter(user_roles::role.eq("subdistrict_admin"))
+        .filter(users::disabled_at.is_null())
+        .select(users::id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|i| i.0).collect())
+}
+
 /// The community's social workers (whom alerts reach when no one else is responsible).
 pub fn social_workers(conn: &mut AnyConnection, community: Uuid) -> QueryResult<Vec<Uuid>> {
     use crate::schema::user_roles;

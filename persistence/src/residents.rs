@@ -500,6 +500,31 @@ pub fn links_of(conn: &mut AnyConnection, user: Uuid) -> QueryResult<Vec<(Relati
     Ok(all)
 }
 
+/// The relatives `proxy` acts for (confirmed links).
+pub fn elders_of(conn: &mut AnyConnection, proxy: Uuid) -> QueryResult<Vec<Uuid>> {
+    let ids: Vec<Id> = relatives::table
+        .filter(relatives::proxy_id.eq(Id(proxy)))
+        .filter(relatives::status.eq(Stored(RelativeStatus::Confirmed)))
+        .select(relatives::elder_id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|i| i.0).collect())
+}
+
+/// The residents registered in these buildings.
+pub fn living_in(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    buildings: &[Uuid],
+) -> QueryResult<Vec<Uuid>> {
+    let b: Vec<Id> = buildings.iter().copied().map(Id).collect();
+    let ids: Vec<Id> = residents::table
+        .filter(residents::community_id.eq(Id(community)))
+        .filter(residents::building_id.eq_any(b))
+        .select(residents::id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|i| i.0).collect())
+}
+
 /// Whether `proxy` holds a confirmed link to `elder`.
 pub fn acts_for(conn: &mut AnyConnection, proxy: Uuid, elder: Uuid) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

@@ -361,6 +361,17 @@ pub fn decide_link(
         .ok_or_else(|| Error::bug("a link just written is missing"))
 }
 
+/// The people whose needs the caller sees without being staff or a volunteer: themself, the
+/// relatives they act for, and (a building head) the residents of their buildings.
+pub fn represented(conn: &mut AnyConnection, actor: &Actor) -> Result<Vec<Uuid>> {
+    let mut people = vec![actor.user_id];
+    people.extend(store::elders_of(conn, actor.user_id)?);
+    if let Reach::Buildings(own) = reach(conn, actor)? {
+        people.extend(store::living_in(conn, actor.community_id, &own)?);
+    }
+    Ok(people)
+}
+
 /// Whether the caller may act for `person`: the person themself, or their confirmed proxy.
 pub fn acts_for(conn: &mut AnyConnection, actor: &Actor, person: Uuid) -> Result<bool> {
     Ok(person == actor.user_id || store::acts_for(conn, actor.user_id, person)?)

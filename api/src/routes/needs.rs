@@ -78,7 +78,8 @@ pub async fn create_need(
 }
 
 /// The community's needs, newest first. Residents who are neither volunteers nor staff see
-/// only their own.
+/// their own, those they posted, their relatives' (as a family proxy) and, a building head,
+/// those of their buildings' residents.
 #[utoipa::path(tag = "needs", operation_id = "list_needs", params(NeedQuery),
     responses((status = 200, body = NeedPage), Problems), security(("bearer" = [])))]
 #[get("/needs")]
@@ -100,7 +101,16 @@ pub async fn list_needs(
             target_group: q.target_group.as_ref().map(views::name_of),
             micro: q.micro,
             place_prefix: q.place.filter(|p| !p.is_empty()),
-            requester_id: (q.mine == Some(true) || !sees_all).then_some(actor.user_id),
+            requesters: if q.mine == Some(true) {
+                Some((vec![actor.user_id], actor.user_id))
+            } else if sees_all {
+                None
+            } else {
+                Some((
+                    canglong_services::residents::represented(conn, &actor)?,
+                    actor.user_id,
+                ))
+            },
             escalated: q.escalated,
             claimant: q.claimed_by.map(|_| actor.user_id),
         };

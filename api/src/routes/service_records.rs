@@ -147,14 +147,14 @@ const EXPORT_HEADER: [&str; 15] = [
     "来源 source",
     "服务内容 content",
     "服务对象 beneficiary_group",
-    "开始时间 started_at",
-    "结束时间 ended_at",
+    "开始时间(北京时间) started_at",
+    "结束时间(北京时间) ended_at",
     "申报分钟 minutes_reported",
     "核定分钟 minutes_approved",
     "状态 status",
     "质量 quality",
     "验收人 verified_by",
-    "验收时间 verified_at",
+    "验收时间(北京时间) verified_at",
     "积分 points",
 ];
 
@@ -186,7 +186,7 @@ pub async fn export(
         let mut names = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         let time = |t: Option<canglong_core::NaiveDateTime>| {
-            t.map(|t| views::utc(t).to_rfc3339()).unwrap_or_default()
+            t.map(canglong_core::local_stamp).unwrap_or_default()
         };
         for r in &rows {
             if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(r.volunteer_id) {

@@ -104,7 +104,7 @@ pub async fn list(
         let rows = items.iter().map(|s| {
             [
                 s.id.to_string(),
-                s.created_at.to_rfc3339(),
+                canglong_core::local_stamp(s.created_at.naive_utc()),
                 views::name_of(&s.category),
                 views::name_of(&s.status),
                 views::name_of(&s.source),
@@ -123,7 +123,7 @@ pub async fn list(
             "suggestions",
             &[
                 "编号 id",
-                "时间 created_at",
+                "时间(北京时间) created_at",
                 "类别 category",
                 "状态 status",
                 "来源 source",

@@ -85,6 +85,21 @@ pub fn past_or_current_year(
     Ok(())
 }
 
+/// A time as a file for people carries it (a CSV cell): Beijing time with its offset,
+/// `2026-03-01T16:00:00+08:00` — what a clerk reads, and still unambiguous to a program.
+pub fn local_stamp(t: NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%dT%H:%M:%S+08:00")
+        .to_string()
+}
+
+/// A time on a WeChat message: `2026-03-01 16:00`, Beijing time.
+pub fn local_clock(t: NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// A time as people here read it: Asia/Shanghai (UTC+8, no daylight saving), e.g.
 /// `2026-03-01 16:00 (北京时间)`. The wire keeps RFC 3339 UTC; this is for words meant for people.
 pub fn local_time(t: NaiveDateTime) -> String {
@@ -96,6 +111,17 @@ pub fn local_time(t: NaiveDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn people_read_beijing_time() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap();
+        assert_eq!(local_stamp(t), "2026-03-01T16:00:00+08:00");
+        assert_eq!(local_clock(t), "2026-03-01 16:00");
+        assert_eq!(local_time(t), "2026-03-01 16:00 (北京时间)");
+    }
 
     #[test]
     fn the_year_turns_at_local_midnight() {

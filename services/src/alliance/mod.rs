@@ -8,6 +8,7 @@ use canglong_alliance::{
     EvaluationDecision, Figures, MerchantStatus, OfferKind, OfferState, RedemptionCheck,
     VoucherStatus, refund_amount, voucher_code,
 };
+use canglong_core::notice::NoticeKind;
 use canglong_core::{Actor, Role, Uuid, now};
 use canglong_ledger::{Transaction, TxKind};
 use canglong_persistence::activities::SessionRow;
@@ -350,6 +351,18 @@ pub fn leave(
     store::withdraw_offers(conn, m.id.0)?;
     for v in store::issued_vouchers_of_merchant(conn, m.id.0)? {
         close_with_refund(conn, &v, VoucherStatus::Refunded, 100, Some(actor.user_id))?;
+    }
+    // The subdistrict filed the merchant; it is told when one leaves.
+    let body = format!("「{}」已退出联盟：{reason}", m.name);
+    for admin in canglong_persistence::queue::subdistrict_admins(conn, m.community_id.0)? {
+        canglong_persistence::notifications::notify(
+            conn,
+            m.community_id.0,
+            admin,
+            NoticeKind::MerchantDecided,
+            "商户退出",
+            &body,
+        )?;
     }
     Ok(())
 }

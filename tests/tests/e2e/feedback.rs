@@ -401,6 +401,20 @@ async fn outbox_delivers_exactly_once(db: Db) {
             .iter()
             .all(|m| m["touser"] == "o-ob-grandma")
     );
+    // The message's time is Beijing time (within the minutes this test took).
+    let beijing = |t: chrono::DateTime<chrono::Utc>| {
+        (t + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let now = chrono::Utc::now();
+    let recent: Vec<String> = (0..10)
+        .map(|m| beijing(now - chrono::Duration::minutes(m)))
+        .collect();
+    for m in app.wechat.messages() {
+        let time = m["data"]["time3"]["value"].as_str().unwrap().to_string();
+        assert!(recent.contains(&time), "{time} is not Beijing time now");
+    }
 
     // Two senders at once never send one message twice.
     let grandma = app.resident("ob-grandma").await;

@@ -339,6 +339,10 @@ async fn ledger_export_and_overlaps(db: Db) {
     assert_eq!(&r2_row[4], tricky, "commas, quotes and newlines survive");
     assert_eq!((&r2_row[9], &r2_row[10]), ("90", "verified"));
     assert_eq!(&r2_row[1], &v.me().await.unwrap().nickname);
+    // Times are Beijing time with their offset: the same instant, as a clerk reads it.
+    let started = chrono::DateTime::parse_from_rfc3339(&r2_row[6]).unwrap();
+    assert_eq!(started.offset().local_minus_utc(), 8 * 3600);
+    assert_eq!(Some(started.with_timezone(&Utc)), r2.started_at);
     // Residents and volunteers may not export.
     assert_eq!(
         v.export_service_records(&Default::default())

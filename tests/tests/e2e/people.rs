@@ -8,7 +8,7 @@ use canglong_openapi::{
     NewBuilding, NewHead, NewMediation, NewMediationSession, NewOutreach, NewRelative, NewResident,
     NoticeKind, PageQuery, QueueKind, RatingRequest, RelativeStatus, ResidentQuery, ResidentTag,
 };
-use canglong_tests::{Db, TestApp, both, need, spawn};
+use canglong_tests::{Db, TestApp, both, merchant_application, need, spawn};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -18,7 +18,8 @@ both!(
     binding_and_family_proxy,
     mediation_is_confidential,
     the_queue_and_the_alerts,
-    a_suspended_volunteer_lets_go
+    a_suspended_volunteer_lets_go,
+    the_subdistrict_files_for_its_communities
 );
 
 fn elder(name: &str, building: Option<Uuid>) -> NewResident {
@@ -222,6 +223,11 @@ async fn a_phoneless_elder_is_visited_and_cared_for(db: Db) {
         .await
         .unwrap();
     assert_eq!(done.service_record.beneficiary_id, Some(zhou.id));
+    // The head's list holds the needs of their buildings' residents; a stranger's does not.
+    let listed = head.list_needs(&NeedQuery::default()).await.unwrap();
+    assert_eq!(listed.items.iter().map(|n| n.id).collect::<Vec<_>>(), vec![posted.id]);
+    let stranger_list = app.resident("passer-by").await.list_needs(&NeedQuery::default()).await;
+    assert!(stranger_list.unwrap().items.is_empty());
     assert_eq!(
         head.confirm_need(posted.id).await.unwrap().status,
         NeedStatus::Confirmed
@@ -359,6 +365,8 @@ async fn binding_and_family_proxy(db: Db) {
     let posted = daughter.create_need(&n).await.unwrap();
     assert_eq!(posted.requester_id, zhou.id);
     assert!(daughter.resident_care(zhou.id).await.is_ok());
+    let listed = daughter.list_needs(&NeedQuery::default()).await.unwrap();
+    assert_eq!(listed.items.iter().map(|n| n.id).collect::<Vec<_>>(), vec![posted.id]);
     let li = admin
         .register_resident(&elder("李爷爷", Some(a)))
         .await
@@ -629,12 +637,22 @@ async fn the_queue_and_the_alerts(db: Db) {
     );
 
     // The sweep tells the social workers of the care gap once.
+    // An open need left unclaimed is escalated by the sweep, and the social worker told.
+    let waiting = grandma.create_need(&need(1)).await.unwrap();
     let timing = canglong_needs::Timing {
         auto_confirm_after: chrono::Duration::hours(72),
-        escalate_after: chrono::Duration::hours(2),
+        escalate_after: chrono::Duration::zero(),
     };
     let first = canglong_api::jobs::sweep(&app.pool, &timing).unwrap();
-    assert_eq!(first.care_alerts, 1);
+    assert_eq!((first.care_alerts, first.escalated), (1, 1));
+    let inbox = sw.notifications().await.unwrap();
+    assert!(inbox.items.iter().any(|n| n.kind == NoticeKind::NeedEscalated));
+    let q = sw.work_queue(&PageQuery::default()).await.unwrap();
+    assert!(
+        q.items
+            .iter()
+            .any(|i| i.kind == QueueKind::Escalation && i.need_id == Some(waiting.id))
+    );
     assert_eq!(
         canglong_api::jobs::sweep(&app.pool, &timing)
             .unwrap()
@@ -672,4 +690,66 @@ async fn a_suspended_volunteer_lets_go(db: Db) {
     assert_eq!((need.status, need.slots_taken), (NeedStatus::Open, 0));
     let other = app.volunteer("other").await;
     assert!(other.claim_need(posted.id, None).await.is_ok());
+}
+
+async fn the_subdistrict_files_for_its_communities(db: Db) {
+    let app = spawn(db);
+    let street = app.staff("subdistrict_admin").await;
+    let neighbour = app.other_community();
+    let admin = app.staff_of("community_admin", neighbour).await;
+    let owner = app.resident_of("owner", neighbour).await;
+    let m = owner
+        .apply_merchant(&merchant_application("鲜果园"))
+        .await
+        .unwrap();
+    // The applicant follows their own application.
+    assert_eq!(
+        owner.get_merchant(m.id).await.unwrap().merchant.status,
+        canglong_openapi::MerchantStatus::Applied
+    );
+    assert_eq!(
+        app.resident_of("other", neighbour)
+            .await
+            .get_merchant(m.id)
+            .await
+            .unwrap_err()
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    admin.review_merchant(m.id, true, Some("资质齐全")).await.unwrap();
+
+    // The subdistrict's filing queue shows the neighbour community's merchant.
+    let waiting = street
+        .list_merchants(&canglong_openapi::MerchantQuery {
+            status: Some(canglong_openapi::MerchantStatus::CommunityApproved),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(waiting.items.iter().map(|x| x.id).collect::<Vec<_>>(), vec![m.id]);
+    assert_eq!(street.get_merchant(m.id).await.unwrap().merchant.id, m.id);
+    let q = street.work_queue(&PageQuery::default()).await.unwrap();
+    let filing: Vec<_> = q.items.iter().filter(|i| i.kind == QueueKind::Filing).collect();
+    assert_eq!(filing.len(), 1);
+    assert_eq!((filing[0].subject_id, filing[0].community_id), (m.id, neighbour));
+    // A community admin's list stays their own community's.
+    let own = app.staff("community_admin").await;
+    assert!(
+        own.list_merchants(&canglong_openapi::MerchantQuery::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    street.file_merchant(m.id, true, None).await.unwrap();
+
+    // Leaving the alliance is reported upward.
+    admin.exit_merchant(m.id, "店铺搬迁").await.unwrap();
+    let inbox = street.notifications().await.unwrap();
+    assert!(
+        inbox
+            .items
+            .iter()
+            .any(|n| n.kind == NoticeKind::MerchantDecided && n.body.contains("店铺搬迁"))
+    );
 }
