@@ -206,9 +206,30 @@ fn seed_people(
         roles: vec![Role::Resident, Role::BuildingHead],
     };
     let elders = [
-        (&as_head, "周奶奶", ids[0], "2单元", "301", vec![ResidentTag::LivingAlone]),
-        (&as_head, "李爷爷", ids[0], "1单元", "502", vec![ResidentTag::LivingAlone]),
-        (&as_admin, "赵奶奶", ids[1], "3单元", "201", vec![ResidentTag::Disability]),
+        (
+            &as_head,
+            "周奶奶",
+            ids[0],
+            "2单元",
+            "301",
+            vec![ResidentTag::LivingAlone],
+        ),
+        (
+            &as_head,
+            "李爷爷",
+            ids[0],
+            "1单元",
+            "502",
+            vec![ResidentTag::LivingAlone],
+        ),
+        (
+            &as_admin,
+            "赵奶奶",
+            ids[1],
+            "3单元",
+            "201",
+            vec![ResidentTag::Disability],
+        ),
     ];
     let mut registered = vec![];
     for (by, name, building, unit, room, extra) in elders {

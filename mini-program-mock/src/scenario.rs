@@ -518,7 +518,11 @@ async fn elder_visited(
             unit: "2单元".into(),
             room: "402".into(),
             phone: None,
-            tags: vec![ResidentTag::Elderly, ResidentTag::LivingAlone, ResidentTag::NoPhone],
+            tags: vec![
+                ResidentTag::Elderly,
+                ResidentTag::LivingAlone,
+                ResidentTag::NoPhone,
+            ],
             consent: ConsentGiven {
                 method: ConsentMethod::Paper,
                 given_by: None,

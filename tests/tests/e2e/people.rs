@@ -225,8 +225,15 @@ async fn a_phoneless_elder_is_visited_and_cared_for(db: Db) {
     assert_eq!(done.service_record.beneficiary_id, Some(zhou.id));
     // The head's list holds the needs of their buildings' residents; a stranger's does not.
     let listed = head.list_needs(&NeedQuery::default()).await.unwrap();
-    assert_eq!(listed.items.iter().map(|n| n.id).collect::<Vec<_>>(), vec![posted.id]);
-    let stranger_list = app.resident("passer-by").await.list_needs(&NeedQuery::default()).await;
+    assert_eq!(
+        listed.items.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![posted.id]
+    );
+    let stranger_list = app
+        .resident("passer-by")
+        .await
+        .list_needs(&NeedQuery::default())
+        .await;
     assert!(stranger_list.unwrap().items.is_empty());
     assert_eq!(
         head.confirm_need(posted.id).await.unwrap().status,
@@ -366,7 +373,10 @@ async fn binding_and_family_proxy(db: Db) {
     assert_eq!(posted.requester_id, zhou.id);
     assert!(daughter.resident_care(zhou.id).await.is_ok());
     let listed = daughter.list_needs(&NeedQuery::default()).await.unwrap();
-    assert_eq!(listed.items.iter().map(|n| n.id).collect::<Vec<_>>(), vec![posted.id]);
+    assert_eq!(
+        listed.items.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![posted.id]
+    );
     let li = admin
         .register_resident(&elder("李爷爷", Some(a)))
         .await
@@ -646,7 +656,12 @@ async fn the_queue_and_the_alerts(db: Db) {
     let first = canglong_api::jobs::sweep(&app.pool, &timing).unwrap();
     assert_eq!((first.care_alerts, first.escalated), (1, 1));
     let inbox = sw.notifications().await.unwrap();
-    assert!(inbox.items.iter().any(|n| n.kind == NoticeKind::NeedEscalated));
+    assert!(
+        inbox
+            .items
+            .iter()
+            .any(|n| n.kind == NoticeKind::NeedEscalated)
+    );
     let q = sw.work_queue(&PageQuery::default()).await.unwrap();
     assert!(
         q.items
@@ -716,7 +731,10 @@ async fn the_subdistrict_files_for_its_communities(db: Db) {
             .status,
         StatusCode::NOT_FOUND
     );
-    admin.review_merchant(m.id, true, Some("资质齐全")).await.unwrap();
+    admin
+        .review_merchant(m.id, true, Some("资质齐全"))
+        .await
+        .unwrap();
 
     // The subdistrict's filing queue shows the neighbour community's merchant.
     let waiting = street
@@ -726,12 +744,22 @@ async fn the_subdistrict_files_for_its_communities(db: Db) {
         })
         .await
         .unwrap();
-    assert_eq!(waiting.items.iter().map(|x| x.id).collect::<Vec<_>>(), vec![m.id]);
+    assert_eq!(
+        waiting.items.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![m.id]
+    );
     assert_eq!(street.get_merchant(m.id).await.unwrap().merchant.id, m.id);
     let q = street.work_queue(&PageQuery::default()).await.unwrap();
-    let filing: Vec<_> = q.items.iter().filter(|i| i.kind == QueueKind::Filing).collect();
+    let filing: Vec<_> = q
+        .items
+        .iter()
+        .filter(|i| i.kind == QueueKind::Filing)
+        .collect();
     assert_eq!(filing.len(), 1);
-    assert_eq!((filing[0].subject_id, filing[0].community_id), (m.id, neighbour));
+    assert_eq!(
+        (filing[0].subject_id, filing[0].community_id),
+        (m.id, neighbour)
+    );
     // A community admin's list stays their own community's.
     let own = app.staff("community_admin").await;
     assert!(
