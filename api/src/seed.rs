@@ -195,8 +195,19 @@ fn seed_people(
         community_id: community,
         roles: vec![Role::CommunityAdmin],
     };
-    let mut ids = vec![];
-    for (name, cluster) in [("3栋", "东区"), ("5栋", "东区"), ("8栋", "西区")] {
+    // 3栋 has the id the document's examples name.
+    let mut ids = vec![
+        canglong_persistence::residents::insert_building_as(
+            conn,
+            canglong_openapi::demo::BUILDING,
+            community,
+            "3栋",
+            "东区",
+        )?
+        .id
+        .0,
+    ];
+    for (name, cluster) in [("5栋", "东区"), ("8栋", "西区")] {
         ids.push(buildings::create(conn, &as_admin, name, cluster)?.id.0);
     }
     buildings::add_head(conn, &as_admin, ids[0], head, true)?;

@@ -11,5 +11,7 @@ pub const VOLUNTEER: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_0000000000
 pub const ACCOUNT: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000003);
 /// 小吴's voucher at 藏龙惠民超市 (whose clerk is the `merchant` login), ready to be used.
 pub const VOUCHER_CODE: &str = "7KQM-4WXP-9RTHZ";
+/// 3栋, headed by 陈师傅 (the `head_chen` login).
+pub const BUILDING: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000004);
 /// The password of every demo login.
 pub const PASSWORD: &str = "canglong-demo-2026";

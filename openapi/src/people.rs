@@ -9,7 +9,7 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "3栋", "cluster": "东区"}))]
+#[schema(example = json!({"name": "9栋", "cluster": "西区"}))]
 pub struct NewBuilding {
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]
@@ -86,7 +86,7 @@ pub struct ConsentGiven {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "周奶奶", "building_id": "01900000-0000-7000-8000-0000000000b3",
+#[schema(example = json!({"name": "周奶奶", "building_id": "01939a2e-4b7c-7d3e-9f00-000000000004",
     "unit": "2单元", "room": "301", "tags": ["elderly", "living_alone", "no_phone"],
     "consent": {"method": "paper"}}))]
 pub struct NewResident {
@@ -309,7 +309,7 @@ pub struct CareGapSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"building_id": "01900000-0000-7000-8000-0000000000b3",
+#[schema(example = json!({"building_id": "01939a2e-4b7c-7d3e-9f00-000000000004",
     "household": "2单元301", "topic": "独居老人探访", "note": "身体尚好，需代买降压药"}))]
 pub struct NewOutreach {
     pub building_id: Uuid,

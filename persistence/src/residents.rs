@@ -31,8 +31,19 @@ pub fn insert_building(
     name: &str,
     cluster: &str,
 ) -> QueryResult<BuildingRow> {
+    insert_building_as(conn, canglong_core::new_id(), community, name, cluster)
+}
+
+/// A building with a chosen id (the demo's is the one the document's examples name).
+pub fn insert_building_as(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    community: Uuid,
+    name: &str,
+    cluster: &str,
+) -> QueryResult<BuildingRow> {
     let row = BuildingRow {
-        id: Id(canglong_core::new_id()),
+        id: Id(id),
         community_id: Id(community),
         name: name.into(),
         cluster: cluster.into(),
