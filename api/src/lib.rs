@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod observe;
 pub mod outbox;
+pub mod report;
 pub mod routes;
 pub mod seed;
 pub mod server;

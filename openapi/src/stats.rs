@@ -27,6 +27,19 @@ pub struct StatsQuery {
     pub community_id: Option<Uuid>,
 }
 
+/// The period and community of the review-meeting report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// Start of the period (inclusive); default: a year before `to`.
+    pub from: Option<DateTime<Utc>>,
+    /// End of the period (exclusive); default: now.
+    pub to: Option<DateTime<Utc>>,
+    /// Subdistrict admins: one community of the subdistrict (default: all of them, summed).
+    pub community_id: Option<Uuid>,
+}
+
 /// The tables behind the review meetings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

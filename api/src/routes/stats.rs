@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, get, web};
 use canglong_core::{NaiveDateTime, Role, Uuid, now};
 use canglong_openapi::{
-    self as wire, CommunityHeadline, Format, Overview, StatsQuery, StatsTable, StatsTableName,
+    self as wire, CommunityHeadline, Format, Overview, ReportQuery, StatsQuery, StatsTable,
+    StatsTableName,
 };
 use canglong_persistence::{AnyConnection, rollups, stats as store};
 use canglong_stats as domain;
@@ -16,10 +17,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
 use crate::auth::{AnyBearer, Bearer};
+use crate::report as page;
 use crate::{ApiError, AppState, db};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(overview).service(table);
+    // The report first: `/stats/{table}` would take its path.
+    cfg.service(report).service(overview).service(table);
 }
 
 /// The longest period one request may cover.
@@ -123,6 +126,173 @@ async fn headline(
         points_issued: f(h.points_issued),
         points_redeemed: f(h.points_redeemed),
     })
+}
+
+/// The headline figures of `set` for the period and for the same period a year before (each
+/// against its own year before), read side by side.
+async fn headlines(
+    pool: &canglong_persistence::Pool,
+    set: Vec<Uuid>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<(domain::Headline, domain::Headline), ApiError> {
+    let (bf, bt) = domain::year_before(from, to);
+    let (bbf, bbt) = domain::year_before(bf, bt);
+    let (a, b, c) = (set.clone(), set.clone(), set);
+    let (now, before, earlier) = futures_util::future::try_join3(
+        db::read(pool, move |x| Ok(rollups::facts(x, &a, from, to, true)?)),
+        db::read(pool, move |x| Ok(rollups::facts(x, &b, bf, bt, true)?)),
+        db::read(pool, move |x| Ok(rollups::facts(x, &c, bbf, bbt, false)?)),
+    )
+    .await?;
+    Ok((
+        domain::headline(&now, &before),
+        domain::headline(&before, &earlier),
+    ))
+}
+
+/// The review-meeting report: one printable page in Chinese — the headline figures with the
+/// same period a year before and their definitions (the same as the overview's), charts and
+/// the tables behind them (hours by month and team, needs by month with the median time to
+/// claim, people served per target group, points issued and redeemed, merchants, suggestions
+/// by theme), and the open problems to discuss. Staff; a subdistrict admin for all its
+/// communities or one. To file it as a PDF, print the page (A4, black and white).
+#[utoipa::path(tag = "stats", operation_id = "stats_report", params(ReportQuery),
+    responses((status = 200, description = "The report as a self-contained HTML page",
+        content((String = "text/html"))), Problems),
+    security(("bearer" = [])))]
+#[get("/stats/report")]
+pub async fn report(
+    state: web::Data<AppState>,
+    caller: AnyBearer,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    use askama::Template;
+    let Bearer::Person(actor) = caller.0.clone() else {
+        return Err(ApiError::forbidden(
+            "forbidden_role",
+            "the report is for community staff",
+        ));
+    };
+    let q = q.into_inner();
+    let (from, to) = period(&StatsQuery {
+        from: q.from,
+        to: q.to,
+        ..Default::default()
+    })?;
+    let asked = q.community_id;
+    let (set, _) = db::read(&state.pool, move |conn| scope(conn, &caller.0, asked)).await?;
+    let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
+    let community = set
+        .iter()
+        .map(|(_, name)| name.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    // The points by month read the most rows: on a connection of their own, beside the
+    // headline figures and the other tables.
+    let (a, b) = (ids.clone(), ids.clone());
+    let points = db::read(&state.pool, move |conn| {
+        let t = build(conn, "points", &a, from, to, "month")?;
+        Ok(page::section(
+            "六、积分发放与兑换（按月）",
+            &t,
+            "month",
+            &["issued", "redeemed"],
+        ))
+    });
+    let others = db::read(&state.pool, move |conn| {
+        let mut t = |name: &str, by: &'static str| build(conn, name, &b, from, to, by);
+        let sections = vec![
+            page::section(
+                "二、志愿服务时长（按月）",
+                &t("volunteers", "month")?,
+                "month",
+                &["hours"],
+            ),
+            page::section(
+                "三、志愿服务时长（按志愿队）",
+                &t("volunteers", "team")?,
+                "team",
+                &["hours"],
+            ),
+            page::section(
+                "四、需求发布、认领与完成（按月）",
+                &t("needs", "month")?,
+                "month",
+                &["posted", "claimed", "fulfilled"],
+            ),
+            page::section(
+                "五、服务对象（一老一小一新）",
+                &t("served", "target_group")?,
+                "target_group",
+                &["person_times"],
+            ),
+            page::section(
+                "七、联盟商户",
+                &t("merchants", "none")?,
+                "name",
+                &["vouchers_issued", "vouchers_used"],
+            ),
+            page::section(
+                "八、意见建议（按主题）",
+                &t("suggestions", "category")?,
+                "category",
+                &["suggestions", "answered"],
+            ),
+        ];
+        Ok((sections, open_problems(conn, &actor)?))
+    });
+    let ((now_h, before_h), points, (mut sections, problems)) =
+        futures_util::future::try_join3(headlines(&state.pool, ids, from, to), points, others)
+            .await?;
+    sections.insert(4, points);
+    let html = page::Report {
+        community,
+        period: format!(
+            "{} 至 {}",
+            canglong_core::local_clock(from),
+            canglong_core::local_clock(to)
+        ),
+        generated: canglong_core::local_clock(now()),
+        figures: page::figures(&now_h, &before_h),
+        sections,
+        problems,
+    }
+    .render()
+    .map_err(|e| ApiError::bug(format!("the report template: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// What the meeting should discuss, from the caller's queue: low ratings, needs nobody took,
+/// claims left open and care gaps (at most 50, oldest first).
+fn open_problems(
+    conn: &mut AnyConnection,
+    actor: &canglong_core::Actor,
+) -> Result<Vec<page::Problem>, ApiError> {
+    use canglong_people::queue::QueueKind;
+    let items = canglong_services::care::work(conn, actor)?;
+    Ok(items
+        .into_iter()
+        .filter_map(|i| {
+            let kind = match i.kind {
+                QueueKind::LowRating => "低分评价",
+                QueueKind::Escalation => "长时间无人认领",
+                QueueKind::Expiry => "需求过期未认领",
+                QueueKind::StuckClaim => "认领后未完成",
+                QueueKind::CareGap => "长期无人探访",
+                _ => return None,
+            };
+            Some(page::Problem {
+                kind,
+                since: canglong_core::local_clock(i.since),
+                title: i.title,
+                detail: i.detail,
+            })
+        })
+        .take(50)
+        .collect())
 }
 
 /// The case study's headline figures for a period (default: the last year), each with its

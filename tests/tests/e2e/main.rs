@@ -16,6 +16,7 @@ mod organisation;
 mod people;
 mod points;
 mod races;
+mod report;
 mod scenario;
 mod stats;
 mod storage;
