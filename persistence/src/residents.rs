@@ -4,7 +4,7 @@
 //! need's requester, a record's beneficiary and a directory entry are one id.
 
 use canglong_core::{Cursor, NaiveDateTime, PageRequest, Uuid, now};
-use canglong_people::{MediationStatus, RelativeStatus, ResidentTag};
+use canglong_people::{ConsentMethod, MediationStatus, RelativeStatus, ResidentTag};
 use canglong_volunteers::RecordStatus;
 use diesel::prelude::*;
 
@@ -179,7 +179,7 @@ pub struct ResidentRow {
     pub phone: Option<String>,
     /// A JSON array of tag names.
     pub tags: String,
-    pub consent_method: String,
+    pub consent_method: Stored<ConsentMethod>,
     /// Who gave the consent (the resident, or the guardian who signed for them).
     pub consent_by: String,
     pub consent_recorded_by: Id,
@@ -735,7 +735,7 @@ pub struct CareRow {
     pub need_id: Option<Id>,
     pub content: String,
     pub minutes: i32,
-    pub status: String,
+    pub status: Stored<RecordStatus>,
     pub at: NaiveDateTime,
     pub volunteer_id: Id,
     pub volunteer_name: String,

@@ -253,17 +253,32 @@ pub fn withdraw(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Nee
         completed: c.completed_at.is_some(),
     });
     let next = state_of(&row)?.withdraw(view)?;
-    if let Some(c) = mine {
-        store::set_claim_status(conn, c.id.0, ClaimStatus::Withdrawn)?;
+    let claim = mine.map(|c| c.id.0);
+    let row = let_go(conn, &row, claim, actor.user_id, &next, None)?;
+    Ok(row)
+}
+
+/// A claim let go (by its volunteer, or released for them): the claim is withdrawn and the
+/// slot reopens, with one history entry.
+fn let_go(
+    conn: &mut AnyConnection,
+    row: &NeedRow,
+    claim: Option<Uuid>,
+    by: Uuid,
+    next: &NeedState,
+    note: Option<&str>,
+) -> Result<NeedRow> {
+    if let Some(c) = claim {
+        store::set_claim_status(conn, c, ClaimStatus::Withdrawn)?;
     }
     transition(
         conn,
-        &row,
-        actor.user_id,
+        row,
+        by,
         NeedAction::Withdrawn,
         next.status,
         next.slots_taken,
-        None,
+        note,
     )
 }
 
@@ -288,14 +303,12 @@ pub fn release_claims(
         let Ok(next) = state_of(&row)?.withdraw(Some(view)) else {
             continue;
         };
-        store::set_claim_status(conn, claim.0, ClaimStatus::Withdrawn)?;
-        transition(
+        let_go(
             conn,
             &row,
+            Some(claim.0),
             actor.user_id,
-            NeedAction::Withdrawn,
-            next.status,
-            next.slots_taken,
+            &next,
             Some("released: the volunteer is no longer active"),
         )?;
         released += 1;

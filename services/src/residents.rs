@@ -133,7 +133,7 @@ pub fn register(conn: &mut AnyConnection, actor: &Actor, r: Registration) -> Res
         room: r.room,
         phone: r.phone,
         tags: canglong_persistence::to_json_text(&tags),
-        consent_method: r.consent.method.as_str().into(),
+        consent_method: Stored(r.consent.method),
         consent_by: r.consent.given_by,
         consent_recorded_by: Id(actor.user_id),
         consent_at: at,
