@@ -274,27 +274,34 @@ pub fn team_members(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(
         .load(conn)
 }
 
-/// (transaction kind, account kind, amount, time) of postings in `[from, to)`.
-pub fn postings(
+/// Points moved on residents' accounts in `[from, to)`, summed by the database per transaction
+/// kind: (kind, credits, debits as a positive number). Driven by the transactions' period index
+/// (every kind named, so the index's leading columns are all used).
+pub fn resident_moves(
     conn: &mut AnyConnection,
     set: &[Uuid],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(String, String, i64, NaiveDateTime)>> {
-    postings::table
-        .inner_join(ledger_transactions::table)
-        .inner_join(accounts::table)
-        .filter(accounts::community_id.eq_any(ids(set)))
+) -> QueryResult<Vec<(String, Option<i64>, Option<i64>)>> {
+    let kinds: Vec<&str> = canglong_ledger::TxKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    ledger_transactions::table
+        .inner_join(postings::table.inner_join(accounts::table))
+        .filter(ledger_transactions::community_id.eq_any(ids(set)))
+        .filter(ledger_transactions::kind.eq_any(kinds))
         .filter(
-            postings::created_at
+            ledger_transactions::created_at
                 .ge(from)
-                .and(postings::created_at.lt(to)),
+                .and(ledger_transactions::created_at.lt(to)),
         )
+        .filter(accounts::kind.eq(canglong_ledger::AccountKind::Resident.as_str()))
+        .group_by(ledger_transactions::kind)
         .select((
             ledger_transactions::kind,
-            accounts::kind,
-            postings::amount,
-            postings::created_at,
+            crate::ledger::sum_of("CASE WHEN postings.amount > 0 THEN postings.amount ELSE 0 END"),
+            crate::ledger::sum_of("CASE WHEN postings.amount < 0 THEN -postings.amount ELSE 0 END"),
         ))
         .load(conn)
 }

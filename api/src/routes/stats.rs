@@ -504,16 +504,24 @@ fn build(
         }
         "served" => tables::served(&rollups::records(conn, set, from, to)?, group_by),
         "points" => {
-            let postings: Vec<domain::Posting> = store::postings(conn, set, from, to)?
-                .into_iter()
-                .map(|(tx_kind, account_kind, amount, at)| domain::Posting {
-                    tx_kind,
-                    account_kind,
-                    amount,
-                    at,
-                })
-                .collect();
-            tables::points(&postings, store::outstanding_at(conn, set, from)?, group_by)
+            // By month: one sum per local month, so the database adds the rows, not the server.
+            let spans = if group_by == "kind" {
+                vec![(String::new(), from, to)]
+            } else {
+                domain::local_months(from, to)
+            };
+            let mut moves = Vec::new();
+            for (group, a, b) in spans {
+                for (tx_kind, credits, debits) in store::resident_moves(conn, set, a, b)? {
+                    moves.push(domain::Moves {
+                        group: group.clone(),
+                        tx_kind,
+                        credits: credits.unwrap_or(0),
+                        debits: debits.unwrap_or(0),
+                    });
+                }
+            }
+            tables::points(&moves, store::outstanding_at(conn, set, from)?, group_by)
         }
         "merchants" => {
             let list: Vec<(Uuid, String, String)> = store::merchants(conn, set)?

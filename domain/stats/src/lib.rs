@@ -121,12 +121,40 @@ pub struct Project {
     pub continues: Option<Uuid>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Posting {
+/// Points moved on residents' accounts by one kind of transaction within a group (a local
+/// month, or the whole period), summed by the database: credits and debits, both positive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moves {
+    pub group: String,
     pub tx_kind: String,
-    pub account_kind: String,
-    pub amount: i64,
-    pub at: NaiveDateTime,
+    pub credits: i64,
+    pub debits: i64,
+}
+
+/// The local months that `[from, to)` touches: `YYYY-MM` and the part of the period inside it,
+/// in UTC, so each month can be summed by the database on its own.
+pub fn local_months(
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Vec<(String, NaiveDateTime, NaiveDateTime)> {
+    let offset = Duration::hours(8);
+    let mut out = Vec::new();
+    let mut start = from;
+    while start < to {
+        let d = local_date(start);
+        let (y, m) = if d.month() == 12 {
+            (d.year() + 1, 1)
+        } else {
+            (d.year(), d.month() + 1)
+        };
+        let next = NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|n| n.and_hms_opt(0, 0, 0))
+            .map_or(to, |n| n - offset)
+            .min(to);
+        out.push((month_of(start), start, next));
+        start = next;
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -388,6 +416,27 @@ mod tests {
 
     fn t(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    #[test]
+    fn local_months_cut_the_period_at_beijing_midnight() {
+        // 2024-12-31 16:00 UTC is 2025-01-01 00:00 in Beijing.
+        let m = local_months(t("2024-12-31 16:00:00"), t("2025-03-10 00:00:00"));
+        let labels: Vec<&str> = m.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(labels, ["2025-01", "2025-02", "2025-03"]);
+        assert_eq!(m[0].2, t("2025-01-31 16:00:00"));
+        assert_eq!(m[1].1, m[0].2);
+        assert_eq!(m[2].2, t("2025-03-10 00:00:00"));
+        // A period inside one month, and across a year's end.
+        assert_eq!(
+            local_months(t("2025-05-02 00:00:00"), t("2025-05-03 00:00:00")).len(),
+            1
+        );
+        let y = local_months(t("2025-12-15 00:00:00"), t("2026-01-02 00:00:00"));
+        assert_eq!(y[0].0, "2025-12");
+        assert_eq!(y[1].0, "2026-01");
+        assert_eq!(y[0].2, t("2025-12-31 16:00:00"));
+        assert!(local_months(t("2025-05-02 00:00:00"), t("2025-05-02 00:00:00")).is_empty());
     }
 
     #[test]

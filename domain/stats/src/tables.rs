@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use canglong_core::{NaiveDateTime, Uuid};
 
-use crate::{Checkin, Need, Posting, Project, Record, median, month_of};
+use crate::{Checkin, Moves, Need, Project, Record, median, month_of};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -174,21 +174,14 @@ pub fn served(records: &[Record], group_by: &'static str) -> Table {
 }
 
 /// Points moved on residents' accounts by month (with the balance held at each month's end) or
-/// by transaction kind.
-pub fn points(postings: &[Posting], outstanding_before: i64, group_by: &'static str) -> Table {
-    let residents: Vec<&Posting> = postings
-        .iter()
-        .filter(|p| p.account_kind == "resident")
-        .collect();
+/// by transaction kind, from the sums of [`Moves`] grouped the same way.
+pub fn points(moves: &[Moves], outstanding_before: i64, group_by: &'static str) -> Table {
     if group_by == "kind" {
         let mut groups: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        for p in residents {
-            let g = groups.entry(p.tx_kind.clone()).or_default();
-            if p.amount > 0 {
-                g.0 += p.amount;
-            } else {
-                g.1 -= p.amount;
-            }
+        for m in moves {
+            let g = groups.entry(m.tx_kind.clone()).or_default();
+            g.0 += m.credits;
+            g.1 += m.debits;
         }
         return Table {
             group_by,
@@ -199,18 +192,19 @@ pub fn points(postings: &[Posting], outstanding_before: i64, group_by: &'static 
                 .collect(),
         };
     }
+    // issued, redeemed, refunded, expired, adjusted (signed), net.
     let mut groups: BTreeMap<String, [i64; 6]> = BTreeMap::new();
-    for p in residents {
-        let g = groups.entry(month_of(p.at)).or_default();
-        let i = match p.tx_kind.as_str() {
-            "earn" | "bonus" => 0,
-            "redeem" => 1,
-            "refund" => 2,
-            "expire" => 3,
-            _ => 4,
-        };
-        g[i] += p.amount.abs() * if i == 4 { p.amount.signum() } else { 1 };
-        g[5] += p.amount;
+    for m in moves {
+        let g = groups.entry(m.group.clone()).or_default();
+        let moved = m.credits + m.debits;
+        match m.tx_kind.as_str() {
+            "earn" | "bonus" => g[0] += moved,
+            "redeem" => g[1] += moved,
+            "refund" => g[2] += moved,
+            "expire" => g[3] += moved,
+            _ => g[4] += m.credits - m.debits,
+        }
+        g[5] += m.credits - m.debits;
     }
     let mut held = outstanding_before;
     let rows = groups
