@@ -83,8 +83,9 @@ pub async fn shield(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    // The docs UI runs its own scripts; everything else is data, never a page.
-    if !path.starts_with("/docs") {
+    // The docs UI runs its own scripts; everything else is data, never a page, unless the
+    // handler set a policy of its own (the report: a page with its stylesheet inline).
+    if !path.starts_with("/docs") && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),

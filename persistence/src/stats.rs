@@ -274,15 +274,23 @@ pub fn team_members(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(
         .load(conn)
 }
 
+/// One transaction kind's sums on residents' accounts: credits, and debits as a positive number.
+#[derive(Debug, Clone, Queryable)]
+pub struct MovesRow {
+    pub tx_kind: String,
+    pub credits: Option<i64>,
+    pub debits: Option<i64>,
+}
+
 /// Points moved on residents' accounts in `[from, to)`, summed by the database per transaction
-/// kind: (kind, credits, debits as a positive number). Driven by the transactions' period index
+/// kind. Driven by the transactions' period index
 /// (every kind named, so the index's leading columns are all used).
 pub fn resident_moves(
     conn: &mut AnyConnection,
     set: &[Uuid],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(String, Option<i64>, Option<i64>)>> {
+) -> QueryResult<Vec<MovesRow>> {
     let kinds: Vec<&str> = canglong_ledger::TxKind::ALL
         .iter()
         .map(|k| k.as_str())

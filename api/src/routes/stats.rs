@@ -260,8 +260,14 @@ pub async fn report(
     }
     .render()
     .map_err(|e| ApiError::bug(format!("the report template: {e}")))?;
+    // The page's one stylesheet is inline; nothing else (no script, image, font or frame) may
+    // load or run.
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        ))
         .body(html))
 }
 
@@ -512,12 +518,12 @@ fn build(
             };
             let mut moves = Vec::new();
             for (group, a, b) in spans {
-                for (tx_kind, credits, debits) in store::resident_moves(conn, set, a, b)? {
+                for m in store::resident_moves(conn, set, a, b)? {
                     moves.push(domain::Moves {
                         group: group.clone(),
-                        tx_kind,
-                        credits: credits.unwrap_or(0),
-                        debits: debits.unwrap_or(0),
+                        tx_kind: m.tx_kind,
+                        credits: m.credits.unwrap_or(0),
+                        debits: m.debits.unwrap_or(0),
                     });
                 }
             }

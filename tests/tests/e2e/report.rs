@@ -42,6 +42,10 @@ async fn the_report_is_the_overview_on_paper(db: Db) {
         r.headers().get("content-type").unwrap(),
         "text/html; charset=utf-8"
     );
+    // The browser applies the inline stylesheet and nothing else: no script may run.
+    let policy = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("default-src 'none'") && policy.contains("style-src 'unsafe-inline'"));
+    assert!(!policy.contains("script-src"), "{policy}");
     let page = r.text().await.unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("测试社区 志愿服务数据报告"));
