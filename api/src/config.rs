@@ -185,6 +185,17 @@ pub struct Settings {
     #[arg(long, env = "CANGLONG_PRIVACY_POLICY", default_value = "2026-12-01")]
     pub privacy_policy: String,
 
+    /// A PostgreSQL streaming replica for the review meetings' reads (the overview, the tables,
+    /// the report, the exports); every write and the mini-program's own reads stay on the
+    /// primary. Unset: everything reads the primary.
+    #[arg(long, env = "CANGLONG_READ_DATABASE_URL", hide_env_values = true)]
+    pub read_database_url: Option<String>,
+
+    /// How far behind the primary (seconds, as the replica itself reports) the replica may be
+    /// and still answer; further behind, or down, the primary answers instead.
+    #[arg(long, env = "CANGLONG_READ_MAX_LAG_SECS", default_value_t = 30)]
+    pub read_max_lag_secs: u64,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CANGLONG_WORKERS")]
     pub workers: Option<usize>,
@@ -236,6 +247,8 @@ impl Settings {
             pool_size: 8,
             pool_wait_secs: 5,
             privacy_policy: "2026-12-01".into(),
+            read_database_url: None,
+            read_max_lag_secs: 30,
             workers: Some(2),
         }
     }

@@ -1,6 +1,7 @@
 //! The 藏龙智汇 HTTP server: routes by area, sign-in, problem+json errors, background jobs, and
 //! the `canglong` command's subcommands.
 
+pub mod analytics;
 pub mod auth;
 pub mod config;
 pub mod contract;

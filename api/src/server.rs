@@ -34,6 +34,8 @@ pub struct AppState {
     pub passwords: Arc<PasswordGate>,
     pub bearers: Arc<crate::auth::Bearers>,
     pub metrics: Arc<Metrics>,
+    /// Where the review meetings' reads go: the replica, or the primary.
+    pub analytics: Arc<crate::analytics::Analytics>,
     pub timing: Timing,
     pub ops: OpsAccess,
     /// The privacy-policy version in force.
@@ -57,6 +59,7 @@ impl AppState {
                 settings.bearer_cache_ms,
             ))),
             metrics: Arc::new(Metrics::default()),
+            analytics: Arc::new(crate::analytics::Analytics::from_settings(settings)),
             timing: timing(&settings.clocks),
             ops: OpsAccess {
                 open: settings.is_dev() || settings.public_docs,

@@ -59,6 +59,14 @@ impl Client {
         }
     }
 
+    /// The same person, speaking to another server (another process behind the same address).
+    pub fn on(&self, base: &str) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_string(),
+            ..self.clone()
+        }
+    }
+
     pub fn token(&self) -> Option<&str> {
         self.token.as_deref()
     }

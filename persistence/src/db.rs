@@ -187,6 +187,42 @@ pub fn pool_waiting(url: &str, size: u32, wait: Duration) -> Result<Pool, r2d2::
         .build(Manager(url.to_string()))
 }
 
+/// A pool for a read replica: opened lazily (the server starts while the replica is down) and
+/// keeping no idle connection it did not need.
+pub fn replica_pool(url: &str, size: u32, wait: Duration) -> Pool {
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(0))
+        .connection_timeout(wait)
+        .test_on_check_out(false)
+        .build_unchecked(Manager(url.to_string()))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Lag {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    standby: bool,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+    seconds: Option<f64>,
+}
+
+/// How far behind its primary this database is, in seconds, as PostgreSQL itself says: 0 when
+/// it replayed all it received, else the age of the last transaction it replayed (`None`: it
+/// has replayed nothing yet). A database that is not a standby (or SQLite) is 0 behind.
+pub fn replica_lag(conn: &mut AnyConnection) -> QueryResult<Option<f64>> {
+    let AnyConnection::Postgresql(pg) = conn else {
+        return Ok(Some(0.0));
+    };
+    let lag: Lag = diesel::sql_query(
+        "SELECT pg_is_in_recovery() AS standby, \
+         CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0.0 \
+         ELSE CAST(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) AS DOUBLE PRECISION) \
+         END AS seconds",
+    )
+    .get_result(pg)?;
+    Ok(if lag.standby { lag.seconds } else { Some(0.0) })
+}
+
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Applies the pending migrations. Nothing pending asks for no privilege beyond reading the

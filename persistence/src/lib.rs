@@ -46,7 +46,7 @@ pub mod volunteers;
 
 pub use db::{
     AnyConnection, Backend, POOL_WAIT, Pool, PooledConn, connect, is_migrated, migrate, pool,
-    pool_waiting, write_tx,
+    pool_waiting, replica_lag, replica_pool, write_tx,
 };
 pub use id::Id;
 pub use stored::Stored;

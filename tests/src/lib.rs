@@ -166,6 +166,20 @@ pub fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
+/// A second server process on a test app's database ([`TestApp::another_process`]).
+pub struct Process {
+    pub base: String,
+    /// The state this process's jobs run with (its own pool).
+    pub state: AppState,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
 /// Starts the server on its own thread; returns its address and handle.
 fn start_server(
     settings: &Settings,
@@ -198,6 +212,20 @@ impl TestApp {
         let (addr, handle) = start_server(&self.settings, &self.pool);
         self.base = format!("http://{addr}");
         self.handle = handle;
+    }
+
+    /// Another server on the same database, as a second process would be: its own pool,
+    /// caches, limiter and jobs; the same settings (so the same token key). Stopped when
+    /// dropped.
+    pub fn another_process(&self) -> Process {
+        let pool = canglong_persistence::pool(&self.settings.database.database_url, 12)
+            .expect("second pool");
+        let (addr, handle) = start_server(&self.settings, &pool);
+        Process {
+            base: format!("http://{addr}"),
+            state: AppState::new(&self.settings, pool).expect("state"),
+            handle,
+        }
     }
 
     /// The server's state as a new process would build it (for running its jobs directly).

@@ -47,6 +47,8 @@ pub struct Report {
     pub community: String,
     pub period: String,
     pub generated: String,
+    /// When the data is complete to, and which database answered.
+    pub as_of: String,
     pub figures: Vec<FigureRow>,
     pub sections: Vec<Section>,
     pub problems: Vec<Problem>,

@@ -162,7 +162,7 @@ const EXPORT_HEADER: [&str; 15] = [
 /// Excel opens it, a header row in Chinese and English, fields quoted as CSV requires.
 #[utoipa::path(tag = "service_records", operation_id = "export_service_records",
     params(ServiceRecordExportQuery),
-    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv", body = String), Problems),
+    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv", body = String, headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
     security(("bearer" = [])))]
 #[get("/service-records/export")]
 pub async fn export(
@@ -174,7 +174,9 @@ pub async fn export(
     let q = q.into_inner();
     let community = auth.community_id;
     let status = views::filter_of(q.status.as_ref())?;
-    let body = db::read(&state.pool, move |conn| {
+    // An export for filing: the replica's, when there is one.
+    let src = state.analytics.pick(&state.pool).await;
+    let body = db::read(&src.pool, move |conn| {
         let filter = store::Filter {
             status,
             volunteer_id: q.volunteer_id,
@@ -222,5 +224,8 @@ pub async fn export(
         Ok(out)
     })
     .await?;
-    views::csv_file("service-records", &EXPORT_HEADER, body)
+    Ok(crate::analytics::stamped(
+        views::csv_file("service-records", &EXPORT_HEADER, body)?,
+        &src,
+    ))
 }

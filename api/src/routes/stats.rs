@@ -16,6 +16,7 @@ use canglong_stats::tables::{self, Cell, Table};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Problems, views};
+use crate::analytics::stamped;
 use crate::auth::{AnyBearer, Bearer};
 use crate::report as page;
 use crate::{ApiError, AppState, db};
@@ -159,7 +160,7 @@ async fn headlines(
 /// communities or one. To file it as a PDF, print the page (A4, black and white).
 #[utoipa::path(tag = "stats", operation_id = "stats_report", params(ReportQuery),
     responses((status = 200, description = "The report as a self-contained HTML page",
-        content((String = "text/html"))), Problems),
+        content((String = "text/html")), headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
     security(("bearer" = [])))]
 #[get("/stats/report")]
 pub async fn report(
@@ -182,6 +183,7 @@ pub async fn report(
     })?;
     let asked = q.community_id;
     let (set, _) = db::read(&state.pool, move |conn| scope(conn, &caller.0, asked)).await?;
+    let src = state.analytics.pick(&state.pool).await;
     let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
     let community = set
         .iter()
@@ -191,7 +193,7 @@ pub async fn report(
     // The points by month read the most rows: on a connection of their own, beside the
     // headline figures and the other tables.
     let (a, b) = (ids.clone(), ids.clone());
-    let points = db::read(&state.pool, move |conn| {
+    let points = db::read(&src.pool, move |conn| {
         let t = build(conn, "points", &a, from, to, "month")?;
         Ok(page::section(
             "六、积分发放与兑换（按月）",
@@ -200,7 +202,7 @@ pub async fn report(
             &["issued", "redeemed"],
         ))
     });
-    let others = db::read(&state.pool, move |conn| {
+    let others = db::read(&src.pool, move |conn| {
         let mut t = |name: &str, by: &'static str| build(conn, name, &b, from, to, by);
         let sections = vec![
             page::section(
@@ -243,7 +245,7 @@ pub async fn report(
         Ok((sections, open_problems(conn, &actor)?))
     });
     let ((now_h, before_h), points, (mut sections, problems)) =
-        futures_util::future::try_join3(headlines(&state.pool, ids, from, to), points, others)
+        futures_util::future::try_join3(headlines(&src.pool, ids, from, to), points, others)
             .await?;
     sections.insert(4, points);
     let html = page::Report {
@@ -254,6 +256,15 @@ pub async fn report(
             canglong_core::local_clock(to)
         ),
         generated: canglong_core::local_clock(now()),
+        as_of: format!(
+            "{}（{}）",
+            canglong_core::local_clock(src.as_of),
+            if src.replica {
+                "只读副本"
+            } else {
+                "主库"
+            }
+        ),
         figures: page::figures(&now_h, &before_h),
         sections,
         problems,
@@ -262,13 +273,14 @@ pub async fn report(
     .map_err(|e| ApiError::bug(format!("the report template: {e}")))?;
     // The page's one stylesheet is inline; nothing else (no script, image, font or frame) may
     // load or run.
-    Ok(HttpResponse::Ok()
+    let res = HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((
             actix_web::http::header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
         ))
-        .body(html))
+        .body(html);
+    Ok(stamped(res, &src))
 }
 
 /// What the meeting should discuss, from the caller's queue: low ratings, needs nobody took,
@@ -306,7 +318,7 @@ fn open_problems(
 /// each community's own.
 #[utoipa::path(tag = "stats", operation_id = "stats_overview", params(StatsQuery),
     responses((status = 200, description = "The figures; `?format=csv` gives them as a file, a row per figure and community",
-        content((Overview = "application/json"), (String = "text/csv"))), Problems),
+        content((Overview = "application/json"), (String = "text/csv")), headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
     security(("bearer" = [])))]
 #[get("/stats/overview")]
 pub async fn overview(
@@ -319,15 +331,16 @@ pub async fn overview(
     let asked = q.community_id;
     let (set, subdistrict) =
         db::read(&state.pool, move |conn| scope(conn, &caller.0, asked)).await?;
+    let src = state.analytics.pick(&state.pool).await;
     let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
-    let figures = headline(&state.pool, ids.clone(), from, to).await?;
+    let figures = headline(&src.pool, ids.clone(), from, to).await?;
     let mut communities = Vec::new();
     if subdistrict {
         for (id, name) in set {
             communities.push(CommunityHeadline {
                 community_id: id,
                 name,
-                figures: headline(&state.pool, vec![id], from, to).await?,
+                figures: headline(&src.pool, vec![id], from, to).await?,
             });
         }
     }
@@ -339,9 +352,9 @@ pub async fn overview(
         communities,
     };
     if q.format == Some(Format::Csv) {
-        return overview_csv(&out);
+        return Ok(stamped(overview_csv(&out)?, &src));
     }
-    Ok(HttpResponse::Ok().json(out))
+    Ok(stamped(HttpResponse::Ok().json(out), &src))
 }
 
 /// The overview as a file: one row per figure (and per community for a subdistrict).
@@ -388,7 +401,7 @@ fn overview_csv(o: &Overview) -> Result<HttpResponse, ApiError> {
 #[utoipa::path(tag = "stats", operation_id = "stats_table",
     params(("table" = StatsTableName, Path), StatsQuery),
     responses((status = 200, description = "The table; `?format=csv` gives it as a file",
-        content((StatsTable = "application/json"), (String = "text/csv"))), Problems),
+        content((StatsTable = "application/json"), (String = "text/csv")), headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
     security(("bearer" = [])))]
 #[get("/stats/{table}")]
 pub async fn table(
@@ -417,10 +430,12 @@ pub async fn table(
         )
     })?;
     let (from, to) = period(&q)?;
+    let asked = q.community_id;
+    let (set, _) = db::read(&state.pool, move |conn| scope(conn, &caller.0, asked)).await?;
+    let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
+    let src = state.analytics.pick(&state.pool).await;
     let n = name.clone();
-    let t = db::read(&state.pool, move |conn| {
-        let (set, _) = scope(conn, &caller.0, q.community_id)?;
-        let ids: Vec<Uuid> = set.iter().map(|(id, _)| *id).collect();
+    let t = db::read(&src.pool, move |conn| {
         build(conn, &n, &ids, from, to, group_by)
     })
     .await?;
@@ -429,7 +444,10 @@ pub async fn table(
             .rows
             .iter()
             .map(|r| r.iter().map(cell_text).collect::<Vec<_>>());
-        return views::csv_file(&format!("stats-{name}"), &t.columns, rows);
+        return Ok(stamped(
+            views::csv_file(&format!("stats-{name}"), &t.columns, rows)?,
+            &src,
+        ));
     }
     let rows = t
         .rows
@@ -442,14 +460,15 @@ pub async fn table(
                 .collect()
         })
         .collect();
-    Ok(HttpResponse::Ok().json(StatsTable {
+    let out = StatsTable {
         table,
         from: views::utc(from),
         to: views::utc(to),
         group_by: views::enum_of(t.group_by)?,
         columns: t.columns.iter().map(|c| c.to_string()).collect(),
         rows,
-    }))
+    };
+    Ok(stamped(HttpResponse::Ok().json(out), &src))
 }
 
 fn cell_text(c: &Cell) -> String {

@@ -85,7 +85,13 @@ pub async fn list(
     let category = views::filter_of(q.category.as_ref())?;
     let status = views::filter_of(q.status.as_ref())?;
     let a = actor.clone();
-    let (items, next) = db::read(&state.pool, move |conn| {
+    // The file is for filing (the replica's, when there is one); the list is read-your-writes.
+    let src = if csv {
+        state.analytics.pick(&state.pool).await
+    } else {
+        crate::analytics::Source::primary(&state.pool)
+    };
+    let (items, next) = db::read(&src.pool, move |conn| {
         let filter = Filter {
             visible,
             category,
@@ -119,22 +125,25 @@ pub async fn list(
                 s.response.clone().unwrap_or_default(),
             ]
         });
-        return views::csv_file(
-            "suggestions",
-            &[
-                "编号 id",
-                "时间(北京时间) created_at",
-                "类别 category",
-                "状态 status",
-                "来源 source",
-                "提交人 author_id",
-                "内容 text",
-                "商户 merchant_id",
-                "项目 project_id",
-                "回复 response",
-            ],
-            rows,
-        );
+        return Ok(crate::analytics::stamped(
+            views::csv_file(
+                "suggestions",
+                &[
+                    "编号 id",
+                    "时间(北京时间) created_at",
+                    "类别 category",
+                    "状态 status",
+                    "来源 source",
+                    "提交人 author_id",
+                    "内容 text",
+                    "商户 merchant_id",
+                    "项目 project_id",
+                    "回复 response",
+                ],
+                rows,
+            )?,
+            &src,
+        ));
     }
     Ok(HttpResponse::Ok().json(SuggestionPage {
         items,

@@ -58,7 +58,9 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     if !state.ops.allows(&req) {
         return ApiError::not_found(req.path()).error_response();
     }
+    let mut body = state.metrics.render(&state.pool);
+    state.analytics.render(&mut body);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&state.pool))
+        .body(body)
 }

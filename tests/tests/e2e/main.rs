@@ -15,6 +15,7 @@ mod ops;
 mod organisation;
 mod people;
 mod points;
+mod processes;
 mod races;
 mod report;
 mod scenario;
