@@ -48,6 +48,11 @@ pub struct LoadReport {
     pub clients: usize,
     pub seconds: f64,
     pub endpoints: BTreeMap<&'static str, Line>,
+    /// Every write the server acknowledged (2xx): what it is and its id, for checking afterwards
+    /// that each is stored, once.
+    pub acknowledged: Vec<(&'static str, Uuid)>,
+    /// Times a client found its server unreachable and moved to the next one.
+    pub moved: usize,
 }
 
 impl LoadReport {
@@ -146,6 +151,15 @@ pub async fn cast(base: &str, password: &str, clients: usize) -> Result<Cast, St
             .await
             .map_err(err("WeChat sign-in"))?;
         let c = anon.with_token(&t.access_token);
+        // As the mini-program asks each person: WeChat messages for their needs and services.
+        c.subscribe(&[
+            "need_claimed",
+            "need_completed",
+            "need_confirmed",
+            "service_verified",
+        ])
+        .await
+        .map_err(err("subscribe"))?;
         let volunteer = i % 4 == 0;
         if volunteer {
             let v = c
@@ -243,7 +257,23 @@ pub(crate) fn need() -> NewNeed {
     }
 }
 
-type Sample = (&'static str, Duration, Result<(), u16>);
+/// One request: the endpoint, its time, the status of a failure, whether the server could not
+/// be reached at all, and the write it acknowledged.
+struct Sample {
+    name: &'static str,
+    took: Duration,
+    outcome: Result<(), u16>,
+    unreachable: bool,
+    acknowledged: Option<(&'static str, Uuid)>,
+}
+
+impl Sample {
+    /// Records the write this request made (if it succeeded).
+    fn wrote(mut self, what: &'static str, id: Option<Uuid>) -> Self {
+        self.acknowledged = id.map(|id| (what, id));
+        self
+    }
+}
 
 async fn timed<T>(
     name: &'static str,
@@ -252,15 +282,26 @@ async fn timed<T>(
     let t = Instant::now();
     let r = f.await;
     let took = t.elapsed();
+    let sample = |outcome, unreachable| Sample {
+        name,
+        took,
+        outcome,
+        unreachable,
+        acknowledged: None,
+    };
     match r {
-        Ok(v) => ((name, took, Ok(())), Some(v)),
-        Err(e) => ((name, took, Err(e.status.as_u16())), None),
+        Ok(v) => (sample(Ok(()), false), Some(v)),
+        Err(e) => (
+            sample(Err(e.status.as_u16()), e.code() == "client_unreachable"),
+            None,
+        ),
     }
 }
 
-/// One client's turn: picks an operation by the mix and returns what it measured.
-async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sample> {
-    let (c, volunteer) = (&cast.residents[who], cast.volunteers[who]);
+/// One client's turn at `base`: picks an operation by the mix and returns what it measured.
+async fn turn(who: usize, base: &str, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sample> {
+    let (c, volunteer) = (&cast.residents[who].on(base), cast.volunteers[who]);
+    let worker = cast.worker.on(base);
     let roll = dice.roll();
     *seq += 1;
     let key = format!("{}-{}", Uuid::now_v7(), seq);
@@ -282,7 +323,10 @@ async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sa
                 .0,
         ],
         70..=79 => vec![timed("GET /notifications", c.notifications()).await.0],
-        80..=87 => vec![timed("POST /needs", c.create_need(&need())).await.0],
+        80..=87 => {
+            let (s, made) = timed("POST /needs", c.create_need(&need())).await;
+            vec![s.wrote("need", made.map(|n| n.id))]
+        }
         88..=93 if volunteer => {
             // A rider takes the first open micro-service and reports it done.
             let (s, list) = timed("GET /needs/recommended", c.recommended_needs()).await;
@@ -295,8 +339,9 @@ async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sa
                 c.claim_need(n.need.id, Some(&key)),
             )
             .await;
-            out.push(s);
-            if claimed.is_some() {
+            let claim = claimed.map(|c| c.id);
+            out.push(s.wrote("claim", claim));
+            if claim.is_some() {
                 // Reported as just done: a service begins after its need was posted, so in a
                 // run of seconds a rider's reports overlap and most are refused by design.
                 let body = CompletionRequest {
@@ -304,14 +349,12 @@ async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sa
                     started_at: None,
                     note: String::new(),
                 };
-                out.push(
-                    timed(
-                        "POST /needs/{id}/completion",
-                        c.complete_need(n.need.id, &body, Some(&format!("{key}-done"))),
-                    )
-                    .await
-                    .0,
-                );
+                let (s, done) = timed(
+                    "POST /needs/{id}/completion",
+                    c.complete_need(n.need.id, &body, Some(&format!("{key}-done"))),
+                )
+                .await;
+                out.push(s.wrote("record", done.map(|d| d.service_record.id)));
             }
             out
         }
@@ -333,8 +376,7 @@ async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sa
                 limit: Some(100),
                 ..Default::default()
             };
-            let (s, page) =
-                timed("GET /service-records", cast.worker.list_service_records(&q)).await;
+            let (s, page) = timed("GET /service-records", worker.list_service_records(&q)).await;
             let mut out = vec![s];
             // One of the waiting records (several clients share the one social worker).
             let pick = dice.roll() as usize;
@@ -347,30 +389,31 @@ async fn turn(who: usize, cast: &Cast, dice: &mut Dice, seq: &mut u64) -> Vec<Sa
                     quality: Quality::Pass,
                     note: None,
                 };
-                out.push(
-                    timed(
-                        "POST /service-records/{id}/verification",
-                        cast.worker.verify_service_record(r.id, &body, Some(&key)),
-                    )
-                    .await
-                    .0,
-                );
+                let (s, verified) = timed(
+                    "POST /service-records/{id}/verification",
+                    worker.verify_service_record(r.id, &body, Some(&key)),
+                )
+                .await;
+                out.push(s.wrote("verified", verified.map(|_| r.id)));
             }
             out
         }
-        _ => vec![
-            timed(
+        _ => {
+            let (s, voucher) = timed(
                 "POST /offers/{id}/redemptions",
                 c.redeem_offer(cast.offer, Some(&key)),
             )
-            .await
-            .0,
-        ],
+            .await;
+            vec![s.wrote("voucher", voucher.map(|v| v.id))]
+        }
     }
 }
 
+/// Runs the mix for `duration` with `clients` at once, spread over `bases` (the servers of
+/// one deployment, client i starting at server i mod n). A client that cannot reach its server
+/// moves to the next, as a front would send it.
 pub async fn run(
-    base: &str,
+    bases: &[String],
     cast: Option<Arc<Cast>>,
     mix: Mix,
     clients: usize,
@@ -379,22 +422,29 @@ pub async fn run(
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = Vec::new();
+    let bases: Arc<Vec<String>> = Arc::new(bases.to_vec());
     for i in 0..clients {
-        let cast = cast.clone();
-        let anon = Client::new(base);
+        let (cast, bases) = (cast.clone(), bases.clone());
         tasks.push(tokio::spawn(async move {
             let mut samples: Vec<Sample> = Vec::new();
             let mut dice =
                 Dice(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
             let mut seq = 0;
+            let mut at = i % bases.len().max(1);
+            let anonymous: Vec<Client> = bases.iter().map(|b| Client::new(b)).collect();
             while Instant::now() < deadline {
-                match (&cast, mix) {
+                let base = &bases[at];
+                let took = match (&cast, mix) {
                     (Some(cast), Mix::Realistic) => {
                         let who = i % cast.residents.len();
-                        samples.extend(turn(who, cast, &mut dice, &mut seq).await);
+                        turn(who, base, cast, &mut dice, &mut seq).await
                     }
-                    _ => samples.push(timed("GET /healthz", anon.healthz()).await.0),
+                    _ => vec![timed("GET /healthz", anonymous[at].healthz()).await.0],
+                };
+                if took.iter().any(|s| s.unreachable) {
+                    at = (at + 1) % bases.len();
                 }
+                samples.extend(took);
             }
             samples
         }));
@@ -404,11 +454,13 @@ pub async fn run(
         ..Default::default()
     };
     for t in tasks {
-        for (name, took, outcome) in t.await.unwrap_or_default() {
-            let line = report.endpoints.entry(name).or_default();
+        for s in t.await.unwrap_or_default() {
+            report.moved += usize::from(s.unreachable);
+            report.acknowledged.extend(s.acknowledged);
+            let line = report.endpoints.entry(s.name).or_default();
             line.requests += 1;
-            line.latencies_ms.push(took.as_secs_f64() * 1000.0);
-            match outcome {
+            line.latencies_ms.push(s.took.as_secs_f64() * 1000.0);
+            match s.outcome {
                 Ok(()) => line.ok += 1,
                 Err(s) if (400..500).contains(&s) && s != 408 => line.refused += 1,
                 Err(_) => line.errors += 1,

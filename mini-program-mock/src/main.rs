@@ -42,13 +42,19 @@ enum Command {
     /// endpoint. The server must run the demo and point its WeChat base at a fake (residents
     /// sign in through it) and allow many sign-ins (CANGLONG_AUTH_RATE_LIMIT).
     Load {
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        base: String,
+        /// The server, or several of one deployment comma-separated (the clients are spread
+        /// over them and move on when one cannot be reached).
+        #[arg(long, default_value = "http://127.0.0.1:8080", value_delimiter = ',')]
+        base: Vec<String>,
         #[arg(long, env = "CANGLONG_PASSWORD", default_value = "canglong-demo-2026")]
         password: String,
         /// Concurrent clients, comma-separated; each is a person of its own.
         #[arg(long, default_value = "8,64,256", value_delimiter = ',')]
         clients: Vec<usize>,
+        /// Every write the servers acknowledged, one `kind id` per line (needs, claims, records,
+        /// verifications, vouchers), to check afterwards that each is stored once.
+        #[arg(long)]
+        journal: Option<std::path::PathBuf>,
         #[arg(long, default_value_t = 20)]
         seconds: u64,
         /// `realistic` (mostly reads, some writes) or `healthz` (the HTTP layer alone).
@@ -137,6 +143,7 @@ async fn main() -> Result<(), String> {
             base,
             password,
             clients,
+            journal,
             seconds,
             mix,
         } => {
@@ -148,10 +155,11 @@ async fn main() -> Result<(), String> {
             let cast = match mix {
                 load::Mix::Realistic => {
                     let most = clients.iter().copied().max().unwrap_or(1);
-                    Some(Arc::new(load::cast(&base, &password, most).await?))
+                    Some(Arc::new(load::cast(&base[0], &password, most).await?))
                 }
                 load::Mix::Healthz => None,
             };
+            let mut acknowledged = String::new();
             for c in clients {
                 let r = load::run(
                     &base,
@@ -162,6 +170,16 @@ async fn main() -> Result<(), String> {
                 )
                 .await;
                 println!("{r}");
+                if r.moved > 0 {
+                    println!("clients moved to another server {} times", r.moved);
+                }
+                for (kind, id) in &r.acknowledged {
+                    acknowledged.push_str(&format!("{kind} {id}\n"));
+                }
+            }
+            if let Some(path) = journal {
+                std::fs::write(&path, acknowledged)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
             }
             Ok(())
         }

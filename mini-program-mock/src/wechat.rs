@@ -5,7 +5,8 @@
 //!
 //! It also hands out access tokens (`cgi-bin/stable_token`) and receives subscribe messages
 //! (`message/subscribe/send`), recording every message it accepts; tests can make it fail the
-//! next sends (-1), refuse a person (43101) or expire its token (40001).
+//! next sends (-1), refuse a person (43101) or expire its token (40001). `GET /fake/accepted`
+//! tells a script how many messages it accepted.
 
 use std::collections::HashSet;
 use std::net::{SocketAddr, TcpListener};
@@ -131,6 +132,11 @@ impl actix_web::body::MessageBody for Endless {
     }
 }
 
+/// How many subscribe messages it accepted (for scripts that run it as a process).
+async fn accepted(fake: web::Data<Fake>) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "accepted": lock(&fake.messages).len() }))
+}
+
 async fn code2session(q: web::Query<Code2SessionQuery>, fake: web::Data<Fake>) -> HttpResponse {
     fake.calls.fetch_add(1, Ordering::SeqCst);
     if q.appid.is_empty() || q.secret.is_empty() || q.grant_type != "authorization_code" {
@@ -211,6 +217,7 @@ impl FakeWechat {
                     "/cgi-bin/message/subscribe/send",
                     web::post().to(subscribe_send),
                 )
+                .route("/fake/accepted", web::get().to(accepted))
         })
         .workers(1)
         .disable_signals()

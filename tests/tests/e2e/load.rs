@@ -16,7 +16,7 @@ async fn the_load_mix_runs_clean(db: Db) {
         .await
         .expect("cast");
     let r = run(
-        &app.base,
+        std::slice::from_ref(&app.base),
         Some(Arc::new(people)),
         Mix::Realistic,
         8,
@@ -38,6 +38,13 @@ async fn the_load_mix_runs_clean(db: Db) {
             "{endpoint} never succeeded:\n{r}"
         );
     }
-    let h = run(&app.base, None, Mix::Healthz, 4, Duration::from_secs(1)).await;
+    let h = run(
+        std::slice::from_ref(&app.base),
+        None,
+        Mix::Healthz,
+        4,
+        Duration::from_secs(1),
+    )
+    .await;
     assert!(h.total().ok > 10 && h.total().errors == 0, "{h}");
 }

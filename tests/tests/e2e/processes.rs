@@ -145,7 +145,7 @@ async fn two_processes_one_truth(db: Db) {
         escalate_after: chrono::Duration::hours(2),
     };
     let (pa, pb) = (app.pool.clone(), other.state.pool.clone());
-    let (t1, t2) = (timing.clone(), timing.clone());
+    let (t1, t2) = (timing, timing);
     let passes = join_all([
         tokio::task::spawn_blocking(move || sweep(&pa, &t1).unwrap().expired),
         tokio::task::spawn_blocking(move || sweep(&pb, &t2).unwrap().expired),
