@@ -53,7 +53,7 @@ psql_on() { "$pgbin/psql" -h "$work" -p "$1" -U postgres -d canglong -Atq "${@:2
 "$pgbin/psql" -h "$work" -p "$pport" -U postgres -qc "CREATE DATABASE canglong"
 # The standby: a base backup of the running primary, streaming from it (-R: standby.signal and
 # primary_conninfo written for it).
-"${run_as[@]}" "$pgbin/pg_basebackup" -h "$work" -p "$pport" -U postgres -D "$work/standby" -R -X stream
+"${run_as[@]}" "$pgbin/pg_basebackup" -h "$work" -p "$pport" -U postgres -D "$work/standby" -R -X stream --checkpoint=fast
 "${run_as[@]}" "$pgbin/pg_ctl" -D "$work/standby" -l "$work/standby.log" -w -o "$opts -p $sport" start >/dev/null
 echo "primary on $pport, standby on $sport (in recovery: $(psql_on "$sport" -c 'SELECT pg_is_in_recovery()'))"
 
