@@ -9,7 +9,7 @@
 # analytics answered from the replica, from the primary while the standby was down, and from
 # the replica again; the standby caught up.
 #   scripts/replicas.sh [SECONDS] [CLIENTS]          (CI: a short run on a debug build)
-#   BUILD=release PROCESSES="1 2 3" scripts/replicas.sh 60 32
+#   BUILD=release PROCESSES="1 2 3" MEASURE_SECONDS=60 scripts/replicas.sh 180 32
 #                                  also measures the mix over 1, 2 and 3 processes first
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,8 +86,9 @@ token=$(curl -fs "${bases[0]}/api/v1/auth/login" -H 'content-type: application/j
 joined() { local IFS=,; echo "${bases[*]:0:$1}"; }
 
 for n in ${PROCESSES:-}; do
-  echo "== the mix over $n process(es), $clients clients, $secs s"
-  "$bin/mini-program-mock" load --base "$(joined "$n")" --clients "$clients" --seconds "$secs" | grep -E "^(TOTAL|endpoint|[0-9]+ clients)"
+  m="${MEASURE_SECONDS:-$secs}"
+  echo "== the mix over $n process(es), $clients clients, $m s"
+  "$bin/mini-program-mock" load --base "$(joined "$n")" --clients "$clients" --seconds "$m" | grep -E "^(TOTAL|endpoint|[0-9]+ clients)"
 done
 
 echo "== the run: $clients clients over 3 processes for $secs s; kill one, restart the standby"

@@ -6,12 +6,17 @@
 
 use std::collections::BTreeMap;
 
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::info::LicenseBuilder;
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+use utoipa::openapi::response::Response;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayItems, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType,
+    Type,
+};
 use utoipa::openapi::server::Server;
 use utoipa::openapi::{OpenApi, RefOr, Required};
 
@@ -211,6 +216,45 @@ const LINKS: Links = &[
     ),
 ];
 
+/// Answers that may come from the read replica (see `analytics`): which database answered, and
+/// how fresh its data is.
+const FROM_REPLICA: &[&str] = &[
+    "stats_overview",
+    "stats_table",
+    "stats_report",
+    "export_service_records",
+    "list_suggestions",
+];
+
+fn data_headers(response: &mut Response) {
+    let source = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["primary", "replica"]));
+    let as_of = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)));
+    response.headers.insert(
+        "Canglong-Data-Source".into(),
+        RefOr::T(
+            HeaderBuilder::new()
+                .schema(Some(source))
+                .description(Some("The database that answered"))
+                .build(),
+        ),
+    );
+    response.headers.insert(
+        "Canglong-Data-As-Of".into(),
+        RefOr::T(
+            HeaderBuilder::new()
+                .schema(Some(as_of))
+                .description(Some(
+                    "The data is complete to this moment (RFC 3339, UTC): now, less the replica's lag",
+                ))
+                .build(),
+        ),
+    );
+}
+
 fn reason(status: &str) -> &'static str {
     match status {
         "200" => "OK",
@@ -403,6 +447,9 @@ pub fn finish(doc: &mut OpenApi) {
             };
             if response.description.is_empty() {
                 response.description = reason(status).to_string();
+            }
+            if status == "200" && FROM_REPLICA.contains(&id.as_str()) {
+                data_headers(response);
             }
             let Some((link_status, list)) = links.get(id.as_str()) else {
                 continue;

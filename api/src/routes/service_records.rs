@@ -162,7 +162,7 @@ const EXPORT_HEADER: [&str; 15] = [
 /// Excel opens it, a header row in Chinese and English, fields quoted as CSV requires.
 #[utoipa::path(tag = "service_records", operation_id = "export_service_records",
     params(ServiceRecordExportQuery),
-    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv", body = String, headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
+    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv", body = String), Problems),
     security(("bearer" = [])))]
 #[get("/service-records/export")]
 pub async fn export(

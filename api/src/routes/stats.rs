@@ -160,7 +160,7 @@ async fn headlines(
 /// communities or one. To file it as a PDF, print the page (A4, black and white).
 #[utoipa::path(tag = "stats", operation_id = "stats_report", params(ReportQuery),
     responses((status = 200, description = "The report as a self-contained HTML page",
-        content((String = "text/html")), headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
+        content((String = "text/html"))), Problems),
     security(("bearer" = [])))]
 #[get("/stats/report")]
 pub async fn report(
@@ -318,7 +318,7 @@ fn open_problems(
 /// each community's own.
 #[utoipa::path(tag = "stats", operation_id = "stats_overview", params(StatsQuery),
     responses((status = 200, description = "The figures; `?format=csv` gives them as a file, a row per figure and community",
-        content((Overview = "application/json"), (String = "text/csv")), headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
+        content((Overview = "application/json"), (String = "text/csv"))), Problems),
     security(("bearer" = [])))]
 #[get("/stats/overview")]
 pub async fn overview(
@@ -401,7 +401,7 @@ fn overview_csv(o: &Overview) -> Result<HttpResponse, ApiError> {
 #[utoipa::path(tag = "stats", operation_id = "stats_table",
     params(("table" = StatsTableName, Path), StatsQuery),
     responses((status = 200, description = "The table; `?format=csv` gives it as a file",
-        content((StatsTable = "application/json"), (String = "text/csv")), headers(("Canglong-Data-Source" = String, description = "`primary` or `replica`: the database that answered"), ("Canglong-Data-As-Of" = String, description = "The data is complete to this moment (RFC 3339 date-time, UTC): now, less the replica's lag"))), Problems),
+        content((StatsTable = "application/json"), (String = "text/csv"))), Problems),
     security(("bearer" = [])))]
 #[get("/stats/{table}")]
 pub async fn table(
