@@ -101,6 +101,8 @@ pub fn timing(clocks: &crate::config::Clocks) -> Timing {
         (name = "suggestions", description = "The suggestion box (意见箱)"),
         (name = "stats", description = "Figures for the review meetings (动态优化)"),
         (name = "people", description = "Residents, buildings and heads (楼栋长), family proxies (亲情代理), care, outreach, mediation and the staff's queue"),
+        (name = "spaces", description = "Places, their zones and services (the activity centre, 夏小驿), walk-in visits and the daily figures (空间赋能)"),
+        (name = "associations", description = "Cultural associations: members, the weekly timetable and the roll (社团线)"),
     )
 )]
 struct ApiDoc;

@@ -926,6 +926,66 @@ impl Client {
         self.send(self.request(Method::GET, "/api/v1/queue").query(q))
             .await
     }
+
+    // Places and visits (空间赋能).
+    pub async fn create_place(&self, body: &NewPlace) -> ApiResult<Place> {
+        self.post("/api/v1/places", body, None).await
+    }
+    pub async fn list_places(&self) -> ApiResult<PlaceList> {
+        self.get("/api/v1/places").await
+    }
+    pub async fn add_place_service(&self, place: Uuid, body: &NewPlaceService) -> ApiResult<Place> {
+        self.post(&format!("/api/v1/places/{place}/services"), body, None)
+            .await
+    }
+    pub async fn record_visit(&self, body: &NewVisit) -> ApiResult<Visit> {
+        self.post("/api/v1/visits", body, None).await
+    }
+
+    // Associations (社团线).
+    pub async fn create_association(&self, body: &NewAssociation) -> ApiResult<Association> {
+        self.post("/api/v1/associations", body, None).await
+    }
+    pub async fn list_associations(&self) -> ApiResult<AssociationList> {
+        self.get("/api/v1/associations").await
+    }
+    pub async fn get_association(&self, id: Uuid) -> ApiResult<Association> {
+        self.get(&format!("/api/v1/associations/{id}")).await
+    }
+    pub async fn add_association_member(
+        &self,
+        id: Uuid,
+        body: &NewMember,
+    ) -> ApiResult<Association> {
+        self.post(&format!("/api/v1/associations/{id}/members"), body, None)
+            .await
+    }
+    pub async fn schedule_association_session(
+        &self,
+        id: Uuid,
+        body: &NewAssociationSession,
+    ) -> ApiResult<AssociationSessionList> {
+        self.post(&format!("/api/v1/associations/{id}/sessions"), body, None)
+            .await
+    }
+    pub async fn association_session_code(&self, session: Uuid) -> ApiResult<CheckinCode> {
+        self.get(&format!(
+            "/api/v1/association-sessions/{session}/checkin-code"
+        ))
+        .await
+    }
+    pub async fn association_attendance(
+        &self,
+        session: Uuid,
+        body: &RollRequest,
+    ) -> ApiResult<Attendance> {
+        self.post(
+            &format!("/api/v1/association-sessions/{session}/attendance"),
+            body,
+            None,
+        )
+        .await
+    }
 }
 
 /// The caller's key, or a fresh one, as the mini-program sends on every value-moving POST.

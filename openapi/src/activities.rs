@@ -357,14 +357,39 @@ pub struct VisitsQuery {
     /// Default: 30 days ago.
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// One place's walk-in visits only.
+    pub place_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DailyVisits {
     /// `YYYY-MM-DD` in the community's time.
     pub date: String,
-    /// People checked in to sessions that day.
+    /// Everyone that day: `sessions` + `walk_ins`.
     pub visits: i64,
+    /// People checked in to sessions and counted at association sessions.
+    pub sessions: i64,
+    /// People recorded at the community's places (staff tallies and visitors' scans).
+    pub walk_ins: i64,
+}
+
+/// Walk-in visits of one zone of a place, or of one service.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VisitTally {
+    pub place_id: Option<Uuid>,
+    pub zone: Option<String>,
+    pub service_id: Option<Uuid>,
+    pub visits: i64,
+}
+
+/// The busiest seven consecutive days of the period (all of it if shorter) and their daily mean.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PeakPeriod {
+    /// `YYYY-MM-DD`, local.
+    pub from: String,
+    pub to: String,
+    pub daily_average: f64,
+    pub definition: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -372,4 +397,7 @@ pub struct VisitList {
     pub items: Vec<DailyVisits>,
     /// The busiest day of the period.
     pub peak: Option<DailyVisits>,
+    pub peak_period: Option<PeakPeriod>,
+    pub by_zone: Vec<VisitTally>,
+    pub by_service: Vec<VisitTally>,
 }

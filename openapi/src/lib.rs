@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod alliance;
+pub mod associations;
 pub mod auth;
 pub mod common;
 pub mod demo;
@@ -12,11 +13,13 @@ pub mod needs;
 pub mod people;
 pub mod points;
 pub mod service_records;
+pub mod spaces;
 pub mod stats;
 pub mod volunteers;
 
 pub use activities::*;
 pub use alliance::*;
+pub use associations::*;
 pub use auth::*;
 pub use common::*;
 pub use feedback::*;
@@ -24,6 +27,7 @@ pub use needs::*;
 pub use people::*;
 pub use points::*;
 pub use service_records::*;
+pub use spaces::*;
 pub use stats::*;
 pub use volunteers::*;
 

@@ -324,7 +324,21 @@ pub fn lock_session(
     for_update!(conn, q, first::<SessionRow>).optional()
 }
 
-/// Sessions of a room that overlap `[start, end)`.
+/// The room's row, locked on PostgreSQL: bookings of one room (projects' and associations'
+/// sessions) queue here, so two cannot both find it free.
+pub fn lock_room(
+    conn: &mut AnyConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<RoomRow>> {
+    let q = rooms::table
+        .filter(rooms::id.eq(Id(id)))
+        .filter(rooms::community_id.eq(Id(community_id)))
+        .select(rooms::all_columns);
+    for_update!(conn, q, first::<RoomRow>).optional()
+}
+
+/// Project sessions of a room that overlap `[start, end)`.
 pub fn room_busy(
     conn: &mut AnyConnection,
     room_id: Uuid,

@@ -21,6 +21,7 @@ macro_rules! for_update {
 
 pub mod activities;
 pub mod alliance;
+pub mod associations;
 pub mod audit;
 pub mod clients;
 pub mod db;
@@ -37,6 +38,7 @@ pub mod residents;
 pub mod rollups;
 pub mod schema;
 pub mod service_records;
+pub mod spaces;
 pub mod stats;
 pub mod stored;
 pub mod suggestions;

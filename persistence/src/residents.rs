@@ -783,3 +783,12 @@ pub fn set_care_gap_days(conn: &mut AnyConnection, community: Uuid, days: i32) -
         .execute(conn)
         .map(|_| ())
 }
+
+/// The directory's tags of these people (JSON arrays), for those registered in it.
+pub fn tags_of(conn: &mut AnyConnection, users: &[Uuid]) -> QueryResult<Vec<(Id, String)>> {
+    let ids: Vec<Id> = users.iter().copied().map(Id).collect();
+    residents::table
+        .filter(residents::user_id.eq_any(ids))
+        .select((residents::user_id, residents::tags))
+        .load(conn)
+}

@@ -1000,6 +1000,106 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    places (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        kind -> Text,
+        area_m2 -> Integer,
+        zones -> Text,
+        code -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    place_services (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        place_id -> DbUuid,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    visits (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        place_id -> DbUuid,
+        zone -> Nullable<Text>,
+        service_id -> Nullable<DbUuid>,
+        people -> Integer,
+        visitor_id -> Nullable<DbUuid>,
+        recorded_by -> Nullable<DbUuid>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    associations (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        name -> Text,
+        kind -> Text,
+        description -> Text,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    association_members (association_id, user_id) {
+        association_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    association_sessions (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        association_id -> DbUuid,
+        title -> Text,
+        room_id -> DbUuid,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        checkin_secret -> Text,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    attendance (session_id, user_id) {
+        session_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        target_group -> Text,
+        method -> Text,
+        recorded_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -1071,4 +1171,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     outreach,
     mediations,
     mediation_sessions,
+    places,
+    place_services,
+    visits,
+    associations,
+    association_members,
+    association_sessions,
+    attendance,
 );

@@ -7,6 +7,7 @@
 
 pub mod activities;
 pub mod alliance;
+pub mod associations;
 pub mod audit;
 pub mod buildings;
 pub mod care;
@@ -23,6 +24,7 @@ pub mod projects;
 pub mod records;
 pub mod residents;
 pub mod sessions;
+pub mod spaces;
 pub mod stats;
 pub mod suggestions;
 pub mod sweep;

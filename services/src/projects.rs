@@ -161,17 +161,8 @@ pub fn schedule(
         ));
     }
     if let Some(room) = s.room_id {
-        store::room(conn, community, room)?
-            .ok_or_else(|| Error::unprocessable("unknown_room", "no such room"))?;
-        if store::room_busy(conn, room, s.starts_at, s.ends_at)? {
-            return Err(Error::unprocessable(
-                "room_busy",
-                "another session uses the room at that time",
-            ));
-        }
+        book_room(conn, community, room, &[(s.starts_at, s.ends_at)])?;
     }
-    let mut secret = [0u8; 16];
-    getrandom::fill(&mut secret).map_err(|e| Error::bug(format!("no randomness: {e}")))?;
     let row = SessionRow {
         id: Id(new_id()),
         community_id: Id(community),
@@ -187,11 +178,44 @@ pub fn schedule(
         enrol_to: s.enrol_to,
         volunteer_slots: s.volunteer_slots,
         attendance_points: s.attendance_points,
-        checkin_secret: secret.iter().map(|b| format!("{b:02x}")).collect(),
+        checkin_secret: checkin_secret()?,
         created_at: now(),
     };
     store::insert_session(conn, &row)?;
     Ok(row)
+}
+
+/// A new session's check-in secret: the codes at the door are derived from it.
+pub fn checkin_secret() -> Result<String> {
+    let mut secret = [0u8; 16];
+    getrandom::fill(&mut secret).map_err(|e| Error::bug(format!("no randomness: {e}")))?;
+    Ok(secret.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A room hosts one session at a time, a project's or an association's: the room is locked, then
+/// every span is checked against both timetables.
+pub fn book_room(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    room: Uuid,
+    spans: &[(NaiveDateTime, NaiveDateTime)],
+) -> Result<RoomRow> {
+    let r = store::lock_room(conn, community, room)?
+        .ok_or_else(|| Error::unprocessable("unknown_room", "no such room"))?;
+    for (start, end) in spans {
+        if store::room_busy(conn, room, *start, *end)?
+            || canglong_persistence::associations::room_busy(conn, room, *start, *end)?
+        {
+            return Err(Error::unprocessable(
+                "room_busy",
+                format!(
+                    "another session uses the room at that time ({})",
+                    canglong_core::local_stamp(*start)
+                ),
+            ));
+        }
+    }
+    Ok(r)
 }
 
 /// Add a room of the activity centre; its name is unique in the community.

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod alliance;
+pub mod associations;
 pub mod auth;
 pub mod buildings;
 pub mod certificates;
@@ -13,6 +14,7 @@ pub mod pairings;
 pub mod people;
 pub mod points;
 pub mod service_records;
+pub mod spaces;
 pub mod stats;
 pub mod suggestions;
 pub mod system;
@@ -44,7 +46,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(trainings::configure)
         .configure(certificates::configure)
         .configure(people::configure)
-        .configure(buildings::configure);
+        .configure(buildings::configure)
+        .configure(spaces::configure)
+        .configure(associations::configure);
 }
 
 /// The problem+json answers an API operation may give, documented once for all of them.

@@ -1,6 +1,9 @@
 //! Projects (项目化运作) and their activities: project status, enrolment with a waitlist that
 //! moves up, rotating check-in codes, and rooms that host one session at a time.
 
+pub mod associations;
+pub mod spaces;
+
 use canglong_core::{DomainError, NaiveDateTime, wire_enum};
 use sha2::{Digest, Sha256};
 

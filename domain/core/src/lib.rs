@@ -11,7 +11,7 @@ pub use error::{DomainError, ErrorKind};
 pub use page::{Cursor, MAX_PAGE_SIZE, PageRequest};
 pub use role::{Actor, Role};
 
-pub use chrono::{DateTime, NaiveDateTime, Utc};
+pub use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// A closed set of values with stable `snake_case` names, as stored and sent.
 pub trait WireName: Sized + Copy + std::fmt::Debug + Send + Sync + 'static {

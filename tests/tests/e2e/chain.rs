@@ -811,6 +811,7 @@ async fn figures_agree_on_classes_and_visits(db: Db) {
             .daily_visits(&VisitsQuery {
                 from: Some(from),
                 to: Some(to),
+                place_id: None,
             })
             .await
             .unwrap();

@@ -9,6 +9,7 @@ mod contract;
 mod feedback;
 mod hardening;
 mod input;
+mod life;
 mod load;
 mod needs;
 mod ops;

@@ -1,12 +1,8 @@
 //! Rooms of the activity centre, partner organisations, and daily visits.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Role, Uuid, now};
-use canglong_openapi::{
-    DailyVisits, NewPartner, NewRoom, Partner, Room, RoomList, StaffBinding, VisitList, VisitsQuery,
-};
+use canglong_core::{Role, Uuid};
+use canglong_openapi::{NewPartner, NewRoom, Partner, Room, RoomList, StaffBinding};
 use canglong_persistence::activities::{self as store, PartnerRow, RoomRow};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -21,8 +17,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_rooms)
         .service(create_room)
         .service(create_partner)
-        .service(bind_partner_staff)
-        .service(visits);
+        .service(bind_partner_staff);
 }
 
 pub fn room_view(r: &RoomRow) -> Room {
@@ -114,38 +109,4 @@ pub async fn bind_partner_staff(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Staff: people checked in to sessions per day (the case study's ~200 visits a day at peak).
-#[utoipa::path(tag = "activities", operation_id = "daily_visits", params(VisitsQuery),
-    responses((status = 200, body = VisitList), Problems), security(("bearer" = [])))]
-#[get("/visits")]
-pub async fn visits(
-    state: web::Data<AppState>,
-    auth: Auth,
-    q: web::Query<VisitsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require_staff()?;
-    let (community, q) = (auth.community_id, q.into_inner());
-    let to = q.to.map_or_else(now, |t| t.naive_utc());
-    let from = q
-        .from
-        .map_or_else(|| to - chrono::Duration::days(30), |t| t.naive_utc());
-    let list = db::read(&state.pool, move |conn| {
-        let mut days: BTreeMap<String, i64> = BTreeMap::new();
-        for (at, people) in store::checkins_between(conn, community, from, to)? {
-            let day = (at + chrono::Duration::hours(8))
-                .format("%Y-%m-%d")
-                .to_string();
-            *days.entry(day).or_default() += i64::from(people);
-        }
-        let items: Vec<DailyVisits> = days
-            .into_iter()
-            .map(|(date, visits)| DailyVisits { date, visits })
-            .collect();
-        let peak = items.iter().max_by_key(|d| d.visits).cloned();
-        Ok(VisitList { items, peak })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(list))
 }
