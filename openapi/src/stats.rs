@@ -51,6 +51,8 @@ pub enum StatsTableName {
     Merchants,
     Projects,
     Suggestions,
+    Associations,
+    Places,
 }
 
 /// How a table's rows are grouped.
@@ -92,6 +94,12 @@ pub struct Headline {
     pub long_term_volunteers: Figure,
     pub points_issued: Figure,
     pub points_redeemed: Figure,
+    /// 天天有服务: days with a session held / days of the period.
+    pub activity_days: Figure,
+    /// 周周有活动: weeks each association met / (associations × weeks).
+    pub association_weeks: Figure,
+    /// People recorded at the riders' stations (夏小驿).
+    pub station_visits: Figure,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -6,7 +6,9 @@
 
 use std::collections::HashSet;
 
+use canglong_activities::spaces::PlaceKind;
 use canglong_core::{NaiveDateTime, Uuid};
+use canglong_needs::TargetGroup;
 use canglong_stats::{self as domain, Facts, NeedTally, ServiceTally};
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -118,6 +120,31 @@ fn common(
     f.projects = projects(conn, set)?;
     f.checkins = as_checkins(rows::checkins(conn, set, from, to)?);
     f.class_checkins = as_checkins(rows::class_checkins(conn, set, from, to)?);
+    f.attendance = rows::attendance(conn, set, from, to)?
+        .into_iter()
+        .map(|(group, at)| domain::Attended {
+            elderly: group == TargetGroup::Elderly.as_str(),
+            at,
+        })
+        .collect();
+    f.walk_ins = rows::walk_ins(conn, set, from, to)?
+        .into_iter()
+        .map(|(people, kind, at)| domain::WalkIn {
+            people: i64::from(people),
+            station: kind == PlaceKind::RiderStation.as_str(),
+            at,
+        })
+        .collect();
+    f.session_starts = rows::session_starts(conn, set, from, to)?
+        .into_iter()
+        .map(|(c, at)| (c.0, at))
+        .collect();
+    f.association_sessions = rows::association_sessions(conn, set, from, to)?
+        .into_iter()
+        .map(|(a, c, at)| (a.0, c.0, at))
+        .collect();
+    f.associations = rows::associations(conn, set, to)?;
+    f.communities = set.len() as i64;
     Ok(())
 }
 

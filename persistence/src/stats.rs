@@ -8,9 +8,10 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::schema::{
-    accounts, checkins, communities, enrolments, ledger_transactions, merchants, need_claims,
-    need_ratings, needs, postings, projects, service_records, sessions, suggestions, team_members,
-    teams, user_roles, users, volunteers, voucher_attempts, voucher_ratings, vouchers,
+    accounts, association_sessions, associations, attendance, checkins, communities, enrolments,
+    ledger_transactions, merchants, need_claims, need_ratings, needs, place_services, places,
+    postings, projects, service_records, sessions, suggestions, team_members, teams, user_roles,
+    users, visits, volunteers, voucher_attempts, voucher_ratings, vouchers,
 };
 use crate::{AnyConnection, Id, QueryResult, Stored};
 use canglong_activities::EnrolmentStatus;
@@ -555,5 +556,158 @@ pub fn suggestions(
             suggestions::merchant_id,
             suggestions::created_at,
         ))
+        .load(conn)
+}
+
+/// (target group, time) of people counted at association sessions in `[from, to)`.
+pub fn attendance(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    attendance::table
+        .filter(attendance::community_id.eq_any(ids(set)))
+        .filter(
+            attendance::created_at
+                .ge(from)
+                .and(attendance::created_at.lt(to)),
+        )
+        .select((attendance::target_group, attendance::created_at))
+        .load(conn)
+}
+
+/// (people, the place's kind, time) of walk-in visits in `[from, to)`.
+pub fn walk_ins(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(i32, String, NaiveDateTime)>> {
+    visits::table
+        .inner_join(places::table.on(places::id.eq(visits::place_id)))
+        .filter(visits::community_id.eq_any(ids(set)))
+        .filter(visits::created_at.ge(from).and(visits::created_at.lt(to)))
+        .select((visits::people, places::kind, visits::created_at))
+        .load(conn)
+}
+
+/// (community, start) of the projects' sessions in `[from, to)`.
+pub fn session_starts(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, NaiveDateTime)>> {
+    sessions::table
+        .filter(sessions::community_id.eq_any(ids(set)))
+        .filter(sessions::starts_at.ge(from).and(sessions::starts_at.lt(to)))
+        .select((sessions::community_id, sessions::starts_at))
+        .load(conn)
+}
+
+/// (association, community, start) of the associations' sessions in `[from, to)`.
+pub fn association_sessions(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, Id, NaiveDateTime)>> {
+    association_sessions::table
+        .filter(association_sessions::community_id.eq_any(ids(set)))
+        .filter(
+            association_sessions::starts_at
+                .ge(from)
+                .and(association_sessions::starts_at.lt(to)),
+        )
+        .select((
+            association_sessions::association_id,
+            association_sessions::community_id,
+            association_sessions::starts_at,
+        ))
+        .load(conn)
+}
+
+/// Associations registered before `to`.
+pub fn associations(conn: &mut AnyConnection, set: &[Uuid], to: NaiveDateTime) -> QueryResult<i64> {
+    associations::table
+        .filter(associations::community_id.eq_any(ids(set)))
+        .filter(associations::created_at.lt(to))
+        .select(count_star())
+        .first(conn)
+}
+
+/// (id, name, kind) of the communities' associations.
+pub fn association_list(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+) -> QueryResult<Vec<(Id, String, String)>> {
+    associations::table
+        .filter(associations::community_id.eq_any(ids(set)))
+        .order(associations::name.asc())
+        .select((associations::id, associations::name, associations::kind))
+        .load(conn)
+}
+
+/// (association, target group) of each person counted in `[from, to)`.
+pub fn attendance_by_association(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, String)>> {
+    attendance::table
+        .inner_join(
+            association_sessions::table.on(association_sessions::id.eq(attendance::session_id)),
+        )
+        .filter(attendance::community_id.eq_any(ids(set)))
+        .filter(
+            attendance::created_at
+                .ge(from)
+                .and(attendance::created_at.lt(to)),
+        )
+        .select((
+            association_sessions::association_id,
+            attendance::target_group,
+        ))
+        .load(conn)
+}
+
+/// (id, name, kind) of the communities' places.
+pub fn place_list(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+) -> QueryResult<Vec<(Id, String, String)>> {
+    places::table
+        .filter(places::community_id.eq_any(ids(set)))
+        .order(places::name.asc())
+        .select((places::id, places::name, places::kind))
+        .load(conn)
+}
+
+/// (id, place, name) of the services of the communities' places.
+pub fn service_list(conn: &mut AnyConnection, set: &[Uuid]) -> QueryResult<Vec<(Id, Id, String)>> {
+    place_services::table
+        .filter(place_services::community_id.eq_any(ids(set)))
+        .order(place_services::created_at.asc())
+        .select((
+            place_services::id,
+            place_services::place_id,
+            place_services::name,
+        ))
+        .load(conn)
+}
+
+/// (place, service, people) of the walk-in visits of `[from, to)`.
+pub fn visits_by_service(
+    conn: &mut AnyConnection,
+    set: &[Uuid],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Id, Option<Id>, i32)>> {
+    visits::table
+        .filter(visits::community_id.eq_any(ids(set)))
+        .filter(visits::created_at.ge(from).and(visits::created_at.lt(to)))
+        .select((visits::place_id, visits::service_id, visits::people))
         .load(conn)
 }

@@ -56,7 +56,12 @@ pub struct Report {
 
 /// Rates and growths read as percentages; counts and hours as numbers.
 fn shown(key: &str, f: &Figure) -> String {
-    let percent = key.ends_with("_rate") || key.ends_with("_growth") || key == "service_precision";
+    let percent = key.ends_with("_rate")
+        || key.ends_with("_growth")
+        || matches!(
+            key,
+            "service_precision" | "activity_days" | "association_weeks"
+        );
     if percent {
         format!("{:.1}%", f.value * 100.0)
     } else if f.value.fract() == 0.0 {
@@ -108,7 +113,7 @@ pub fn figures(now: &Headline, before: &Headline) -> Vec<FigureRow> {
             ),
             (
                 "peak_daily_visits",
-                "高峰日访问量",
+                "高峰期日均到访人次",
                 h.peak_daily_visits.clone(),
             ),
             (
@@ -128,6 +133,17 @@ pub fn figures(now: &Headline, before: &Headline) -> Vec<FigureRow> {
             ),
             ("points_issued", "发放积分", h.points_issued.clone()),
             ("points_redeemed", "兑换积分", h.points_redeemed.clone()),
+            (
+                "activity_days",
+                "天天有服务（有活动的天数占比）",
+                h.activity_days.clone(),
+            ),
+            (
+                "association_weeks",
+                "周周有活动（社团开展活动的周数占比）",
+                h.association_weeks.clone(),
+            ),
+            ("station_visits", "夏小驿服务人次", h.station_visits.clone()),
         ]
     };
     pair(now)
@@ -185,6 +201,12 @@ fn heading(column: &str) -> String {
         "complaints" => "投诉",
         "suggestions" => "建议",
         "answered" => "已答复",
+        "sessions" => "活动场次",
+        "elderly" => "其中老年人",
+        "weeks_met" => "开展活动周数",
+        "weeks" => "统计周数",
+        "service" => "服务",
+        "visits" => "到访人次",
         _ => return column.to_string(),
     };
     zh.to_string()

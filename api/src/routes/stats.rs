@@ -126,6 +126,9 @@ async fn headline(
         long_term_volunteers: f(h.long_term_volunteers),
         points_issued: f(h.points_issued),
         points_redeemed: f(h.points_redeemed),
+        activity_days: f(h.activity_days),
+        association_weeks: f(h.association_weeks),
+        station_visits: f(h.station_visits),
     })
 }
 
@@ -240,6 +243,18 @@ pub async fn report(
                 &t("suggestions", "category")?,
                 "category",
                 &["suggestions", "answered"],
+            ),
+            page::section(
+                "九、文体社团（活动人次与开展周数）",
+                &t("associations", "none")?,
+                "name",
+                &["person_times", "elderly"],
+            ),
+            page::section(
+                "十、场馆与夏小驿（到访人次）",
+                &t("places", "none")?,
+                "service",
+                &["visits"],
             ),
         ];
         Ok((sections, open_problems(conn, &actor)?))
@@ -419,7 +434,7 @@ pub async fn table(
         "served" => tables::SERVED_GROUPS,
         "points" => tables::POINT_GROUPS,
         "suggestions" => tables::SUGGESTION_GROUPS,
-        "merchants" | "projects" => tables::SINGLE,
+        "merchants" | "projects" | "associations" | "places" => tables::SINGLE,
         _ => return Err(ApiError::not_found("table")),
     };
     let asked = q.group_by.as_ref().map(views::name_of);
@@ -579,6 +594,51 @@ fn build(
                 &rollups::checkins(conn, set, from, to)?,
                 from,
                 to,
+            )
+        }
+        "associations" => {
+            let sessions = store::association_sessions(conn, set, from, to)?;
+            let attended = store::attendance_by_association(conn, set, from, to)?;
+            let list: Vec<tables::AssociationFacts> = store::association_list(conn, set)?
+                .into_iter()
+                .map(|(id, name, kind)| tables::AssociationFacts {
+                    id: id.0,
+                    name,
+                    kind,
+                    sessions: sessions
+                        .iter()
+                        .filter(|(a, _, _)| *a == id)
+                        .map(|(_, _, t)| *t)
+                        .collect(),
+                    attendees: attended
+                        .iter()
+                        .filter(|(a, _)| *a == id)
+                        .map(|(_, g)| g.clone())
+                        .collect(),
+                })
+                .collect();
+            tables::associations(&list, from, to)
+        }
+        "places" => {
+            let (places, services) = (
+                store::place_list(conn, set)?,
+                store::service_list(conn, set)?,
+            );
+            let visits: Vec<(Uuid, Option<Uuid>, i64)> =
+                store::visits_by_service(conn, set, from, to)?
+                    .into_iter()
+                    .map(|(p, s, n)| (p.0, s.map(|s| s.0), i64::from(n)))
+                    .collect();
+            tables::places(
+                &places
+                    .into_iter()
+                    .map(|(i, n, k)| (i.0, n, k))
+                    .collect::<Vec<_>>(),
+                &services
+                    .into_iter()
+                    .map(|(i, p, n)| (i.0, p.0, n))
+                    .collect::<Vec<_>>(),
+                &visits,
             )
         }
         _ => {

@@ -83,11 +83,13 @@ pub fn group_of(tags: &[ResidentTag]) -> TargetGroup {
     .map_or(TargetGroup::General, |(_, g)| g)
 }
 
-/// 天天有服务、周周有活动: the local days with at least one activity, and for each association
-/// the local weeks (Monday first) of the period it met in, out of the weeks of the period.
+/// 天天有服务、周周有活动: the (community, local day) pairs with at least one activity, and for
+/// each association the local weeks (Monday first) of the period it met in, out of the weeks of
+/// the period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Coverage {
     pub days_with_activity: i64,
+    /// Days of the period (for each community).
     pub days: i64,
     /// Association → weeks of the period with at least one of its sessions.
     pub weeks_met: HashMap<Uuid, i64>,
@@ -100,12 +102,13 @@ pub fn week_of(d: NaiveDate) -> NaiveDate {
     d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
-/// Coverage of the local days `[first, last]` by activities held on `activity_days` (sessions
-/// of projects and associations), and of its weeks by each association's `sessions`.
+/// Coverage of the local days `[first, last]` by activities held on `activity_days` (a
+/// community and a day with a session of a project or an association), and of its weeks by each
+/// association's `sessions`.
 pub fn coverage(
     first: NaiveDate,
     last: NaiveDate,
-    activity_days: &BTreeSet<NaiveDate>,
+    activity_days: &BTreeSet<(Uuid, NaiveDate)>,
     sessions: &[(Uuid, NaiveDate)],
 ) -> Coverage {
     if last < first {
@@ -117,7 +120,7 @@ pub fn coverage(
         weeks_of.entry(*a).or_default().insert(week_of(*d));
     }
     Coverage {
-        days_with_activity: activity_days.iter().filter(|d| within(d)).count() as i64,
+        days_with_activity: activity_days.iter().filter(|(_, d)| within(d)).count() as i64,
         days: (last - first).num_days() + 1,
         weeks_met: weeks_of
             .into_iter()
@@ -163,7 +166,11 @@ mod tests {
         let b = Uuid::from_u128(2);
         // 2026-03-02 is a Monday; the period is four weeks and two days.
         let (first, last) = (d(3, 2), d(3, 31));
-        let days: BTreeSet<_> = [d(3, 1), d(3, 2), d(3, 3), d(3, 31)].into();
+        let days: BTreeSet<_> = [d(3, 1), d(3, 2), d(3, 3), d(3, 31)]
+            .into_iter()
+            .map(|x| (a, x))
+            .chain([(b, d(3, 2))])
+            .collect();
         let sessions = [
             (a, d(3, 2)),
             (a, d(3, 4)),
@@ -172,7 +179,7 @@ mod tests {
             (b, d(4, 1)),
         ];
         let c = coverage(first, last, &days, &sessions);
-        assert_eq!((c.days_with_activity, c.days), (3, 30));
+        assert_eq!((c.days_with_activity, c.days), (4, 30));
         assert_eq!(c.weeks, 5);
         assert_eq!(c.weeks_met[&a], 2);
         assert_eq!(c.weeks_met[&b], 1);

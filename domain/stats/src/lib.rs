@@ -164,6 +164,21 @@ pub struct Checkin {
     pub at: NaiveDateTime,
 }
 
+/// A person counted at an association session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attended {
+    pub elderly: bool,
+    pub at: NaiveDateTime,
+}
+
+/// People recorded walking in at a place; `station` for the riders' station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkIn {
+    pub people: i64,
+    pub station: bool,
+    pub at: NaiveDateTime,
+}
+
 /// Needs posted in a period: those not cancelled, and of them those fulfilled on time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NeedTally {
@@ -259,6 +274,18 @@ pub struct Facts {
     pub checkins: Vec<Checkin>,
     /// Check-ins at sessions starting in the period, whenever made.
     pub class_checkins: Vec<Checkin>,
+    /// People counted at association sessions in the period.
+    pub attendance: Vec<Attended>,
+    /// Walk-in visits recorded in the period.
+    pub walk_ins: Vec<WalkIn>,
+    /// (community, start) of the projects' sessions in the period.
+    pub session_starts: Vec<(Uuid, NaiveDateTime)>,
+    /// (association, community, start) of the associations' sessions in the period.
+    pub association_sessions: Vec<(Uuid, Uuid, NaiveDateTime)>,
+    /// Associations registered before the period's end.
+    pub associations: i64,
+    /// The communities the facts cover.
+    pub communities: i64,
 }
 
 /// The participants: people with an action who are residents.
@@ -309,12 +336,13 @@ pub const DEF_PARTICIPATION_GROWTH: &str = "(participants in the period - partic
 pub const DEF_PRECISION: &str = "needs posted in the period that were fulfilled (done or confirmed) by the end of the window the requester asked for / needs posted in the period that were not cancelled";
 pub const DEF_PRECISION_GROWTH: &str = "(service precision in the period - the same a year earlier) / service precision a year earlier";
 pub const DEF_CONTINUATION: &str = "projects whose period ended in the period and that a later project continues / projects whose period ended in the period";
-pub const DEF_ELDERLY: &str =
-    "verified service records for the elderly (beneficiary group elderly) reported in the period";
+pub const DEF_ELDERLY: &str = "services received and attendance by the elderly in the period: verified service records for the elderly (beneficiary group elderly) reported in it, plus people counted at association sessions who are in the residents directory as elderly";
 pub const DEF_PARENT_CHILD: &str =
     "sessions starting in the period with at least one check-in that brought a child";
-pub const DEF_PEAK_VISITS: &str =
-    "the most people checked in on one local day (UTC+8) of the period, children included";
+pub const DEF_PEAK_VISITS: &str = canglong_activities::spaces::DEF_PEAK_AVERAGE;
+pub const DEF_ACTIVITY_DAYS: &str = "local days (UTC+8) of the period on which the community held at least one session (a project's or an association's), summed over the communities / (days of the period × communities) (天天有服务)";
+pub const DEF_ASSOCIATION_WEEKS: &str = "weeks (Monday to Sunday, local) of the period in which each association held at least one session, summed over the associations registered by the period's end / (those associations × weeks of the period) (周周有活动)";
+pub const DEF_STATION_VISITS: &str = "people recorded at the community's riders' stations (夏小驿) in the period, by staff tally or by the rider's scan";
 pub const DEF_HOURS: &str =
     "approved minutes of verified service records reported in the period / 60";
 pub const DEF_ACTIVE: &str =
@@ -341,6 +369,23 @@ pub struct Headline {
     pub long_term_volunteers: Figure,
     pub points_issued: Figure,
     pub points_redeemed: Figure,
+    pub activity_days: Figure,
+    pub association_weeks: Figure,
+    pub station_visits: Figure,
+}
+
+/// Everyone at a session or an association session and every walk-in, per local day, averaged
+/// over the peak period (its mean, to two decimals).
+fn peak_average(f: &Facts, first: NaiveDate, last: NaiveDate) -> f64 {
+    let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let people = f.checkins.iter().map(|c| (c.at, c.people));
+    let attended = f.attendance.iter().map(|a| (a.at, 1));
+    let walk_ins = f.walk_ins.iter().map(|w| (w.at, w.people));
+    for (at, n) in people.chain(attended).chain(walk_ins) {
+        *per_day.entry(local_date(at)).or_default() += n;
+    }
+    canglong_activities::spaces::peak_period(&per_day, first, last)
+        .map_or(0.0, |(_, _, mean)| (mean * 100.0).round() / 100.0)
 }
 
 pub fn headline(now: &Facts, before: &Facts) -> Headline {
@@ -363,11 +408,32 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
         .filter(|c| c.people >= 2)
         .map(|c| c.session_id)
         .collect();
-    let mut per_day: HashMap<NaiveDate, i64> = HashMap::new();
-    for c in &now.checkins {
-        *per_day.entry(local_date(c.at)).or_default() += c.people;
-    }
-    let peak = per_day.values().copied().max().unwrap_or(0);
+    let (first, last) = (local_date(from), local_date(to - Duration::seconds(1)));
+    let peak = peak_average(now, first, last);
+    let mut held: BTreeSet<(Uuid, NaiveDate)> = now
+        .session_starts
+        .iter()
+        .map(|(c, t)| (*c, local_date(*t)))
+        .collect();
+    held.extend(
+        now.association_sessions
+            .iter()
+            .map(|(_, c, t)| (*c, local_date(*t))),
+    );
+    let met: Vec<(Uuid, NaiveDate)> = now
+        .association_sessions
+        .iter()
+        .map(|(a, _, t)| (*a, local_date(*t)))
+        .collect();
+    let coverage = canglong_activities::associations::coverage(first, last, &held, &met);
+    let weeks_met: i64 = coverage.weeks_met.values().sum();
+    let elderly_attended = now.attendance.iter().filter(|a| a.elderly).count() as i64;
+    let station: i64 = now
+        .walk_ins
+        .iter()
+        .filter(|w| w.station)
+        .map(|w| w.people)
+        .sum();
 
     let months_of = &now.service.months_of;
     let long_term = months_of.values().filter(|m| m.len() >= 3).count();
@@ -390,14 +456,28 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
             ended.len() as f64,
             DEF_CONTINUATION,
         ),
-        elderly_person_times: Figure::count(now.service.elderly as f64, DEF_ELDERLY),
+        elderly_person_times: Figure::count(
+            (now.service.elderly + elderly_attended) as f64,
+            DEF_ELDERLY,
+        ),
         parent_child_classes: Figure::count(with_child.len() as f64, DEF_PARENT_CHILD),
-        peak_daily_visits: Figure::count(peak as f64, DEF_PEAK_VISITS),
+        peak_daily_visits: Figure::count(peak, DEF_PEAK_VISITS),
         volunteer_hours: Figure::ratio(now.service.minutes as f64, 60.0, DEF_HOURS),
         active_volunteers: Figure::count(months_of.len() as f64, DEF_ACTIVE),
         long_term_volunteers: Figure::count(long_term as f64, DEF_LONG_TERM),
         points_issued: Figure::count(now.points_issued as f64, DEF_ISSUED),
         points_redeemed: Figure::count(now.points_redeemed as f64, DEF_REDEEMED),
+        activity_days: Figure::ratio(
+            coverage.days_with_activity as f64,
+            (coverage.days * now.communities) as f64,
+            DEF_ACTIVITY_DAYS,
+        ),
+        association_weeks: Figure::ratio(
+            weeks_met as f64,
+            (now.associations * coverage.weeks) as f64,
+            DEF_ASSOCIATION_WEEKS,
+        ),
+        station_visits: Figure::count(station as f64, DEF_STATION_VISITS),
     }
 }
 

@@ -395,3 +395,92 @@ pub fn suggestions(list: &[Suggestion], group_by: &'static str) -> Table {
             .collect(),
     }
 }
+
+/// An association as its table row starts.
+#[derive(Debug, Clone)]
+pub struct AssociationFacts {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    /// Starts of its sessions in the period.
+    pub sessions: Vec<NaiveDateTime>,
+    /// Target group of each person counted in the period.
+    pub attendees: Vec<String>,
+}
+
+/// Each association: sessions held, person-times and the elderly's, and the weeks it met out of
+/// the period's weeks (周周有活动).
+pub fn associations(list: &[AssociationFacts], from: NaiveDateTime, to: NaiveDateTime) -> Table {
+    let (first, last) = (
+        crate::local_date(from),
+        crate::local_date(to - chrono::Duration::seconds(1)),
+    );
+    let rows = list
+        .iter()
+        .map(|a| {
+            let met: Vec<(Uuid, chrono::NaiveDate)> = a
+                .sessions
+                .iter()
+                .map(|t| (a.id, crate::local_date(*t)))
+                .collect();
+            let c =
+                canglong_activities::associations::coverage(first, last, &BTreeSet::new(), &met);
+            vec![
+                Cell::Text(a.id.to_string()),
+                Cell::Text(a.name.clone()),
+                Cell::Text(a.kind.clone()),
+                Cell::Int(a.sessions.len() as i64),
+                Cell::Int(a.attendees.len() as i64),
+                Cell::Int(a.attendees.iter().filter(|g| *g == "elderly").count() as i64),
+                Cell::Int(c.weeks_met.get(&a.id).copied().unwrap_or(0)),
+                Cell::Int(c.weeks),
+            ]
+        })
+        .collect();
+    Table {
+        group_by: "none",
+        columns: vec![
+            "association_id",
+            "name",
+            "kind",
+            "sessions",
+            "person_times",
+            "elderly",
+            "weeks_met",
+            "weeks",
+        ],
+        rows,
+    }
+}
+
+/// Walk-in visits per place and service (`—`: none named).
+pub fn places(
+    places: &[(Uuid, String, String)],
+    services: &[(Uuid, Uuid, String)],
+    visits: &[(Uuid, Option<Uuid>, i64)],
+) -> Table {
+    let mut sums: HashMap<(Uuid, Option<Uuid>), i64> = HashMap::new();
+    for (p, s, n) in visits {
+        *sums.entry((*p, *s)).or_default() += n;
+    }
+    let mut rows = vec![];
+    for (id, name, kind) in places {
+        let named = services.iter().filter(|(_, p, _)| p == id);
+        let keys = std::iter::once((None, "—".to_string()))
+            .chain(named.map(|(s, _, n)| (Some(*s), n.clone())));
+        for (service, label) in keys {
+            rows.push(vec![
+                Cell::Text(id.to_string()),
+                Cell::Text(name.clone()),
+                Cell::Text(kind.clone()),
+                Cell::Text(label),
+                Cell::Int(sums.get(&(*id, service)).copied().unwrap_or(0)),
+            ]);
+        }
+    }
+    Table {
+        group_by: "none",
+        columns: vec!["place_id", "name", "kind", "service", "visits"],
+        rows,
+    }
+}

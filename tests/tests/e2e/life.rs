@@ -247,6 +247,44 @@ async fn places_and_visits(db: Db) {
         .collect();
     assert!(by_service.contains(&(Some(services[1]), 1)));
     assert!(by_service.contains(&(Some(services[2]), 1)));
+    let (from, to) = (
+        Utc::now() - Duration::hours(1),
+        Utc::now() + Duration::hours(1),
+    );
+    let q = format!(
+        "from={}&to={}",
+        from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let f = sw.stats_overview(&q).await.unwrap().figures;
+    assert_eq!(f.station_visits.value, 2.0, "the rider's two scans");
+    let t = sw.stats_table("places", &q).await.unwrap();
+    let row = |name: &str, service: &str| {
+        t.rows
+            .iter()
+            .find(|r| r["name"] == name && r["service"] == service)
+            .map(|r| r["visits"].as_i64().unwrap())
+    };
+    assert_eq!(row("活动中心", "—"), Some(40));
+    assert_eq!(row("夏小驿", "充电"), Some(1));
+    assert_eq!(row("夏小驿", "饮水"), Some(1));
+    assert_eq!(row("夏小驿", "歇脚"), Some(0));
+    let csv = sw
+        .csv(&format!("/api/v1/stats/places?{q}&format=csv"))
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 1 + t.rows.len());
+    // 42 people on one day, the period's days averaged (it is shorter than a week).
+    let days = if (from + Duration::hours(8)).date_naive() == (to + Duration::hours(8)).date_naive()
+    {
+        1.0
+    } else {
+        2.0
+    };
+    assert_eq!(
+        f.peak_daily_visits.value,
+        (42.0 / days * 100.0_f64).round() / 100.0
+    );
     let only_station = sw
         .daily_visits(&VisitsQuery {
             place_id: Some(station.id),
@@ -581,6 +619,37 @@ async fn associations_timetable_and_roll(db: Db) {
     let v = sw.daily_visits(&VisitsQuery::default()).await.unwrap();
     let day = v.items.iter().find(|d| d.date == today).unwrap();
     assert_eq!(day.sessions, 4);
+    // The overview counts them: the elder at the roll, the calligraphy class's week.
+    let (from, to) = (
+        Utc::now() - Duration::hours(1),
+        Utc::now() + Duration::hours(23),
+    );
+    let q = format!(
+        "from={}&to={}",
+        from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let f = sw.stats_overview(&q).await.unwrap().figures;
+    assert_eq!(f.elderly_person_times.value, 1.0);
+    assert_eq!(f.association_weeks.numerator, 1.0);
+    let weeks = f.association_weeks.denominator.unwrap() / 2.0;
+    assert!(
+        weeks == 1.0 || weeks == 2.0,
+        "two associations × the period's weeks"
+    );
+    assert_eq!(f.activity_days.numerator, 1.0);
+    assert_eq!(f.station_visits.value, 0.0);
+    let t = sw.stats_table("associations", &q).await.unwrap();
+    let row = t.rows.iter().find(|r| r["name"] == "书法社").unwrap();
+    assert_eq!(
+        (
+            row["sessions"].as_i64(),
+            row["person_times"].as_i64(),
+            row["elderly"].as_i64(),
+            row["weeks_met"].as_i64()
+        ),
+        (Some(1), Some(4), Some(1), Some(1))
+    );
     let listed = guest.list_associations().await.unwrap();
     assert_eq!(listed.items.len(), 2);
     let shown = listed.items.iter().find(|x| x.id == a.id).unwrap();

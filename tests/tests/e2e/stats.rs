@@ -147,10 +147,33 @@ fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
     for (_, _, people, at) in p.checkins.iter().filter(|c| within(c.3, w)) {
         *days.entry((*at + Duration::hours(8)).date()).or_default() += i64::from(*people);
     }
-    e.insert(
-        "peak_daily_visits",
-        (days.values().copied().max().unwrap_or(0) as f64, None),
+    // The busiest 7 consecutive local days, by brute force over every start.
+    let (first, last) = (
+        (w.0 + Duration::hours(8)).date(),
+        (w.1 - Duration::seconds(1) + Duration::hours(8)).date(),
     );
+    let span = (last - first).num_days() + 1;
+    let best = (0..=span - 7)
+        .map(|s| {
+            (s..s + 7)
+                .map(|d| days.get(&(first + Duration::days(d))).copied().unwrap_or(0))
+                .sum::<i64>()
+        })
+        .max()
+        .unwrap_or(0);
+    let mean = (best as f64 / 7.0 * 100.0).round() / 100.0;
+    e.insert("peak_daily_visits", (mean, None));
+    let held: HashSet<NaiveDate> = p
+        .sessions
+        .iter()
+        .filter(|(_, at)| within(*at, w))
+        .map(|(_, at)| (*at + Duration::hours(8)).date())
+        .collect();
+    // One community: its days over the period's days.
+    e.insert("activity_days", (held.len() as f64, Some(span as f64)));
+    // The plan has no associations and no station.
+    e.insert("association_weeks", (0.0, Some(0.0)));
+    e.insert("station_visits", (0.0, None));
     let minutes: i64 = records.iter().map(|r| i64::from(r.minutes)).sum();
     e.insert("volunteer_hours", (minutes as f64, Some(60.0)));
     let mut months: HashMap<usize, HashSet<(i32, u32)>> = HashMap::new();
@@ -196,6 +219,9 @@ fn figures(h: &Headline) -> Vec<(&'static str, &Figure)> {
         ("long_term_volunteers", &h.long_term_volunteers),
         ("points_issued", &h.points_issued),
         ("points_redeemed", &h.points_redeemed),
+        ("activity_days", &h.activity_days),
+        ("association_weeks", &h.association_weeks),
+        ("station_visits", &h.station_visits),
     ]
 }
 
