@@ -37,6 +37,9 @@ SENDER = {
     "create_building": "admin",
     "register_resident": "head_chen",
     "record_outreach": "head_chen",
+    "create_place": "admin",
+    "record_visit": "sw_li",
+    "create_association": "sw_li",
 }
 EXPECTED = {}
 

@@ -41,6 +41,7 @@ pub enum AttendanceMethod {
 /// A cultural association (社团) with its first leaders.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "象棋社", "kind": "other", "description": "每周六上午，楼下凉亭"}))]
 pub struct NewAssociation {
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]

@@ -13,5 +13,9 @@ pub const ACCOUNT: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000003
 pub const VOUCHER_CODE: &str = "7KQM-4WXP-9RTHZ";
 /// 3栋, headed by 陈师傅 (the `head_chen` login).
 pub const BUILDING: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000004);
+/// 夏小驿, the riders' station of the demo, with its ten services.
+pub const STATION: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000005);
+/// 翰墨书法社, led by 胡老师 (the `leader_hu` login).
+pub const ASSOCIATION: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000006);
 /// The password of every demo login.
 pub const PASSWORD: &str = "canglong-demo-2026";

@@ -18,6 +18,8 @@ pub enum PlaceKind {
 /// 夏小驿), with its zones.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "老年大学教学点", "kind": "senior_centre", "area_m2": 120,
+    "zones": [{"name": "书画教室"}, {"name": "声乐教室"}]}))]
 pub struct NewPlace {
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]
@@ -80,6 +82,7 @@ pub struct PlaceList {
 /// from its poster) for their own visit.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"place_id": "01939a2e-4b7c-7d3e-9f00-000000000005", "count": 3}))]
 pub struct NewVisit {
     pub place_id: Uuid,
     /// One of the place's zones.

@@ -23,33 +23,45 @@ pub fn found(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Result<Asso
     store::association(conn, community, id)?.ok_or_else(|| Error::not_found("association"))
 }
 
+/// An association as staff register it.
+#[derive(Debug, Clone, Copy)]
+pub struct Draft<'a> {
+    pub name: &'a str,
+    pub kind: AssociationKind,
+    pub description: &'a str,
+    pub leaders: &'a [Uuid],
+}
+
 /// Staff: an association with its first leaders.
-pub fn create(
+pub fn create(conn: &mut AnyConnection, actor: &Actor, d: Draft) -> Result<AssociationRow> {
+    create_with_id(conn, actor, new_id(), d)
+}
+
+/// [`create`] with the id given (the demo's, which the document's examples name).
+pub fn create_with_id(
     conn: &mut AnyConnection,
     actor: &Actor,
-    name: &str,
-    kind: AssociationKind,
-    description: &str,
-    leaders: &[Uuid],
+    id: Uuid,
+    d: Draft,
 ) -> Result<AssociationRow> {
     actor.require(&ORGANISERS)?;
-    if store::association_named(conn, actor.community_id, name)? {
+    if store::association_named(conn, actor.community_id, d.name)? {
         return Err(Error::conflict(
             "association_exists",
             "the community already has an association of that name",
         ));
     }
     let row = AssociationRow {
-        id: Id(new_id()),
+        id: Id(id),
         community_id: Id(actor.community_id),
-        name: name.to_string(),
-        kind: Stored(kind),
-        description: description.to_string(),
+        name: d.name.to_string(),
+        kind: Stored(d.kind),
+        description: d.description.to_string(),
         created_by: Id(actor.user_id),
         created_at: now(),
     };
     store::insert_association(conn, &row)?;
-    for l in leaders {
+    for l in d.leaders {
         join(conn, actor, &row, *l, MemberRole::Leader)?;
     }
     Ok(row)

@@ -23,6 +23,16 @@ pub struct PlaceDraft {
 
 /// Community admin: a place, with the code for its poster (visitors scan it to record a visit).
 pub fn create_place(conn: &mut AnyConnection, actor: &Actor, p: PlaceDraft) -> Result<PlaceRow> {
+    create_place_with_id(conn, actor, new_id(), p)
+}
+
+/// [`create_place`] with the id given (the demo's, which the document's examples name).
+pub fn create_place_with_id(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    p: PlaceDraft,
+) -> Result<PlaceRow> {
     actor.require(&[Role::CommunityAdmin])?;
     let zones: Vec<String> = p.zones.iter().map(|z| z.trim().to_string()).collect();
     domain::check_zones(&zones)?;
@@ -33,7 +43,7 @@ pub fn create_place(conn: &mut AnyConnection, actor: &Actor, p: PlaceDraft) -> R
         ));
     }
     let row = PlaceRow {
-        id: Id(new_id()),
+        id: Id(id),
         community_id: Id(actor.community_id),
         name: p.name,
         kind: Stored(p.kind),

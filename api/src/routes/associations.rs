@@ -89,7 +89,13 @@ pub async fn create_association(
     let (actor, n) = (auth.0, body.0);
     let kind = stored_of(&n.kind)?.0;
     let a = db::write(&state.pool, move |conn| {
-        let row = use_case::create(conn, &actor, &n.name, kind, &n.description, &n.leader_ids)?;
+        let draft = use_case::Draft {
+            name: &n.name,
+            kind,
+            description: &n.description,
+            leaders: &n.leader_ids,
+        };
+        let row = use_case::create(conn, &actor, draft)?;
         associations(conn, &[row]).map(|mut v| v.remove(0))
     })
     .await?;

@@ -9,6 +9,8 @@ use canglong_persistence::{AnyConnection, ledger, people, volunteers, write_tx};
 
 use crate::{ApiError, auth};
 
+mod life;
+
 pub const DEMO_COMMUNITY: &str = "藏龙社区";
 pub const DEMO_SUBDISTRICT: &str = "藏龙岛街道";
 /// The demo accounts' password (printed by the command; demo data only).
@@ -165,11 +167,15 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
         let organiser = people::find_user_by_username(conn, "sw_li")?
             .map(|u| u.id.0)
             .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        let seat_session = seed_activities(conn, community, organiser)?;
+        let (seat_session, rooms) = seed_activities(conn, community, organiser)?;
         let admin = people::find_user_by_username(conn, "admin")?
             .map(|u| u.id.0)
             .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
-        seed_people(conn, community, admin, head, liu)?;
+        let elders = seed_people(conn, community, admin, head, liu)?;
+        let leader = add(conn, "leader_hu", "胡老师", &["resident"])?;
+        let mut members = vec![wang, liu];
+        members.extend(elders);
+        life::seed(conn, community, admin, organiser, leader, &members, &rooms)?;
         seed_alliance(conn, community, &clerks, seat_session)?;
         Ok(Seeded {
             community_id: community,
@@ -186,7 +192,7 @@ fn seed_people(
     admin: Uuid,
     head: Uuid,
     daughter: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<Vec<Uuid>, ApiError> {
     use canglong_core::{Actor, Role};
     use canglong_people::{ConsentMethod, ResidentTag};
     use canglong_services::{buildings, residents};
@@ -270,7 +276,7 @@ fn seed_people(
         roles: vec![Role::Resident],
     };
     residents::link(conn, &as_daughter, registered[0], "女儿", Some(admin))?;
-    Ok(())
+    Ok(registered)
 }
 
 /// 小吴 has points to spend (and the example adjustment something to correct), credited by the
@@ -563,7 +569,7 @@ fn seed_activities(
     conn: &mut AnyConnection,
     community: Uuid,
     organiser: Uuid,
-) -> Result<Uuid, ApiError> {
+) -> Result<(Uuid, Vec<Uuid>), ApiError> {
     use canglong_persistence::Id;
     use canglong_persistence::activities::{
         self as store, PackageRow, ProjectRow, RoomRow, SessionRow,
@@ -637,7 +643,8 @@ fn seed_activities(
         store::insert_session(conn, &s)?;
         first.get_or_insert(s.id.0);
     }
-    first.ok_or_else(|| ApiError::bug("a row that must exist is missing"))
+    let first = first.ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+    Ok((first, rooms.into_iter().map(|r| r.0).collect()))
 }
 
 fn random_secret() -> Result<String, ApiError> {

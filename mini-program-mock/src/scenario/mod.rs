@@ -13,6 +13,8 @@ use uuid::Uuid;
 use crate::Client;
 use canglong_openapi::*;
 
+mod life;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub base: String,
@@ -39,6 +41,10 @@ pub struct Summary {
     pub suggestions: usize,
     /// Elders without a phone, registered by their building head, whom a rider visited.
     pub elders_visited: usize,
+    /// Riders' scans at 夏小驿.
+    pub station_visits: usize,
+    /// People on the calligraphy society's roll.
+    pub attendance: usize,
     /// (invariant, holds)
     pub checks: Vec<(String, bool)>,
 }
@@ -75,6 +81,8 @@ impl std::fmt::Display for Summary {
         writeln!(f, "  check-ins               {}", self.checkins)?;
         writeln!(f, "  suggestions             {}", self.suggestions)?;
         writeln!(f, "  phoneless elders visited {}", self.elders_visited)?;
+        writeln!(f, "  riders at 夏小驿          {}", self.station_visits)?;
+        writeln!(f, "  at the calligraphy class {}", self.attendance)?;
         for (what, ok) in &self.checks {
             writeln!(f, "  [{}] {what}", if *ok { "ok" } else { "FAILED" })?;
         }
@@ -489,6 +497,8 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
         }
     }
 
+    let leader = staff(base, "leader_hu", &cfg.password).await?;
+    life::day(&mut s, &admin, &leader, &riders, &elderly).await?;
     check(&mut s, &admin, &needs, &elderly, &riders, &parent).await?;
     Ok(s)
 }
