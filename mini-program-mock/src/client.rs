@@ -927,6 +927,67 @@ impl Client {
             .await
     }
 
+    // Campaigns (文明线).
+    pub async fn create_campaign(&self, body: &NewCampaign) -> ApiResult<Campaign> {
+        self.post("/api/v1/campaigns", body, None).await
+    }
+    pub async fn list_campaigns(&self) -> ApiResult<CampaignList> {
+        self.get("/api/v1/campaigns").await
+    }
+    pub async fn get_campaign(&self, id: Uuid) -> ApiResult<Campaign> {
+        self.get(&format!("/api/v1/campaigns/{id}")).await
+    }
+    pub async fn campaign_signup(&self, id: Uuid) -> ApiResult<Campaign> {
+        self.post(&format!("/api/v1/campaigns/{id}/signups"), &(), None)
+            .await
+    }
+    pub async fn campaign_pledge(&self, id: Uuid, text: &str) -> ApiResult<Campaign> {
+        let body = PledgeRequest { text: text.into() };
+        self.post(&format!("/api/v1/campaigns/{id}/pledges"), &body, None)
+            .await
+    }
+    pub async fn campaign_task(&self, id: Uuid, body: &CampaignTask) -> ApiResult<Campaign> {
+        self.post(&format!("/api/v1/campaigns/{id}/tasks"), body, None)
+            .await
+    }
+    pub async fn submit_entry(&self, id: Uuid, body: &NewEntry) -> ApiResult<Entry> {
+        self.post(&format!("/api/v1/campaigns/{id}/entries"), body, None)
+            .await
+    }
+    pub async fn review_entry(&self, entry: Uuid, body: &EntryReview) -> ApiResult<Entry> {
+        self.post(&format!("/api/v1/entries/{entry}/review"), body, None)
+            .await
+    }
+    pub async fn campaign_ballot(&self, id: Uuid, entries: &[Uuid]) -> ApiResult<CampaignBallot> {
+        let body = CampaignBallotRequest {
+            entry_ids: entries.to_vec(),
+        };
+        self.post(&format!("/api/v1/campaigns/{id}/ballots"), &body, None)
+            .await
+    }
+    pub async fn review_campaign_ballot(
+        &self,
+        ballot: Uuid,
+        body: &BallotReview,
+    ) -> ApiResult<CampaignBallot> {
+        self.post(
+            &format!("/api/v1/campaign-ballots/{ballot}/review"),
+            body,
+            None,
+        )
+        .await
+    }
+    pub async fn publish_campaign(&self, id: Uuid) -> ApiResult<Campaign> {
+        self.post(&format!("/api/v1/campaigns/{id}/publication"), &(), None)
+            .await
+    }
+    pub async fn campaign_results(&self, id: Uuid) -> ApiResult<CampaignResults> {
+        self.get(&format!("/api/v1/campaigns/{id}/results")).await
+    }
+    pub async fn campaign_gallery(&self, id: Uuid) -> ApiResult<Gallery> {
+        self.get(&format!("/api/v1/campaigns/{id}/gallery")).await
+    }
+
     // Places and visits (空间赋能).
     pub async fn create_place(&self, body: &NewPlace) -> ApiResult<Place> {
         self.post("/api/v1/places", body, None).await

@@ -100,6 +100,8 @@ pub struct Headline {
     pub association_weeks: Figure,
     /// People recorded at the riders' stations (夏小驿).
     pub station_visits: Figure,
+    /// Residents who took part in a campaign / residents.
+    pub campaign_participation: Figure,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -23,6 +23,7 @@ pub mod activities;
 pub mod alliance;
 pub mod associations;
 pub mod audit;
+pub mod campaigns;
 pub mod clients;
 pub mod db;
 pub mod id;

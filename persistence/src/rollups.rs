@@ -145,6 +145,8 @@ fn common(
         .collect();
     f.associations = rows::associations(conn, set, to)?;
     f.communities = set.len() as i64;
+    let actors = crate::campaigns::actions(conn, set, from, to)?;
+    f.campaign_participants = uuids(residents_among(conn, set, to, actors)?);
     Ok(())
 }
 

@@ -1100,6 +1100,102 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    campaigns (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        kind -> Text,
+        title -> Text,
+        theme -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        voting_opens_at -> Nullable<Timestamp>,
+        voting_closes_at -> Nullable<Timestamp>,
+        max_choices -> Integer,
+        jury_weight -> Integer,
+        published_at -> Nullable<Timestamp>,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    campaign_signups (campaign_id, user_id) {
+        campaign_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    campaign_pledges (campaign_id, user_id) {
+        campaign_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    campaign_tasks (id) {
+        id -> DbUuid,
+        campaign_id -> DbUuid,
+        community_id -> DbUuid,
+        need_id -> Nullable<DbUuid>,
+        session_id -> Nullable<DbUuid>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    campaign_entries (id) {
+        id -> DbUuid,
+        campaign_id -> DbUuid,
+        community_id -> DbUuid,
+        author_id -> DbUuid,
+        family -> Text,
+        text -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        jury_score -> Nullable<Integer>,
+        votes -> Nullable<BigInt>,
+        score -> Nullable<BigInt>,
+        rank -> Nullable<Integer>,
+        decided_by -> Nullable<DbUuid>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    campaign_ballots (id) {
+        id -> DbUuid,
+        campaign_id -> DbUuid,
+        community_id -> DbUuid,
+        voter_id -> DbUuid,
+        entry_ids -> Text,
+        status -> Text,
+        flag -> Nullable<Text>,
+        reviewed_by -> Nullable<DbUuid>,
+        review_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -1178,4 +1274,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     association_members,
     association_sessions,
     attendance,
+    campaigns,
+    campaign_signups,
+    campaign_pledges,
+    campaign_tasks,
+    campaign_entries,
+    campaign_ballots,
 );

@@ -10,6 +10,7 @@ pub mod alliance;
 pub mod associations;
 pub mod audit;
 pub mod buildings;
+pub mod campaigns;
 pub mod care;
 pub mod certificates;
 pub mod error;

@@ -60,7 +60,7 @@ fn shown(key: &str, f: &Figure) -> String {
         || key.ends_with("_growth")
         || matches!(
             key,
-            "service_precision" | "activity_days" | "association_weeks"
+            "service_precision" | "activity_days" | "association_weeks" | "campaign_participation"
         );
     if percent {
         format!("{:.1}%", f.value * 100.0)
@@ -144,6 +144,11 @@ pub fn figures(now: &Headline, before: &Headline) -> Vec<FigureRow> {
                 h.association_weeks.clone(),
             ),
             ("station_visits", "夏小驿服务人次", h.station_visits.clone()),
+            (
+                "campaign_participation",
+                "文明实践活动参与率",
+                h.campaign_participation.clone(),
+            ),
         ]
     };
     pair(now)

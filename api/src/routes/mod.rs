@@ -6,6 +6,7 @@ pub mod alliance;
 pub mod associations;
 pub mod auth;
 pub mod buildings;
+pub mod campaigns;
 pub mod certificates;
 pub mod me;
 pub mod needs;
@@ -48,7 +49,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(people::configure)
         .configure(buildings::configure)
         .configure(spaces::configure)
-        .configure(associations::configure);
+        .configure(associations::configure)
+        .configure(campaigns::configure);
 }
 
 /// The problem+json answers an API operation may give, documented once for all of them.

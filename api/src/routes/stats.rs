@@ -129,6 +129,7 @@ async fn headline(
         activity_days: f(h.activity_days),
         association_weeks: f(h.association_weeks),
         station_visits: f(h.station_visits),
+        campaign_participation: f(h.campaign_participation),
     })
 }
 

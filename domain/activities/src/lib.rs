@@ -2,6 +2,7 @@
 //! moves up, rotating check-in codes, and rooms that host one session at a time.
 
 pub mod associations;
+pub mod campaigns;
 pub mod spaces;
 
 use canglong_core::{DomainError, NaiveDateTime, wire_enum};

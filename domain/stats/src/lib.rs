@@ -286,6 +286,8 @@ pub struct Facts {
     pub associations: i64,
     /// The communities the facts cover.
     pub communities: i64,
+    /// Residents who signed up, pledged, sent an entry or cast a ballot not discarded.
+    pub campaign_participants: HashSet<Uuid>,
 }
 
 /// The participants: people with an action who are residents.
@@ -342,6 +344,7 @@ pub const DEF_PARENT_CHILD: &str =
 pub const DEF_PEAK_VISITS: &str = canglong_activities::spaces::DEF_PEAK_AVERAGE;
 pub const DEF_ACTIVITY_DAYS: &str = "local days (UTC+8) of the period on which the community held at least one session (a project's or an association's), summed over the communities / (days of the period × communities) (天天有服务)";
 pub const DEF_ASSOCIATION_WEEKS: &str = "weeks (Monday to Sunday, local) of the period in which each association held at least one session, summed over the associations registered by the period's end / (those associations × weeks of the period) (周周有活动)";
+pub const DEF_CAMPAIGN_PARTICIPATION: &str = "distinct residents who in the period signed up for a campaign, made a pledge, sent a 好家规 entry or cast a ballot that was not discarded / residents registered at the period's end";
 pub const DEF_STATION_VISITS: &str = "people recorded at the community's riders' stations (夏小驿) in the period, by staff tally or by the rider's scan";
 pub const DEF_HOURS: &str =
     "approved minutes of verified service records reported in the period / 60";
@@ -372,6 +375,7 @@ pub struct Headline {
     pub activity_days: Figure,
     pub association_weeks: Figure,
     pub station_visits: Figure,
+    pub campaign_participation: Figure,
 }
 
 /// Everyone at a session or an association session and every walk-in, per local day, averaged
@@ -478,6 +482,11 @@ pub fn headline(now: &Facts, before: &Facts) -> Headline {
             DEF_ASSOCIATION_WEEKS,
         ),
         station_visits: Figure::count(station as f64, DEF_STATION_VISITS),
+        campaign_participation: Figure::ratio(
+            now.campaign_participants.len() as f64,
+            now.residents as f64,
+            DEF_CAMPAIGN_PARTICIPATION,
+        ),
     }
 }
 

@@ -4,6 +4,7 @@ mod activities;
 mod alliance;
 mod auth;
 mod boundaries;
+mod campaigns;
 mod chain;
 mod contract;
 mod feedback;

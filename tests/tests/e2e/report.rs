@@ -75,7 +75,7 @@ async fn the_report_is_the_overview_on_paper(db: Db) {
             (key, value.parse().unwrap())
         })
         .collect();
-    assert_eq!(shown.len(), 16, "every figure of the overview");
+    assert_eq!(shown.len(), 17, "every figure of the overview");
     for (key, value) in &shown {
         assert_eq!(Some(*value), overview[key]["value"].as_f64(), "{key}");
     }

@@ -22,7 +22,10 @@ async fn the_demo_lives_in_its_places(db: Db) {
         .unwrap();
     let hu = anon.with_token(&t.access_token);
     let places = hu.list_places().await.unwrap().items;
-    let centre = places.iter().find(|p| p.name == "藏龙社区活动中心").unwrap();
+    let centre = places
+        .iter()
+        .find(|p| p.name == "藏龙社区活动中心")
+        .unwrap();
     assert_eq!((centre.zones.len(), centre.area_m2), (6, 800));
     let station = places
         .iter()
@@ -31,8 +34,11 @@ async fn the_demo_lives_in_its_places(db: Db) {
     assert_eq!(station.services.len(), 10);
     let all = hu.list_associations().await.unwrap().items;
     assert_eq!(all.len(), 15);
-    let mut booked: Vec<(uuid::Uuid, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
-        vec![];
+    let mut booked: Vec<(
+        uuid::Uuid,
+        chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
+    )> = vec![];
     for a in &all {
         assert_eq!(a.timetable.len(), 4, "{}", a.name);
         assert!(

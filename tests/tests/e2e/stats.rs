@@ -174,6 +174,7 @@ fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
     // The plan has no associations and no station.
     e.insert("association_weeks", (0.0, Some(0.0)));
     e.insert("station_visits", (0.0, None));
+    e.insert("campaign_participation", (0.0, Some(residents)));
     let minutes: i64 = records.iter().map(|r| i64::from(r.minutes)).sum();
     e.insert("volunteer_hours", (minutes as f64, Some(60.0)));
     let mut months: HashMap<usize, HashSet<(i32, u32)>> = HashMap::new();
@@ -222,6 +223,7 @@ fn figures(h: &Headline) -> Vec<(&'static str, &Figure)> {
         ("activity_days", &h.activity_days),
         ("association_weeks", &h.association_weeks),
         ("station_visits", &h.station_visits),
+        ("campaign_participation", &h.campaign_participation),
     ]
 }
 
