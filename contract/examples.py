@@ -40,6 +40,7 @@ SENDER = {
     "create_place": "admin",
     "record_visit": "sw_li",
     "create_association": "sw_li",
+    "create_campaign": "sw_li",
 }
 EXPECTED = {}
 

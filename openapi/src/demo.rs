@@ -17,5 +17,7 @@ pub const BUILDING: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_00000000000
 pub const STATION: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000005);
 /// 翰墨书法社, led by 胡老师 (the `leader_hu` login).
 pub const ASSOCIATION: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000006);
+/// 十佳藏龙好家规, the demo's collection, in its voting phase with twelve shortlisted entries.
+pub const CAMPAIGN: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000007);
 /// The password of every demo login.
 pub const PASSWORD: &str = "canglong-demo-2026";

@@ -53,6 +53,7 @@ pub enum StatsTableName {
     Suggestions,
     Associations,
     Places,
+    Campaigns,
 }
 
 /// How a table's rows are grouped.

@@ -469,3 +469,19 @@ pub fn actions(
     );
     Ok(out)
 }
+
+/// Moves a collection's voting window (the demo's seed opens the vote on entries it collected).
+pub fn set_voting(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    opens: NaiveDateTime,
+    closes: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(campaigns::table.filter(campaigns::id.eq(Id(id))))
+        .set((
+            campaigns::voting_opens_at.eq(Some(opens)),
+            campaigns::voting_closes_at.eq(Some(closes)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

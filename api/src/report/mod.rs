@@ -212,6 +212,14 @@ fn heading(column: &str) -> String {
         "weeks" => "统计周数",
         "service" => "服务",
         "visits" => "到访人次",
+        "title" => "名称",
+        "theme" => "主题",
+        "signups" => "报名",
+        "pledges" => "承诺",
+        "entries" => "征集作品",
+        "ballots_counted" => "有效投票",
+        "ballots_flagged" => "待审投票",
+        "ballots_discarded" => "无效投票",
         _ => return column.to_string(),
     };
     zh.to_string()

@@ -252,7 +252,13 @@ pub async fn report(
                 &["person_times", "elderly"],
             ),
             page::section(
-                "十、场馆与夏小驿（到访人次）",
+                "十、文明实践活动",
+                &t("campaigns", "none")?,
+                "title",
+                &["signups", "pledges", "ballots_counted"],
+            ),
+            page::section(
+                "十一、场馆与夏小驿（到访人次）",
                 &t("places", "none")?,
                 "service",
                 &["visits"],
@@ -435,7 +441,7 @@ pub async fn table(
         "served" => tables::SERVED_GROUPS,
         "points" => tables::POINT_GROUPS,
         "suggestions" => tables::SUGGESTION_GROUPS,
-        "merchants" | "projects" | "associations" | "places" => tables::SINGLE,
+        "merchants" | "projects" | "associations" | "places" | "campaigns" => tables::SINGLE,
         _ => return Err(ApiError::not_found("table")),
     };
     let asked = q.group_by.as_ref().map(views::name_of);
@@ -620,6 +626,12 @@ fn build(
                 .collect();
             tables::associations(&list, from, to)
         }
+        "campaigns" => tables::campaigns(
+            &store::campaigns(conn, set, from, to)?
+                .into_iter()
+                .map(|(c, counts, ballots)| (c.id.0, c.title, c.kind, c.theme, counts, ballots))
+                .collect::<Vec<_>>(),
+        ),
         "places" => {
             let (places, services) = (
                 store::place_list(conn, set)?,

@@ -163,5 +163,104 @@ pub fn seed(
             }
         }
     }
+    campaigns(conn, community, organiser, members)
+}
+
+const FAMILY_RULES: [(&str, &str); 12] = [
+    ("王家", "孝敬父母，和睦邻里"),
+    ("刘家", "勤俭持家，不比吃穿"),
+    ("周家", "诚实守信，言出必行"),
+    ("李家", "读书明理，终身学习"),
+    ("赵家", "垃圾分类，人人有责"),
+    ("胡家", "邻里守望，互帮互助"),
+    ("陈家", "尊老爱幼，家和万事兴"),
+    ("孙家", "节约用水，随手关灯"),
+    ("吴家", "文明养犬，牵绳出行"),
+    ("郑家", "防范诈骗，守好钱袋"),
+    ("冯家", "少看手机，多陪家人"),
+    ("黄家", "乐于助人，赠人玫瑰"),
+];
+
+/// A running activity campaign (清洁家园) with a sign-up and a pledge, and the 十佳好家规
+/// collection in its voting phase: twelve families' entries, reviewed and shortlisted while it
+/// collected, then the vote opened.
+fn campaigns(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    organiser: Uuid,
+    members: &[Uuid],
+) -> Result<(), ApiError> {
+    use canglong_activities::campaigns::{CampaignKind, EntryDecision, Plan};
+    use canglong_services::campaigns as campaign;
+    let as_staff = Actor {
+        user_id: organiser,
+        community_id: community,
+        roles: vec![Role::SocialWorker],
+    };
+    let as_resident = |user: Uuid| Actor {
+        user_id: user,
+        community_id: community,
+        roles: vec![Role::Resident],
+    };
+    let now = canglong_core::now();
+    let day = chrono::Duration::days(1);
+    let clean = campaign::create(
+        conn,
+        &as_staff,
+        campaign::Draft {
+            title: "清洁家园·文明实践周".into(),
+            theme: "清洁家园".into(),
+            plan: Plan {
+                kind: CampaignKind::Activity,
+                starts_at: now - day * 2,
+                ends_at: now + day * 12,
+                voting: None,
+                max_choices: 10,
+                jury_weight: 0,
+            },
+        },
+    )?;
+    if let Some(first) = members.first() {
+        campaign::sign_up(conn, &as_resident(*first), clean.id.0)?;
+        campaign::pledge(conn, &as_resident(*first), clean.id.0, "垃圾分类，从我做起")?;
+    }
+    let rules = campaign::create_with_id(
+        conn,
+        &as_staff,
+        canglong_openapi::demo::CAMPAIGN,
+        campaign::Draft {
+            title: "十佳藏龙好家规".into(),
+            theme: "好家规".into(),
+            plan: Plan {
+                kind: CampaignKind::Collection,
+                starts_at: now - day * 20,
+                ends_at: now + day * 14,
+                voting: Some((now + day, now + day * 12)),
+                max_choices: 10,
+                jury_weight: 20,
+            },
+        },
+    )?;
+    for (family, text) in FAMILY_RULES {
+        let author = people::insert_user(
+            conn,
+            &people::NewUser {
+                community_id: community,
+                nickname: format!("{family}家长"),
+                username: None,
+                password_hash: None,
+                wechat_openid: None,
+            },
+        )?
+        .id
+        .0;
+        people::grant_role(conn, author, community, Role::Resident.as_str())?;
+        let e = campaign::submit(conn, &as_resident(author), rules.id.0, family, text)?;
+        for d in [EntryDecision::Approve, EntryDecision::Shortlist] {
+            campaign::review(conn, &as_staff, e.id.0, d, "合法、文明、不重复", None)?;
+        }
+    }
+    // The collection closed for entries two days ago: the vote is open.
+    canglong_persistence::campaigns::set_voting(conn, rules.id.0, now - day * 2, now + day * 12)?;
     Ok(())
 }

@@ -484,3 +484,41 @@ pub fn places(
         rows,
     }
 }
+
+/// Each campaign overlapping the period, with its counts to date.
+pub fn campaigns(list: &[(Uuid, String, String, String, [i64; 3], Vec<String>)]) -> Table {
+    let rows = list
+        .iter()
+        .map(|(id, title, kind, theme, counts, ballots)| {
+            let n = |s: &str| Cell::Int(ballots.iter().filter(|b| *b == s).count() as i64);
+            vec![
+                Cell::Text(id.to_string()),
+                Cell::Text(title.clone()),
+                Cell::Text(kind.clone()),
+                Cell::Text(theme.clone()),
+                Cell::Int(counts[0]),
+                Cell::Int(counts[1]),
+                Cell::Int(counts[2]),
+                n("counted"),
+                n("flagged"),
+                n("discarded"),
+            ]
+        })
+        .collect();
+    Table {
+        group_by: "none",
+        columns: vec![
+            "campaign_id",
+            "title",
+            "kind",
+            "theme",
+            "signups",
+            "pledges",
+            "entries",
+            "ballots_counted",
+            "ballots_flagged",
+            "ballots_discarded",
+        ],
+        rows,
+    }
+}

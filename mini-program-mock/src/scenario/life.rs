@@ -106,6 +106,41 @@ pub async fn day(
         .await
         .is_err_and(|e| e.code() == "not_leader");
     s.check("only the association's leaders take its roll", refused);
+    // The 十佳好家规 vote: each elder's one ballot; a second is refused; no tally before
+    // publication, even for staff; the corridor's gallery is empty until then.
+    let rules = canglong_openapi::demo::CAMPAIGN;
+    let campaign = admin.get_campaign(rules).await.map_err(fail("campaign"))?;
+    let shortlist: Vec<Uuid> = campaign
+        .entries
+        .iter()
+        .filter(|e| e.status == EntryStatus::Shortlisted)
+        .map(|e| e.id)
+        .collect();
+    let mut once = true;
+    for (i, e) in elderly.iter().enumerate() {
+        let pick: Vec<Uuid> = shortlist.iter().skip(i % 4).take(3).copied().collect();
+        e.campaign_ballot(rules, &pick)
+            .await
+            .map_err(fail("a ballot"))?;
+        s.ballots += 1;
+        once &= e
+            .campaign_ballot(rules, &pick)
+            .await
+            .is_err_and(|x| x.code() == "already_voted");
+    }
+    s.check("one ballot per resident in the 好家规 vote", once);
+    let hidden = admin
+        .campaign_results(rules)
+        .await
+        .is_err_and(|x| x.code() == "not_published");
+    let gallery = Client::new(admin.base())
+        .campaign_gallery(rules)
+        .await
+        .map_err(fail("gallery"))?;
+    s.check(
+        "no tally before publication, staff included; the gallery waits",
+        hidden && !gallery.published && gallery.items.is_empty(),
+    );
     let today = (Utc::now() + Duration::hours(8))
         .format("%Y-%m-%d")
         .to_string();

@@ -45,6 +45,8 @@ pub struct Summary {
     pub station_visits: usize,
     /// People on the calligraphy society's roll.
     pub attendance: usize,
+    /// Ballots in the 十佳好家规 vote.
+    pub ballots: usize,
     /// (invariant, holds)
     pub checks: Vec<(String, bool)>,
 }
@@ -83,6 +85,7 @@ impl std::fmt::Display for Summary {
         writeln!(f, "  phoneless elders visited {}", self.elders_visited)?;
         writeln!(f, "  riders at 夏小驿          {}", self.station_visits)?;
         writeln!(f, "  at the calligraphy class {}", self.attendance)?;
+        writeln!(f, "  好家规 ballots            {}", self.ballots)?;
         for (what, ok) in &self.checks {
             writeln!(f, "  [{}] {what}", if *ok { "ok" } else { "FAILED" })?;
         }

@@ -534,5 +534,15 @@ async fn the_family_rules_collection(db: Db) {
         refused(anon.campaign_gallery(Uuid::now_v7()).await).0,
         StatusCode::NOT_FOUND
     );
+    let t = sw.stats_table("campaigns", &period()).await.unwrap();
+    let row = t.rows.iter().find(|r| r["title"] == "十佳藏龙好家规").unwrap();
+    assert_eq!(
+        (
+            row["entries"].as_i64(),
+            row["ballots_counted"].as_i64(),
+            row["ballots_discarded"].as_i64()
+        ),
+        (Some(16), Some(25), Some(5))
+    );
     let _: &Client = &sw;
 }

@@ -63,6 +63,19 @@ async fn the_demo_lives_in_its_places(db: Db) {
         .find(|a| a.id == canglong_openapi::demo::ASSOCIATION)
         .unwrap();
     assert_eq!(mine.name, "翰墨书法社");
+    // The campaigns: 清洁家园 running, the 好家规 vote open on twelve shortlisted entries.
+    let campaigns = hu.list_campaigns().await.unwrap().items;
+    assert!(
+        campaigns
+            .iter()
+            .any(|c| c.phase == canglong_openapi::CampaignPhase::Running)
+    );
+    let rules = hu
+        .get_campaign(canglong_openapi::demo::CAMPAIGN)
+        .await
+        .unwrap();
+    assert_eq!(rules.phase, canglong_openapi::CampaignPhase::Voting);
+    assert_eq!(rules.entries.len(), 12);
 }
 
 async fn a_day_in_canglong(db: Db) {
@@ -84,6 +97,7 @@ async fn a_day_in_canglong(db: Db) {
     assert!(summary.vouchers_refused_to_other_merchants > 0, "{summary}");
     assert_eq!((summary.seats_enrolled, summary.checkins), (1, 1));
     assert_eq!((summary.station_visits, summary.attendance), (2, 4));
+    assert_eq!(summary.ballots, 4);
     // A second day on the same server: new people, the same invariants.
     let again = run(&cfg).await.expect("a second day");
     assert!(again.ok(), "{again}");
