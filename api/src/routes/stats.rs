@@ -629,7 +629,18 @@ fn build(
         "campaigns" => tables::campaigns(
             &store::campaigns(conn, set, from, to)?
                 .into_iter()
-                .map(|(c, counts, ballots)| (c.id.0, c.title, c.kind, c.theme, counts, ballots))
+                .map(
+                    |(c, [signups, pledges, entries], ballots)| tables::CampaignFacts {
+                        id: c.id.0,
+                        title: c.title,
+                        kind: c.kind,
+                        theme: c.theme,
+                        signups,
+                        pledges,
+                        entries,
+                        ballots,
+                    },
+                )
                 .collect::<Vec<_>>(),
         ),
         "places" => {

@@ -485,20 +485,33 @@ pub fn places(
     }
 }
 
+/// A campaign as its table row starts: its counts to date and its ballots' statuses.
+#[derive(Debug, Clone)]
+pub struct CampaignFacts {
+    pub id: Uuid,
+    pub title: String,
+    pub kind: String,
+    pub theme: String,
+    pub signups: i64,
+    pub pledges: i64,
+    pub entries: i64,
+    pub ballots: Vec<String>,
+}
+
 /// Each campaign overlapping the period, with its counts to date.
-pub fn campaigns(list: &[(Uuid, String, String, String, [i64; 3], Vec<String>)]) -> Table {
+pub fn campaigns(list: &[CampaignFacts]) -> Table {
     let rows = list
         .iter()
-        .map(|(id, title, kind, theme, counts, ballots)| {
-            let n = |s: &str| Cell::Int(ballots.iter().filter(|b| *b == s).count() as i64);
+        .map(|c| {
+            let n = |s: &str| Cell::Int(c.ballots.iter().filter(|b| *b == s).count() as i64);
             vec![
-                Cell::Text(id.to_string()),
-                Cell::Text(title.clone()),
-                Cell::Text(kind.clone()),
-                Cell::Text(theme.clone()),
-                Cell::Int(counts[0]),
-                Cell::Int(counts[1]),
-                Cell::Int(counts[2]),
+                Cell::Text(c.id.to_string()),
+                Cell::Text(c.title.clone()),
+                Cell::Text(c.kind.clone()),
+                Cell::Text(c.theme.clone()),
+                Cell::Int(c.signups),
+                Cell::Int(c.pledges),
+                Cell::Int(c.entries),
                 n("counted"),
                 n("flagged"),
                 n("discarded"),

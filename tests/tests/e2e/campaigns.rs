@@ -535,7 +535,11 @@ async fn the_family_rules_collection(db: Db) {
         StatusCode::NOT_FOUND
     );
     let t = sw.stats_table("campaigns", &period()).await.unwrap();
-    let row = t.rows.iter().find(|r| r["title"] == "十佳藏龙好家规").unwrap();
+    let row = t
+        .rows
+        .iter()
+        .find(|r| r["title"] == "十佳藏龙好家规")
+        .unwrap();
     assert_eq!(
         (
             row["entries"].as_i64(),
