@@ -712,27 +712,17 @@ pub fn visits_by_service(
         .load(conn)
 }
 
-/// A campaign overlapping a period, with its counts to date.
-#[derive(Debug, Clone, Queryable)]
-pub struct CampaignFact {
-    pub id: Id,
-    pub title: String,
-    pub kind: String,
-    pub theme: String,
-}
-
-/// The communities' campaigns overlapping `[from, to)`, with (sign-ups, pledges, entries) and the
-/// ballots' statuses.
+/// The communities' campaigns overlapping `[from, to)`, with their counts to date.
 pub fn campaigns(
     conn: &mut AnyConnection,
     set: &[Uuid],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(CampaignFact, [i64; 3], Vec<String>)>> {
+) -> QueryResult<Vec<canglong_stats::tables::CampaignFacts>> {
     use crate::schema::{
         campaign_ballots, campaign_entries, campaign_pledges, campaign_signups, campaigns,
     };
-    let list: Vec<CampaignFact> = campaigns::table
+    let list: Vec<(Id, String, String, String)> = campaigns::table
         .filter(campaigns::community_id.eq_any(ids(set)))
         .filter(campaigns::starts_at.lt(to).and(campaigns::ends_at.gt(from)))
         .order(campaigns::starts_at.asc())
@@ -744,24 +734,33 @@ pub fn campaigns(
         ))
         .load(conn)?;
     let mut out = vec![];
-    for c in list {
+    for (id, title, kind, theme) in list {
         let signups = campaign_signups::table
-            .filter(campaign_signups::campaign_id.eq(c.id))
+            .filter(campaign_signups::campaign_id.eq(id))
             .count()
             .get_result(conn)?;
         let pledges = campaign_pledges::table
-            .filter(campaign_pledges::campaign_id.eq(c.id))
+            .filter(campaign_pledges::campaign_id.eq(id))
             .count()
             .get_result(conn)?;
         let entries = campaign_entries::table
-            .filter(campaign_entries::campaign_id.eq(c.id))
+            .filter(campaign_entries::campaign_id.eq(id))
             .count()
             .get_result(conn)?;
         let ballots = campaign_ballots::table
-            .filter(campaign_ballots::campaign_id.eq(c.id))
+            .filter(campaign_ballots::campaign_id.eq(id))
             .select(campaign_ballots::status)
             .load(conn)?;
-        out.push((c, [signups, pledges, entries], ballots));
+        out.push(canglong_stats::tables::CampaignFacts {
+            id: id.0,
+            title,
+            kind,
+            theme,
+            signups,
+            pledges,
+            entries,
+            ballots,
+        });
     }
     Ok(out)
 }

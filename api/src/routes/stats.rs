@@ -626,23 +626,7 @@ fn build(
                 .collect();
             tables::associations(&list, from, to)
         }
-        "campaigns" => tables::campaigns(
-            &store::campaigns(conn, set, from, to)?
-                .into_iter()
-                .map(
-                    |(c, [signups, pledges, entries], ballots)| tables::CampaignFacts {
-                        id: c.id.0,
-                        title: c.title,
-                        kind: c.kind,
-                        theme: c.theme,
-                        signups,
-                        pledges,
-                        entries,
-                        ballots,
-                    },
-                )
-                .collect::<Vec<_>>(),
-        ),
+        "campaigns" => tables::campaigns(&store::campaigns(conn, set, from, to)?),
         "places" => {
             let (places, services) = (
                 store::place_list(conn, set)?,
