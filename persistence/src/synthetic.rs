@@ -10,9 +10,9 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use crate::schema::{
-    accounts, checkins, ledger_transactions, need_claims, need_ratings, needs, point_lots,
-    postings, projects, service_records, sessions, suggestions, team_members, teams, users,
-    volunteers,
+    accounts, association_sessions, associations, attendance, checkins, ledger_transactions,
+    need_claims, need_ratings, needs, places, point_lots, postings, projects, rooms,
+    service_records, sessions, suggestions, team_members, teams, users, visits, volunteers,
 };
 use crate::{AnyConnection, Id, QueryResult, Stored};
 use canglong_needs::ClaimStatus;
@@ -34,6 +34,12 @@ pub struct Scale {
     pub projects: usize,
     pub checkins_per_session: usize,
     pub suggestions: usize,
+    /// Cultural associations meeting weekly (about one week in ten skipped).
+    pub associations: usize,
+    /// People on each association session's roll (seven in ten of them elderly).
+    pub attendees_per_session: usize,
+    /// Most riders a day at the station (a tally or scans).
+    pub station_visits_per_day: usize,
 }
 
 impl Scale {
@@ -50,6 +56,9 @@ impl Scale {
             projects: 8,
             checkins_per_session: 60,
             suggestions: 600 * factor,
+            associations: 15 * factor,
+            attendees_per_session: 24,
+            station_visits_per_day: 40,
         }
     }
 
@@ -64,6 +73,9 @@ impl Scale {
             projects: 8,
             checkins_per_session: 6,
             suggestions: 30,
+            associations: 3,
+            attendees_per_session: 4,
+            station_visits_per_day: 3,
         }
     }
 }
@@ -122,6 +134,14 @@ pub struct Plan {
     pub checkins: Vec<(usize, usize, i32, NaiveDateTime)>,
     /// (author, category, at)
     pub suggestions: Vec<(usize, &'static str, NaiveDateTime)>,
+    /// Each association's registration.
+    pub associations: Vec<NaiveDateTime>,
+    /// (association, starts at)
+    pub association_sessions: Vec<(usize, NaiveDateTime)>,
+    /// (association session, resident, elderly, at)
+    pub attendance: Vec<(usize, usize, bool, NaiveDateTime)>,
+    /// (people, at) recorded at the riders' station.
+    pub station_visits: Vec<(i32, NaiveDateTime)>,
 }
 
 /// SplitMix64: small, fast, and the same on every platform.
@@ -308,6 +328,36 @@ impl Plan {
                         ));
                     }
                 }
+            }
+        }
+        for a in 0..scale.associations {
+            p.associations.push(start - Duration::days(30));
+            let weekday =
+                Duration::days((a % 7) as i64) + Duration::hours(1 + (a / 7 % 3) as i64 * 5);
+            for week in 0..104 {
+                if rng.below(10) == 0 {
+                    continue;
+                }
+                let session = p.association_sessions.len();
+                let starts = start + Duration::weeks(week) + weekday;
+                p.association_sessions.push((a, starts));
+                let n = existing(&p, starts);
+                let mut seen = HashSet::new();
+                for _ in 0..scale.attendees_per_session.min(n) {
+                    let who = rng.below(n);
+                    if seen.insert(who) {
+                        let elderly = rng.below(10) < 7;
+                        let at = starts + Duration::minutes(rng.below(30) as i64);
+                        p.attendance.push((session, who, elderly, at));
+                    }
+                }
+            }
+        }
+        for day in 0..2 * 365 {
+            let people = rng.below(scale.station_visits_per_day + 1) as i32;
+            if people > 0 {
+                let at = start + Duration::days(day) + Duration::minutes(rng.below(24 * 60) as i64);
+                p.station_visits.push((people, at));
             }
         }
         for _ in 0..scale.suggestions {
@@ -702,8 +752,115 @@ pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResu
         })
         .collect();
     insert_batched!(conn, suggestions::table, rows);
+    load_life(conn, c, plan, &resident_ids)?;
     Ok(Loaded {
         residents: resident_ids.into_iter().map(|i| i.0).collect(),
         needs: need_ids.into_iter().map(|i| i.0).collect(),
     })
+}
+
+/// The associations with their sessions and rolls (in a room of their own) and the riders'
+/// station with its visits.
+fn load_life(conn: &mut AnyConnection, c: Id, plan: &Plan, resident_ids: &[Id]) -> QueryResult<()> {
+    let new = || Id(canglong_core::new_id());
+    let Some(staff) = resident_ids.first().copied() else {
+        return Ok(());
+    };
+    let first = plan.associations.first().copied().unwrap_or_default();
+    let room = new();
+    diesel::insert_into(rooms::table)
+        .values((
+            rooms::id.eq(room),
+            rooms::community_id.eq(c),
+            rooms::name.eq(format!("社团活动室 {}", room.0.simple())),
+            rooms::zone.eq("活动中心"),
+            rooms::capacity.eq(60),
+            rooms::created_at.eq(first),
+        ))
+        .execute(conn)?;
+    let association_ids: Vec<Id> = plan.associations.iter().map(|_| new()).collect();
+    let rows: Vec<_> = plan
+        .associations
+        .iter()
+        .zip(&association_ids)
+        .enumerate()
+        .map(|(i, (t, id))| {
+            (
+                associations::id.eq(*id),
+                associations::community_id.eq(c),
+                associations::name.eq(format!("社团{i}")),
+                associations::kind.eq("other"),
+                associations::description.eq(""),
+                associations::created_by.eq(staff),
+                associations::created_at.eq(*t),
+            )
+        })
+        .collect();
+    insert_batched!(conn, associations::table, rows);
+    let session_ids: Vec<Id> = plan.association_sessions.iter().map(|_| new()).collect();
+    let rows: Vec<_> = plan
+        .association_sessions
+        .iter()
+        .zip(&session_ids)
+        .map(|((a, starts), id)| {
+            (
+                association_sessions::id.eq(*id),
+                association_sessions::community_id.eq(c),
+                association_sessions::association_id.eq(association_ids[*a]),
+                association_sessions::title.eq("活动"),
+                association_sessions::room_id.eq(room),
+                association_sessions::starts_at.eq(*starts),
+                association_sessions::ends_at.eq(*starts + Duration::minutes(90)),
+                association_sessions::checkin_secret.eq("synthetic"),
+                association_sessions::created_by.eq(staff),
+                association_sessions::created_at.eq(*starts - Duration::days(7)),
+            )
+        })
+        .collect();
+    insert_batched!(conn, association_sessions::table, rows);
+    let rows: Vec<_> = plan
+        .attendance
+        .iter()
+        .map(|(s, r, elderly, at)| {
+            (
+                attendance::session_id.eq(session_ids[*s]),
+                attendance::user_id.eq(resident_ids[*r]),
+                attendance::community_id.eq(c),
+                attendance::target_group.eq(if *elderly { "elderly" } else { "general" }),
+                attendance::method.eq("roll"),
+                attendance::recorded_by.eq(staff),
+                attendance::created_at.eq(*at),
+            )
+        })
+        .collect();
+    insert_batched!(conn, attendance::table, rows);
+    let station = new();
+    diesel::insert_into(places::table)
+        .values((
+            places::id.eq(station),
+            places::community_id.eq(c),
+            places::name.eq(format!("夏小驿 {}", station.0.simple())),
+            places::kind.eq("rider_station"),
+            places::area_m2.eq(60),
+            places::zones.eq("[]"),
+            places::code.eq("SYNTHETIC"),
+            places::created_at.eq(first),
+        ))
+        .execute(conn)?;
+    let rows: Vec<_> = plan
+        .station_visits
+        .iter()
+        .map(|(people, at)| {
+            (
+                visits::id.eq(new()),
+                visits::community_id.eq(c),
+                visits::place_id.eq(station),
+                visits::people.eq(*people),
+                visits::recorded_by.eq(Some(staff)),
+                visits::created_at.eq(*at),
+            )
+        })
+        .collect();
+    insert_batched!(conn, visits::table, rows);
+    Ok(())
 }

@@ -129,10 +129,15 @@ fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
         ),
     );
     let records: Vec<_> = p.records.iter().filter(|r| within(r.at, w)).collect();
+    let elders_attending = p
+        .attendance
+        .iter()
+        .filter(|(_, _, elderly, at)| *elderly && within(*at, w))
+        .count();
     e.insert(
         "elderly_person_times",
         (
-            records.iter().filter(|r| r.group == "elderly").count() as f64,
+            (records.iter().filter(|r| r.group == "elderly").count() + elders_attending) as f64,
             None,
         ),
     );
@@ -145,6 +150,12 @@ fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
     e.insert("parent_child_classes", (classes.len() as f64, None));
     let mut days: HashMap<NaiveDate, i64> = HashMap::new();
     for (_, _, people, at) in p.checkins.iter().filter(|c| within(c.3, w)) {
+        *days.entry((*at + Duration::hours(8)).date()).or_default() += i64::from(*people);
+    }
+    for (_, _, _, at) in p.attendance.iter().filter(|a| within(a.3, w)) {
+        *days.entry((*at + Duration::hours(8)).date()).or_default() += 1;
+    }
+    for (people, at) in p.station_visits.iter().filter(|v| within(v.1, w)) {
         *days.entry((*at + Duration::hours(8)).date()).or_default() += i64::from(*people);
     }
     // The busiest 7 consecutive local days, by brute force over every start.
@@ -163,17 +174,42 @@ fn expected(p: &Plan) -> HashMap<&'static str, (f64, Option<f64>)> {
         .unwrap_or(0);
     let mean = (best as f64 / 7.0 * 100.0).round() / 100.0;
     e.insert("peak_daily_visits", (mean, None));
-    let held: HashSet<NaiveDate> = p
+    let local = |t: NaiveDateTime| (t + Duration::hours(8)).date();
+    let mut held: HashSet<NaiveDate> = p
         .sessions
         .iter()
         .filter(|(_, at)| within(*at, w))
-        .map(|(_, at)| (*at + Duration::hours(8)).date())
+        .map(|(_, at)| local(*at))
         .collect();
+    held.extend(
+        p.association_sessions
+            .iter()
+            .filter(|(_, at)| within(*at, w))
+            .map(|(_, at)| local(*at)),
+    );
     // One community: its days over the period's days.
     e.insert("activity_days", (held.len() as f64, Some(span as f64)));
-    // The plan has no associations and no station.
-    e.insert("association_weeks", (0.0, Some(0.0)));
-    e.insert("station_visits", (0.0, None));
+    // Weeks run Monday to Sunday; a week counts for an association if it met in the period.
+    let monday = |d: NaiveDate| d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+    let weeks = (monday(last) - monday(first)).num_days() / 7 + 1;
+    let met: HashSet<(usize, NaiveDate)> = p
+        .association_sessions
+        .iter()
+        .filter(|(_, at)| within(*at, w))
+        .map(|(a, at)| (*a, monday(local(*at))))
+        .collect();
+    let registered = p.associations.iter().filter(|t| **t < w.1).count() as i64;
+    e.insert(
+        "association_weeks",
+        (met.len() as f64, Some((registered * weeks) as f64)),
+    );
+    let riders: i64 = p
+        .station_visits
+        .iter()
+        .filter(|v| within(v.1, w))
+        .map(|v| i64::from(v.0))
+        .sum();
+    e.insert("station_visits", (riders as f64, None));
     e.insert("campaign_participation", (0.0, Some(residents)));
     let minutes: i64 = records.iter().map(|r| i64::from(r.minutes)).sum();
     e.insert("volunteer_hours", (minutes as f64, Some(60.0)));
@@ -370,8 +406,16 @@ async fn subdistrict_and_tables(db: Db) {
         .stats_overview(&format!("{}&community_id={}", query(), app.community_id))
         .await
         .unwrap();
+    // Services received by the elderly, plus the elderly on the associations' rolls.
+    let rolls = admin.stats_table("associations", &query()).await.unwrap();
+    let attended: f64 = rolls
+        .rows
+        .iter()
+        .map(|r| r["elderly"].as_f64().unwrap())
+        .sum();
+    assert!(attended > 0.0);
     assert_eq!(
-        elderly["person_times"].as_f64().unwrap(),
+        elderly["person_times"].as_f64().unwrap() + attended,
         mine.figures.elderly_person_times.value
     );
     let needs = admin
