@@ -17,7 +17,7 @@ use canglong_persistence::{AnyConnection, Id, Stored, residents};
 
 use crate::error::{Error, Result};
 
-const ORGANISERS: [Role; 2] = [Role::CommunityAdmin, Role::SocialWorker];
+use crate::ORGANISERS;
 
 pub fn found(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Result<AssociationRow> {
     store::association(conn, community, id)?.ok_or_else(|| Error::not_found("association"))

@@ -17,7 +17,7 @@ use canglong_persistence::{
 
 use crate::error::{Error, Result};
 
-const ORGANISERS: [Role; 2] = [Role::CommunityAdmin, Role::SocialWorker];
+use crate::ORGANISERS;
 
 pub fn plan_of(c: &CampaignRow) -> Plan {
     Plan {

@@ -33,3 +33,10 @@ pub mod trainings;
 pub mod volunteers;
 
 pub use error::{Error, Result};
+
+/// The community's staff who organise its life (associations, campaigns): community admins and
+/// social workers.
+pub(crate) const ORGANISERS: [canglong_core::Role; 2] = [
+    canglong_core::Role::CommunityAdmin,
+    canglong_core::Role::SocialWorker,
+];
