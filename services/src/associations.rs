@@ -8,7 +8,7 @@ use canglong_activities::associations::{
     self as domain, AssociationKind, AttendanceMethod, MemberRole,
 };
 use canglong_activities::{checkin_open, checkin_valid};
-use canglong_core::{Actor, NaiveDateTime, Role, Uuid, new_id, now};
+use canglong_core::{Actor, NaiveDateTime, Uuid, new_id, now};
 use canglong_people::ResidentTag;
 use canglong_persistence::associations::{
     self as store, AssociationRow, AttendanceRow, MemberRow, SessionRow,
