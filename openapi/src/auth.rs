@@ -147,6 +147,57 @@ pub struct PersonalData {
     pub points: Vec<PointsMovement>,
     pub suggestions: Vec<crate::Suggestion>,
     pub notifications: Vec<crate::Notification>,
+    pub community_life: CommunityLifeData,
+}
+
+/// The person's part in community life.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CommunityLifeData {
+    pub memberships: Vec<HeldMembership>,
+    pub attendance: Vec<HeldAttendance>,
+    /// Visits recorded by scanning a place's code.
+    pub visits: Vec<crate::Visit>,
+    pub campaign_signups: Vec<HeldSignup>,
+    pub pledges: Vec<HeldPledge>,
+    pub entries: Vec<crate::Entry>,
+    pub ballots: Vec<HeldBallot>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HeldMembership {
+    pub association_id: Uuid,
+    pub name: String,
+    pub role: crate::MemberRole,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HeldAttendance {
+    pub session_id: Uuid,
+    pub method: crate::AttendanceMethod,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HeldSignup {
+    pub campaign_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HeldPledge {
+    pub campaign_id: Uuid,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The person's own ballot, with what they chose.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HeldBallot {
+    pub campaign_id: Uuid,
+    pub entry_ids: Vec<Uuid>,
+    pub status: crate::BallotStatus,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -111,5 +111,92 @@ pub fn remove_personal_rows(conn: &mut AnyConnection, user: Uuid) -> QueryResult
         .set(outbox::openid.eq(""))
         .execute(conn)?;
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(Id(user)))).execute(conn)?;
+    forget_life(conn, user)
+}
+
+/// The person's part in community life: memberships (with the association's name), their
+/// attendances, scans at places, campaign sign-ups and pledges, entries and ballots.
+#[derive(Debug, Clone, Default)]
+pub struct Life {
+    pub memberships: Vec<(crate::associations::MemberRow, String)>,
+    pub attendance: Vec<crate::associations::AttendanceRow>,
+    pub scans: Vec<crate::spaces::VisitRow>,
+    pub signups: Vec<(Id, chrono::NaiveDateTime)>,
+    pub pledges: Vec<(Id, String, chrono::NaiveDateTime)>,
+    pub entries: Vec<crate::campaigns::EntryRow>,
+    pub ballots: Vec<crate::campaigns::BallotRow>,
+}
+
+pub fn life(conn: &mut AnyConnection, user: Uuid) -> QueryResult<Life> {
+    use crate::associations::{AttendanceRow, MemberRow};
+    use crate::campaigns::{BallotRow, EntryRow};
+    use crate::schema::{
+        association_members, associations, attendance, campaign_ballots, campaign_entries,
+        campaign_pledges, campaign_signups, visits,
+    };
+    use crate::spaces::VisitRow;
+    let me = Id(user);
+    Ok(Life {
+        memberships: association_members::table
+            .inner_join(
+                associations::table.on(associations::id.eq(association_members::association_id)),
+            )
+            .filter(association_members::user_id.eq(me))
+            .select((MemberRow::as_select(), associations::name))
+            .load(conn)?,
+        attendance: attendance::table
+            .filter(attendance::user_id.eq(me))
+            .order(attendance::created_at.asc())
+            .select(AttendanceRow::as_select())
+            .load(conn)?,
+        scans: visits::table
+            .filter(visits::visitor_id.eq(Some(me)))
+            .order(visits::created_at.asc())
+            .select(VisitRow::as_select())
+            .load(conn)?,
+        signups: campaign_signups::table
+            .filter(campaign_signups::user_id.eq(me))
+            .select((campaign_signups::campaign_id, campaign_signups::created_at))
+            .load(conn)?,
+        pledges: campaign_pledges::table
+            .filter(campaign_pledges::user_id.eq(me))
+            .select((
+                campaign_pledges::campaign_id,
+                campaign_pledges::text,
+                campaign_pledges::created_at,
+            ))
+            .load(conn)?,
+        entries: campaign_entries::table
+            .filter(campaign_entries::author_id.eq(me))
+            .select(EntryRow::as_select())
+            .load(conn)?,
+        ballots: campaign_ballots::table
+            .filter(campaign_ballots::voter_id.eq(me))
+            .select(BallotRow::as_select())
+            .load(conn)?,
+    })
+}
+
+/// At erasure, community life keeps its counts (attendances, sign-ups, ballots and scans stay,
+/// pointing at the emptied account) and loses what is the person's own: memberships, pledges,
+/// and entries not on a shortlist (a shortlisted or placed entry is others' vote).
+pub fn forget_life(conn: &mut AnyConnection, user: Uuid) -> QueryResult<()> {
+    use crate::schema::{association_members, campaign_entries, campaign_pledges};
+    let me = Id(user);
+    diesel::delete(association_members::table.filter(association_members::user_id.eq(me)))
+        .execute(conn)?;
+    diesel::delete(campaign_pledges::table.filter(campaign_pledges::user_id.eq(me)))
+        .execute(conn)?;
+    diesel::delete(
+        campaign_entries::table
+            .filter(campaign_entries::author_id.eq(me))
+            .filter(campaign_entries::status.eq_any([
+                "submitted",
+                "approved",
+                "returned",
+                "rejected",
+            ])),
+    )
+    .execute(conn)?;
     Ok(())
 }

@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(gallery);
 }
 
-fn entry(e: &EntryRow, viewer: Option<Uuid>) -> Result<Entry, ApiError> {
+pub fn entry(e: &EntryRow, viewer: Option<Uuid>) -> Result<Entry, ApiError> {
     Ok(Entry {
         id: e.id.0,
         campaign_id: e.campaign_id.0,

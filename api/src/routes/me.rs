@@ -177,9 +177,80 @@ pub async fn erase_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResp
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The caller's part in community life, for their export.
+fn community_life(
+    conn: &mut AnyConnection,
+    id: canglong_core::Uuid,
+) -> Result<canglong_openapi::CommunityLifeData, ApiError> {
+    use canglong_openapi::{HeldAttendance, HeldBallot, HeldMembership, HeldPledge, HeldSignup};
+    let l = held::life(conn, id)?;
+    Ok(canglong_openapi::CommunityLifeData {
+        memberships: l
+            .memberships
+            .iter()
+            .map(|(m, name)| {
+                Ok(HeldMembership {
+                    association_id: m.association_id.0,
+                    name: name.clone(),
+                    role: views::enum_of(&m.role)?,
+                    joined_at: views::utc(m.created_at),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+        attendance: l
+            .attendance
+            .iter()
+            .map(|a| {
+                Ok(HeldAttendance {
+                    session_id: a.session_id.0,
+                    method: views::enum_of(&a.method)?,
+                    at: views::utc(a.created_at),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+        visits: l.scans.iter().map(super::spaces::visit).collect(),
+        campaign_signups: l
+            .signups
+            .iter()
+            .map(|(c, at)| HeldSignup {
+                campaign_id: c.0,
+                at: views::utc(*at),
+            })
+            .collect(),
+        pledges: l
+            .pledges
+            .iter()
+            .map(|(c, text, at)| HeldPledge {
+                campaign_id: c.0,
+                text: text.clone(),
+                at: views::utc(*at),
+            })
+            .collect(),
+        entries: l
+            .entries
+            .iter()
+            .map(|e| super::campaigns::entry(e, Some(id)))
+            .collect::<Result<_, _>>()?,
+        ballots: l
+            .ballots
+            .iter()
+            .map(|b| {
+                Ok(HeldBallot {
+                    campaign_id: b.campaign_id.0,
+                    entry_ids: serde_json::from_str(&b.entry_ids)
+                        .map_err(|e| ApiError::bug(format!("a ballot's choices: {e}")))?,
+                    status: views::enum_of(&b.status)?,
+                    at: views::utc(b.created_at),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+    })
+}
+
 /// Everything held about the caller, as one JSON document (PIPL art. 45): profile with the
 /// full phone number, consents, children, needs asked for, claims, service records, every
-/// points movement, suggestions and the inbox.
+/// points movement, suggestions, the inbox, and their part in community life (memberships,
+/// attendance, scans, campaign sign-ups, pledges, entries and their own ballots).
 #[utoipa::path(tag = "me", operation_id = "export_me",
     responses((status = 200, body = PersonalData), Problems), security(("bearer" = [])))]
 #[get("/me/export")]
@@ -243,6 +314,7 @@ pub async fn export_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
                 .iter()
                 .map(views::notification)
                 .collect::<Result<_, _>>()?,
+            community_life: community_life(conn, id)?,
             profile,
         })
     })

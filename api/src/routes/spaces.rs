@@ -116,7 +116,7 @@ pub async fn add_service(
     Ok(HttpResponse::Created().json(place))
 }
 
-fn visit(v: &VisitRow) -> Visit {
+pub fn visit(v: &VisitRow) -> Visit {
     Visit {
         id: v.id.0,
         place_id: v.place_id.0,

@@ -137,6 +137,14 @@ async fn an_activity_campaign(db: Db) {
     let q = period();
     let f = sw.stats_overview(&q).await.unwrap().figures;
     assert_eq!(f.campaign_participation.numerator, 2.0);
+
+    // What is held is the person's to export; at erasure the pledge goes, the count stays.
+    let held = a.export_me().await.unwrap().community_life;
+    assert_eq!(held.campaign_signups[0].campaign_id, c.id);
+    assert_eq!(held.pledges[0].text, "垃圾分类，从我做起");
+    a.erase_me().await.unwrap();
+    let after = sw.get_campaign(c.id).await.unwrap();
+    assert_eq!((after.signups, after.pledges), (2, 0));
 }
 
 fn period() -> String {

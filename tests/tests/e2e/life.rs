@@ -654,4 +654,15 @@ async fn associations_timetable_and_roll(db: Db) {
     assert_eq!(listed.items.len(), 2);
     let shown = listed.items.iter().find(|x| x.id == a.id).unwrap();
     assert_eq!((shown.members.len(), shown.timetable.len()), (3, 4));
+
+    // A member's part is theirs to export; erasure ends the membership, the count stays.
+    let held = member.export_me().await.unwrap().community_life;
+    assert_eq!(held.memberships[0].name, "书法社");
+    assert_eq!(held.attendance.len(), 1);
+    member.erase_me().await.unwrap();
+    let after = sw.get_association(a.id).await.unwrap();
+    assert_eq!(after.members.len(), 2);
+    let t = sw.stats_table("associations", &q).await.unwrap();
+    let row = t.rows.iter().find(|r| r["name"] == "书法社").unwrap();
+    assert_eq!(row["person_times"].as_i64(), Some(4));
 }
