@@ -100,6 +100,29 @@ fn replay(
     Ok(respond(status, &body, true))
 }
 
+/// A created resource's answer with its `Location` (`{prefix}/{id}`, the id read from the JSON
+/// body), first time or replayed.
+pub fn with_location(res: HttpResponse, prefix: &str) -> HttpResponse {
+    use actix_web::body::MessageBody;
+    let (head, body) = res.into_parts();
+    let bytes = match body.try_into_bytes() {
+        Ok(b) => b,
+        Err(body) => return head.set_body(body),
+    };
+    let id = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string));
+    let mut res = head.set_body(bytes).map_into_boxed_body();
+    if let Some(id) = id
+        && res.status() == StatusCode::CREATED
+        && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&format!("{prefix}/{id}"))
+    {
+        res.headers_mut()
+            .insert(actix_web::http::header::LOCATION, v);
+    }
+    res
+}
+
 fn respond(status: StatusCode, body: &serde_json::Value, replayed: bool) -> HttpResponse {
     let mut r = HttpResponse::build(status);
     if replayed {

@@ -234,6 +234,10 @@ impl Client {
     pub async fn create_need(&self, need: &NewNeed) -> ApiResult<Need> {
         self.post("/api/v1/needs", need, None).await
     }
+    /// Post a need with an Idempotency-Key: a retry answers the first post again.
+    pub async fn create_need_once(&self, need: &NewNeed, key: &str) -> ApiResult<Need> {
+        self.post("/api/v1/needs", need, Some(key)).await
+    }
     pub async fn list_needs(&self, q: &NeedQuery) -> ApiResult<NeedPage> {
         self.send(self.request(Method::GET, "/api/v1/needs").query(q))
             .await

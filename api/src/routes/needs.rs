@@ -38,12 +38,17 @@ fn json<T: serde::Serialize>(status: StatusCode, v: &T) -> Result<Answer, ApiErr
 }
 
 /// Post a need. Staff may post for an elderly resident without a phone (`on_behalf_of`).
+/// With an `Idempotency-Key`, a retry (after a lost answer, on any server) answers the first
+/// post again instead of posting twice.
 #[utoipa::path(tag = "needs", operation_id = "create_need", request_body = NewNeed,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Optional: a retry with the same key and body answers the first response again")),
     responses((status = 201, body = Need), Problems), security(("bearer" = [])))]
 #[post("/needs")]
 pub async fn create_need(
+    req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
+    key: IdempotencyKey,
     body: Body<NewNeed>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[
@@ -53,6 +58,7 @@ pub async fn create_need(
         Role::SubdistrictAdmin,
     ])?;
     let n = body.0;
+    let fp = idempotency::fingerprint("POST", req.path(), &n);
     let posting = needs::Posting {
         category: stored_of::<canglong_needs::Category, _>(&n.category)?.0,
         target_group: stored_of::<canglong_needs::TargetGroup, _>(&n.target_group)?.0,
@@ -68,13 +74,14 @@ pub async fn create_need(
         on_behalf_of: n.on_behalf_of,
     };
     let actor = auth.0;
-    let need = db::write(&state.pool, move |conn| {
-        views::need(&needs::post(conn, &actor, posting)?)
+    let res = idempotency::once(&state, actor.user_id, key, fp, move |conn| {
+        json(
+            StatusCode::CREATED,
+            &views::need(&needs::post(conn, &actor, posting)?)?,
+        )
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/needs/{}", need.id)))
-        .json(need))
+    Ok(idempotency::with_location(res, "/api/v1/needs"))
 }
 
 /// The community's needs, newest first. Residents who are neither volunteers nor staff see

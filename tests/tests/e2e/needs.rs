@@ -8,8 +8,67 @@ both!(
     withdraw_and_cancel,
     staff_posts_on_behalf,
     lists_and_visibility,
-    recommended_fit
+    recommended_fit,
+    a_retried_post_posts_once
 );
+
+/// A need posted with an Idempotency-Key and retried (the answer lost, or sent to another
+/// server) is one need; the key with another body is refused; without a key, each post is new.
+async fn a_retried_post_posts_once(db: Db) {
+    let app = spawn(db);
+    let grandma = app.resident("retry-wang").await;
+    // A retry sends the very same request.
+    let body = need(1);
+    let first = grandma.create_need_once(&body, "post-1").await.unwrap();
+    let again = grandma.create_need_once(&body, "post-1").await.unwrap();
+    assert_eq!(first.id, again.id);
+    let mut other = body.clone();
+    other.title = "另一件事".into();
+    let e = grandma
+        .create_need_once(&other, "post-1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status, e.code()),
+        (StatusCode::CONFLICT, "idempotency_key_reused")
+    );
+    // The answer names where the need lives, first time and replayed.
+    let http = reqwest::Client::new();
+    let token = grandma.token().unwrap().to_string();
+    let body = need(2);
+    let mut ids = vec![];
+    for _ in 0..2 {
+        let r = http
+            .post(format!("{}/api/v1/needs", app.base))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "post-2")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let id = r.json::<canglong_openapi::Need>().await.unwrap().id;
+        assert_eq!(location, format!("/api/v1/needs/{id}"));
+        ids.push(id);
+    }
+    assert_eq!(ids[0], ids[1]);
+    let a = grandma.create_need(&need(1)).await.unwrap();
+    let b = grandma.create_need(&need(1)).await.unwrap();
+    assert_ne!(a.id, b.id);
+    let mine = grandma
+        .list_needs(&NeedQuery {
+            mine: Some(true),
+            ..NeedQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.items.len(),
+        4,
+        "post-1, post-2 and the two without a key"
+    );
+}
 
 async fn full_lifecycle(db: Db) {
     let app = spawn(db);
