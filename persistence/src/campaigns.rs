@@ -385,6 +385,24 @@ pub fn ballots(conn: &mut AnyConnection, campaign: Uuid) -> QueryResult<Vec<Ball
         .load(conn)
 }
 
+/// Ballots cast in the campaign (the turnout).
+pub fn ballot_count(conn: &mut AnyConnection, campaign: Uuid) -> QueryResult<i64> {
+    campaign_ballots::table
+        .filter(campaign_ballots::campaign_id.eq(Id(campaign)))
+        .count()
+        .get_result(conn)
+}
+
+/// Ballots held for review, oldest first.
+pub fn flagged(conn: &mut AnyConnection, campaign: Uuid) -> QueryResult<Vec<BallotRow>> {
+    campaign_ballots::table
+        .filter(campaign_ballots::campaign_id.eq(Id(campaign)))
+        .filter(campaign_ballots::status.eq(Stored(BallotStatus::Flagged)))
+        .order(campaign_ballots::created_at.asc())
+        .select(BallotRow::as_select())
+        .load(conn)
+}
+
 pub fn ballot(
     conn: &mut AnyConnection,
     community: Uuid,

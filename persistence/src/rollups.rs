@@ -123,7 +123,7 @@ fn common(
     f.attendance = rows::attendance(conn, set, from, to)?
         .into_iter()
         .map(|(group, at)| domain::Attended {
-            elderly: group == TargetGroup::Elderly.as_str(),
+            elderly: group.get() == TargetGroup::Elderly,
             at,
         })
         .collect();
@@ -131,7 +131,7 @@ fn common(
         .into_iter()
         .map(|(people, kind, at)| domain::WalkIn {
             people: i64::from(people),
-            station: kind == PlaceKind::RiderStation.as_str(),
+            station: kind.get() == PlaceKind::RiderStation,
             at,
         })
         .collect();

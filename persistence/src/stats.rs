@@ -15,6 +15,10 @@ use crate::schema::{
 };
 use crate::{AnyConnection, Id, QueryResult, Stored};
 use canglong_activities::EnrolmentStatus;
+use canglong_activities::associations::AssociationKind;
+use canglong_activities::campaigns::{BallotStatus, CampaignKind};
+use canglong_activities::spaces::PlaceKind;
+use canglong_needs::TargetGroup;
 use canglong_volunteers::RecordStatus;
 
 /// Roles that make a person staff rather than a resident in the participation figures.
@@ -565,7 +569,7 @@ pub fn attendance(
     set: &[Uuid],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+) -> QueryResult<Vec<(Stored<TargetGroup>, NaiveDateTime)>> {
     attendance::table
         .filter(attendance::community_id.eq_any(ids(set)))
         .filter(
@@ -583,7 +587,7 @@ pub fn walk_ins(
     set: &[Uuid],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(i32, String, NaiveDateTime)>> {
+) -> QueryResult<Vec<(i32, Stored<PlaceKind>, NaiveDateTime)>> {
     visits::table
         .inner_join(places::table.on(places::id.eq(visits::place_id)))
         .filter(visits::community_id.eq_any(ids(set)))
@@ -641,7 +645,7 @@ pub fn associations(conn: &mut AnyConnection, set: &[Uuid], to: NaiveDateTime) -
 pub fn association_list(
     conn: &mut AnyConnection,
     set: &[Uuid],
-) -> QueryResult<Vec<(Id, String, String)>> {
+) -> QueryResult<Vec<(Id, String, Stored<AssociationKind>)>> {
     associations::table
         .filter(associations::community_id.eq_any(ids(set)))
         .order(associations::name.asc())
@@ -655,7 +659,7 @@ pub fn attendance_by_association(
     set: &[Uuid],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(Id, String)>> {
+) -> QueryResult<Vec<(Id, Stored<TargetGroup>)>> {
     attendance::table
         .inner_join(
             association_sessions::table.on(association_sessions::id.eq(attendance::session_id)),
@@ -677,7 +681,7 @@ pub fn attendance_by_association(
 pub fn place_list(
     conn: &mut AnyConnection,
     set: &[Uuid],
-) -> QueryResult<Vec<(Id, String, String)>> {
+) -> QueryResult<Vec<(Id, String, Stored<PlaceKind>)>> {
     places::table
         .filter(places::community_id.eq_any(ids(set)))
         .order(places::name.asc())
@@ -722,7 +726,7 @@ pub fn campaigns(
     use crate::schema::{
         campaign_ballots, campaign_entries, campaign_pledges, campaign_signups, campaigns,
     };
-    let list: Vec<(Id, String, String, String)> = campaigns::table
+    let list: Vec<(Id, String, Stored<CampaignKind>, String)> = campaigns::table
         .filter(campaigns::community_id.eq_any(ids(set)))
         .filter(campaigns::starts_at.lt(to).and(campaigns::ends_at.gt(from)))
         .order(campaigns::starts_at.asc())
@@ -747,19 +751,19 @@ pub fn campaigns(
             .filter(campaign_entries::campaign_id.eq(id))
             .count()
             .get_result(conn)?;
-        let ballots = campaign_ballots::table
+        let ballots: Vec<Stored<BallotStatus>> = campaign_ballots::table
             .filter(campaign_ballots::campaign_id.eq(id))
             .select(campaign_ballots::status)
             .load(conn)?;
         out.push(canglong_stats::tables::CampaignFacts {
             id: id.0,
             title,
-            kind,
+            kind: kind.get(),
             theme,
             signups,
             pledges,
             entries,
-            ballots,
+            ballots: ballots.into_iter().map(Stored::get).collect(),
         });
     }
     Ok(out)

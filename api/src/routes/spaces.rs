@@ -184,6 +184,11 @@ pub async fn visits(
         Ok(spaces::visits(conn, &actor, q.place_id, from, to)?)
     })
     .await?;
+    Ok(HttpResponse::Ok().json(visit_list(&v)))
+}
+
+/// The visits as the contract shows them.
+fn visit_list(v: &spaces::Visits) -> VisitList {
     let items: Vec<DailyVisits> = v
         .days
         .iter()
@@ -202,7 +207,7 @@ pub async fn visits(
             _ => Some(d),
         })
         .cloned();
-    Ok(HttpResponse::Ok().json(VisitList {
+    VisitList {
         items,
         peak,
         peak_period: v.peak_period.map(|(f, t, mean)| PeakPeriod {
@@ -231,5 +236,5 @@ pub async fn visits(
                 visits: *n,
             })
             .collect(),
-    }))
+    }
 }

@@ -611,7 +611,7 @@ fn build(
                 .map(|(id, name, kind)| tables::AssociationFacts {
                     id: id.0,
                     name,
-                    kind,
+                    kind: kind.get(),
                     sessions: sessions
                         .iter()
                         .filter(|(a, _, _)| *a == id)
@@ -620,7 +620,7 @@ fn build(
                     attendees: attended
                         .iter()
                         .filter(|(a, _)| *a == id)
-                        .map(|(_, g)| g.clone())
+                        .map(|(_, g)| g.get())
                         .collect(),
                 })
                 .collect();
@@ -640,7 +640,7 @@ fn build(
             tables::places(
                 &places
                     .into_iter()
-                    .map(|(i, n, k)| (i.0, n, k))
+                    .map(|(i, n, k)| (i.0, n, canglong_persistence::Stored::get(k)))
                     .collect::<Vec<_>>(),
                 &services
                     .into_iter()

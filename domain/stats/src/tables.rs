@@ -5,6 +5,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use canglong_core::{NaiveDateTime, Uuid};
 
+use canglong_activities::associations::AssociationKind;
+use canglong_activities::campaigns::{BallotStatus, CampaignKind};
+use canglong_activities::spaces::PlaceKind;
+use canglong_needs::TargetGroup;
+
 use crate::{Checkin, Moves, Need, Project, Record, median, month_of};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -401,11 +406,11 @@ pub fn suggestions(list: &[Suggestion], group_by: &'static str) -> Table {
 pub struct AssociationFacts {
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: AssociationKind,
     /// Starts of its sessions in the period.
     pub sessions: Vec<NaiveDateTime>,
     /// Target group of each person counted in the period.
-    pub attendees: Vec<String>,
+    pub attendees: Vec<TargetGroup>,
 }
 
 /// Each association: sessions held, person-times and the elderly's, and the weeks it met out of
@@ -428,10 +433,15 @@ pub fn associations(list: &[AssociationFacts], from: NaiveDateTime, to: NaiveDat
             vec![
                 Cell::Text(a.id.to_string()),
                 Cell::Text(a.name.clone()),
-                Cell::Text(a.kind.clone()),
+                Cell::Text(a.kind.as_str().to_string()),
                 Cell::Int(a.sessions.len() as i64),
                 Cell::Int(a.attendees.len() as i64),
-                Cell::Int(a.attendees.iter().filter(|g| *g == "elderly").count() as i64),
+                Cell::Int(
+                    a.attendees
+                        .iter()
+                        .filter(|g| **g == TargetGroup::Elderly)
+                        .count() as i64,
+                ),
                 Cell::Int(c.weeks_met.get(&a.id).copied().unwrap_or(0)),
                 Cell::Int(c.weeks),
             ]
@@ -455,7 +465,7 @@ pub fn associations(list: &[AssociationFacts], from: NaiveDateTime, to: NaiveDat
 
 /// Walk-in visits per place and service (`—`: none named).
 pub fn places(
-    places: &[(Uuid, String, String)],
+    places: &[(Uuid, String, PlaceKind)],
     services: &[(Uuid, Uuid, String)],
     visits: &[(Uuid, Option<Uuid>, i64)],
 ) -> Table {
@@ -472,7 +482,7 @@ pub fn places(
             rows.push(vec![
                 Cell::Text(id.to_string()),
                 Cell::Text(name.clone()),
-                Cell::Text(kind.clone()),
+                Cell::Text(kind.as_str().to_string()),
                 Cell::Text(label),
                 Cell::Int(sums.get(&(*id, service)).copied().unwrap_or(0)),
             ]);
@@ -490,12 +500,12 @@ pub fn places(
 pub struct CampaignFacts {
     pub id: Uuid,
     pub title: String,
-    pub kind: String,
+    pub kind: CampaignKind,
     pub theme: String,
     pub signups: i64,
     pub pledges: i64,
     pub entries: i64,
-    pub ballots: Vec<String>,
+    pub ballots: Vec<BallotStatus>,
 }
 
 /// Each campaign overlapping the period, with its counts to date.
@@ -503,18 +513,19 @@ pub fn campaigns(list: &[CampaignFacts]) -> Table {
     let rows = list
         .iter()
         .map(|c| {
-            let n = |s: &str| Cell::Int(c.ballots.iter().filter(|b| *b == s).count() as i64);
+            let n =
+                |s: BallotStatus| Cell::Int(c.ballots.iter().filter(|b| **b == s).count() as i64);
             vec![
                 Cell::Text(c.id.to_string()),
                 Cell::Text(c.title.clone()),
-                Cell::Text(c.kind.clone()),
+                Cell::Text(c.kind.as_str().to_string()),
                 Cell::Text(c.theme.clone()),
                 Cell::Int(c.signups),
                 Cell::Int(c.pledges),
                 Cell::Int(c.entries),
-                n("counted"),
-                n("flagged"),
-                n("discarded"),
+                n(BallotStatus::Counted),
+                n(BallotStatus::Flagged),
+                n(BallotStatus::Discarded),
             ]
         })
         .collect();
