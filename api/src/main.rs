@@ -421,7 +421,7 @@ fn run(cli: Cli) -> Res {
             let pool = migrated_pool(&database, 2)?;
             let r = jobs::sweep(&pool, &server::timing(&clocks))?;
             println!(
-                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {} days_folded {} care_alerts {}",
+                "expired {} escalated {} auto_confirmed {} points_expired {} vouchers_expired {} vouchers_reminded {} days_folded {} care_alerts {} topics_moved {} electorates_taken {}",
                 r.expired,
                 r.escalated,
                 r.auto_confirmed,
@@ -429,7 +429,9 @@ fn run(cli: Cli) -> Res {
                 r.vouchers_expired,
                 r.vouchers_reminded,
                 r.days_folded,
-                r.care_alerts
+                r.care_alerts,
+                r.topics_moved,
+                r.electorates_taken
             );
             let client = canglong_api::wechat::WechatClient::from_settings(&wechat)?;
             let policy = canglong_api::outbox::OutboxPolicy::from_settings(&wechat);

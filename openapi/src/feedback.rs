@@ -48,6 +48,12 @@ pub enum NoticeKind {
     NeedEscalated,
     /// To the community's social workers: a resident without a visit for too long.
     CareGap,
+    /// To the resident who raised a topic: it moved (screened, scheduled, voted, done …).
+    TopicUpdated,
+    /// To the residents of a meeting's scope: an invitation.
+    MeetingInvited,
+    /// To an elector: a staff member entered their ballot with them (assisted voting).
+    BallotAssisted,
 }
 
 /// A WeChat message's delivery: waiting, being sent, sent, given up after repeated failures,

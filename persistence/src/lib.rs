@@ -19,20 +19,41 @@ macro_rules! for_update {
     };
 }
 
+/// Multi-row inserts, 500 rows a statement: the connection enum cannot batch, so each backend
+/// does it itself.
+macro_rules! insert_batched {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        for chunk in $rows.chunks(500) {
+            let chunk = chunk.to_vec();
+            match &mut *$conn {
+                $crate::AnyConnection::Postgresql(pg) => {
+                    diesel::insert_into($table).values(chunk).execute(pg)?
+                }
+                $crate::AnyConnection::Sqlite(sl) => {
+                    diesel::insert_into($table).values(chunk).execute(sl)?
+                }
+            };
+        }
+    };
+}
+
 pub mod activities;
 pub mod alliance;
 pub mod associations;
 pub mod audit;
 pub mod campaigns;
 pub mod clients;
+pub mod conventions;
 pub mod db;
 pub mod id;
 pub mod idempotency;
 pub mod ledger;
+pub mod meetings;
 pub mod needs;
 pub mod notifications;
 pub mod pairings;
 pub mod people;
+pub mod polls;
 pub mod privacy;
 pub mod queue;
 pub mod residents;
@@ -44,6 +65,7 @@ pub mod stats;
 pub mod stored;
 pub mod suggestions;
 pub mod synthetic;
+pub mod topics;
 pub mod trainings;
 pub mod volunteers;
 

@@ -792,3 +792,17 @@ pub fn tags_of(conn: &mut AnyConnection, users: &[Uuid]) -> QueryResult<Vec<(Id,
         .select((residents::user_id, residents::tags))
         .load(conn)
 }
+
+/// Whether a building of the community is in this estate cluster.
+pub fn cluster_exists(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    cluster: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        buildings::table
+            .filter(buildings::community_id.eq(Id(community)))
+            .filter(buildings::cluster.eq(cluster)),
+    ))
+    .get_result(conn)
+}

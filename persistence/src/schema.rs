@@ -1196,6 +1196,313 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    topic_thresholds (community_id, scope) {
+        community_id -> DbUuid,
+        scope -> Text,
+        seconds -> Integer,
+        expiry_days -> Integer,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    topics (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        scope -> Text,
+        building_id -> Nullable<DbUuid>,
+        cluster -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
+        place -> Text,
+        raised_by -> DbUuid,
+        entered_by -> DbUuid,
+        status -> Text,
+        seconds -> Integer,
+        seconds_needed -> Integer,
+        expires_at -> Timestamp,
+        merged_into -> Nullable<DbUuid>,
+        referred_to -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        objection_until -> Nullable<Timestamp>,
+        owner_id -> Nullable<DbUuid>,
+        deadline -> Nullable<Timestamp>,
+        percent -> Integer,
+        done_at -> Nullable<Timestamp>,
+        settled_at -> Nullable<Timestamp>,
+        round -> Integer,
+        hidden_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    topic_events (id) {
+        id -> DbUuid,
+        topic_id -> DbUuid,
+        community_id -> DbUuid,
+        step -> Text,
+        status -> Text,
+        actor_id -> Nullable<DbUuid>,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    topic_seconds (topic_id, user_id) {
+        topic_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    topic_objections (id) {
+        id -> DbUuid,
+        topic_id -> DbUuid,
+        community_id -> DbUuid,
+        author_id -> DbUuid,
+        text -> Text,
+        reply -> Nullable<Text>,
+        replied_by -> Nullable<DbUuid>,
+        replied_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    topic_progress (id) {
+        id -> DbUuid,
+        topic_id -> DbUuid,
+        community_id -> DbUuid,
+        percent -> Integer,
+        note -> Text,
+        recorded_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    topic_evaluations (topic_id, user_id, round) {
+        topic_id -> DbUuid,
+        user_id -> DbUuid,
+        round -> Integer,
+        community_id -> DbUuid,
+        stars -> Integer,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    meetings (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        kind -> Text,
+        title -> Text,
+        starts_at -> Timestamp,
+        place -> Text,
+        scope -> Text,
+        building_id -> Nullable<DbUuid>,
+        cluster -> Nullable<Text>,
+        minutes -> Nullable<Text>,
+        minuted_by -> Nullable<DbUuid>,
+        minuted_at -> Nullable<Timestamp>,
+        confirmed_at -> Nullable<Timestamp>,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    meeting_topics (meeting_id, topic_id) {
+        meeting_id -> DbUuid,
+        topic_id -> DbUuid,
+        community_id -> DbUuid,
+        outcome -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    meeting_people (meeting_id, user_id) {
+        meeting_id -> DbUuid,
+        user_id -> DbUuid,
+        community_id -> DbUuid,
+        registered_at -> Nullable<Timestamp>,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_in_by -> Nullable<DbUuid>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    polls (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        subject -> Text,
+        subject_id -> DbUuid,
+        question -> Text,
+        method -> Text,
+        options -> Text,
+        max_choices -> Integer,
+        scope -> Text,
+        building_id -> Nullable<DbUuid>,
+        cluster -> Nullable<Text>,
+        unit -> Text,
+        secret -> Bool,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        turnout_over -> Integer,
+        approval_over -> Integer,
+        approval_base -> Text,
+        electorate -> Nullable<BigInt>,
+        electorate_at -> Nullable<Timestamp>,
+        ballots -> Nullable<BigInt>,
+        counts -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<DbUuid>,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    poll_electors (poll_id, user_id) {
+        poll_id -> DbUuid,
+        user_id -> DbUuid,
+        elector -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    poll_voters (poll_id, elector) {
+        poll_id -> DbUuid,
+        elector -> Text,
+        user_id -> DbUuid,
+        channel -> Text,
+        recorded_by -> Nullable<DbUuid>,
+        choices -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    poll_tallies (poll_id, option_index) {
+        poll_id -> DbUuid,
+        option_index -> Integer,
+        votes -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    paper_tallies (id) {
+        id -> DbUuid,
+        poll_id -> DbUuid,
+        community_id -> DbUuid,
+        batch -> Text,
+        entered_by -> DbUuid,
+        voters -> Text,
+        counts -> Text,
+        status -> Text,
+        second_by -> Nullable<DbUuid>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    conventions (id) {
+        id -> DbUuid,
+        community_id -> DbUuid,
+        title -> Text,
+        status -> Text,
+        version -> Integer,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    convention_versions (convention_id, version) {
+        convention_id -> DbUuid,
+        version -> Integer,
+        community_id -> DbUuid,
+        articles -> Text,
+        changelog -> Text,
+        status -> Text,
+        created_by -> DbUuid,
+        created_at -> Timestamp,
+        reviewed_by -> Nullable<DbUuid>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_comment -> Nullable<Text>,
+        poll_id -> Nullable<DbUuid>,
+        filed_by -> Nullable<DbUuid>,
+        filed_at -> Nullable<Timestamp>,
+        filing_reference -> Nullable<Text>,
+        in_force_from -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::DbUuid;
+    amendments (id) {
+        id -> DbUuid,
+        convention_id -> DbUuid,
+        community_id -> DbUuid,
+        kind -> Text,
+        article -> Integer,
+        text -> Text,
+        reason -> Text,
+        proposed_by -> DbUuid,
+        status -> Text,
+        decision_reason -> Nullable<Text>,
+        decided_by -> Nullable<DbUuid>,
+        decided_at -> Nullable<Timestamp>,
+        version -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> ledger_transactions (transaction_id));
 diesel::joinable!(postings -> accounts (account_id));
 
@@ -1280,4 +1587,22 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_tasks,
     campaign_entries,
     campaign_ballots,
+    topic_thresholds,
+    topics,
+    topic_events,
+    topic_seconds,
+    topic_objections,
+    topic_progress,
+    topic_evaluations,
+    meetings,
+    meeting_topics,
+    meeting_people,
+    polls,
+    poll_electors,
+    poll_voters,
+    poll_tallies,
+    paper_tallies,
+    conventions,
+    convention_versions,
+    amendments,
 );

@@ -384,25 +384,6 @@ pub struct Loaded {
     pub needs: Vec<Uuid>,
 }
 
-const BATCH: usize = 500;
-
-/// Multi-row inserts: the connection enum cannot batch, so each backend does it itself.
-macro_rules! insert_batched {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        for chunk in $rows.chunks(BATCH) {
-            let chunk = chunk.to_vec();
-            match &mut *$conn {
-                AnyConnection::Postgresql(pg) => {
-                    diesel::insert_into($table).values(chunk).execute(pg)?
-                }
-                AnyConnection::Sqlite(sl) => {
-                    diesel::insert_into($table).values(chunk).execute(sl)?
-                }
-            };
-        }
-    };
-}
-
 /// Writes the plan into `community` (which must be empty of records). One transaction is the
 /// caller's choice; this only inserts.
 pub fn load(conn: &mut AnyConnection, community: Uuid, plan: &Plan) -> QueryResult<Loaded> {

@@ -35,6 +35,10 @@ pub struct SweepReport {
     pub days_folded: usize,
     /// Care-gap alerts sent to social workers (one per gap and social worker).
     pub care_alerts: usize,
+    /// Topics moved by time: lapsed unseconded, into delivery after 公示, closed after evaluation.
+    pub topics_moved: usize,
+    /// Polls opened since the last pass whose electorate was taken.
+    pub electorates_taken: usize,
 }
 
 /// How long before a voucher lapses its holder is reminded.
@@ -126,6 +130,17 @@ pub fn sweep(conn: &mut AnyConnection, timing: &Timing) -> Result<SweepReport> {
     report.days_folded = crate::stats::fold_points(conn, at)?;
     for community in canglong_persistence::rollups::communities(conn)? {
         report.care_alerts += write_tx(conn, |c| crate::care::alert_care_gaps(c, community.0, at))?;
+    }
+    let closed_before = crate::topics::closes_before(at);
+    for t in canglong_persistence::topics::due(conn, at, closed_before, BATCH)? {
+        let (community, id) = (t.community_id.0, t.id.0);
+        report.topics_moved += usize::from(write_tx(conn, |c| {
+            crate::topics::lapse(c, community, id, at)
+        })?);
+    }
+    for (community, id) in canglong_persistence::polls::untaken(conn, at)? {
+        let taken = write_tx(conn, |c| crate::polls::take_due(c, community.0, id.0, at))?;
+        report.electorates_taken += usize::from(taken);
     }
     Ok(report)
 }

@@ -18,6 +18,9 @@ wire_enum!(
         LowRating = "low_rating",
         NeedEscalated = "need_escalated",
         CareGap = "care_gap",
+        TopicUpdated = "topic_updated",
+        MeetingInvited = "meeting_invited",
+        BallotAssisted = "ballot_assisted",
     }
 );
 
@@ -46,7 +49,11 @@ impl NoticeKind {
             | Self::CareGap => "need_updates",
             Self::ServiceVerified => "points",
             Self::VoucherExpiring => "vouchers",
-            Self::EnrolmentPromoted | Self::SuggestionAnswered => "activities",
+            Self::EnrolmentPromoted
+            | Self::SuggestionAnswered
+            | Self::TopicUpdated
+            | Self::MeetingInvited
+            | Self::BallotAssisted => "activities",
             Self::VolunteerDecided | Self::MerchantDecided => "applications",
         }
     }

@@ -61,6 +61,8 @@ async fn periodic_jobs(db: Db) {
             vouchers_reminded: 0,
             days_folded: 0,
             care_alerts: 0,
+            topics_moved: 0,
+            electorates_taken: 0,
         }
     );
     assert_eq!(
