@@ -103,6 +103,7 @@ pub fn timing(clocks: &crate::config::Clocks) -> Timing {
         (name = "people", description = "Residents, buildings and heads (楼栋长), family proxies (亲情代理), care, outreach, mediation and the staff's queue"),
         (name = "spaces", description = "Places, their zones and services (the activity centre, 夏小驿), walk-in visits and the daily figures (空间赋能)"),
         (name = "associations", description = "Cultural associations: members, the weekly timetable and the roll (社团线)"),
+        (name = "governance", description = "Self-governance (自治线): topics raised, seconded and screened; deliberation meetings; polls with one ballot per elector across channels and the count unseen until publication; 公示, delivery and evaluation; the residents' convention revised article by article"),
         (name = "campaigns", description = "Civility campaigns and the 十佳好家规 collection: sign-ups, pledges, entries, one ballot per resident, the result and the public gallery (文明线)"),
     )
 )]

@@ -274,18 +274,30 @@ pub fn second(
     Ok(t)
 }
 
+/// A screening decision with its public reason.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub decision: Screening,
+    pub reason: String,
+    pub merge_into: Option<Uuid>,
+    pub referred_to: Option<Referral>,
+}
+
 /// Staff's screening, always with a public reason: accept (立项), merge into another live
 /// topic, refer to the property company or the subdistrict, or reject.
 pub fn screen(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: Uuid,
-    decision: Screening,
-    reason: &str,
-    merge_into: Option<Uuid>,
-    referred_to: Option<Referral>,
+    s: Screen,
     at: NaiveDateTime,
 ) -> Result<TopicRow> {
+    let Screen {
+        decision,
+        reason,
+        merge_into,
+        referred_to,
+    } = s;
     actor.require(&ORGANISERS)?;
     let mut t = locked(conn, actor.community_id, id)?;
     let to = domain::screen(t.status.get(), decision)?;
@@ -317,7 +329,7 @@ pub fn screen(
         to,
         TopicStep::Screened,
         Some(actor.user_id),
-        reason,
+        &reason,
         at,
     )?;
     Ok(t)

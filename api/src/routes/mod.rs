@@ -8,18 +8,22 @@ pub mod auth;
 pub mod buildings;
 pub mod campaigns;
 pub mod certificates;
+pub mod conventions;
 pub mod me;
+pub mod meetings;
 pub mod needs;
 pub mod notifications;
 pub mod pairings;
 pub mod people;
 pub mod points;
+pub mod polls;
 pub mod service_records;
 pub mod spaces;
 pub mod stats;
 pub mod suggestions;
 pub mod system;
 pub mod teams;
+pub mod topics;
 pub mod trainings;
 pub mod views;
 pub mod volunteers;
@@ -50,7 +54,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(buildings::configure)
         .configure(spaces::configure)
         .configure(associations::configure)
-        .configure(campaigns::configure);
+        .configure(campaigns::configure)
+        .configure(topics::configure)
+        .configure(meetings::configure)
+        .configure(polls::configure)
+        .configure(conventions::configure);
 }
 
 /// The problem+json answers an API operation may give, documented once for all of them.
