@@ -1051,6 +1051,211 @@ impl Client {
         )
         .await
     }
+
+    // Self-governance (自治线): topics, meetings, polls, the convention.
+    pub async fn raise_topic(&self, body: &NewTopic) -> ApiResult<TopicDetail> {
+        self.post("/api/v1/topics", body, None).await
+    }
+    pub async fn list_topics(&self, query: &str) -> ApiResult<TopicList> {
+        self.get(&format!("/api/v1/topics{query}")).await
+    }
+    pub async fn get_topic(&self, id: Uuid) -> ApiResult<TopicDetail> {
+        self.get(&format!("/api/v1/topics/{id}")).await
+    }
+    pub async fn second_topic(&self, id: Uuid) -> ApiResult<TopicDetail> {
+        self.post(&format!("/api/v1/topics/{id}/seconds"), &(), None)
+            .await
+    }
+    pub async fn screen_topic(&self, id: Uuid, body: &ScreeningRequest) -> ApiResult<TopicDetail> {
+        self.post(&format!("/api/v1/topics/{id}/screening"), body, None)
+            .await
+    }
+    pub async fn resolve_topic(
+        &self,
+        id: Uuid,
+        body: &ResolutionRequest,
+    ) -> ApiResult<TopicDetail> {
+        self.post(&format!("/api/v1/topics/{id}/resolution"), body, None)
+            .await
+    }
+    pub async fn object_to_topic(&self, id: Uuid, text: &str) -> ApiResult<Objection> {
+        let body = ObjectionRequest { text: text.into() };
+        self.post(&format!("/api/v1/topics/{id}/objections"), &body, None)
+            .await
+    }
+    pub async fn reply_to_objection(&self, id: Uuid, reply: &str) -> ApiResult<Objection> {
+        let body = ObjectionReply {
+            reply: reply.into(),
+        };
+        self.post(&format!("/api/v1/objections/{id}/reply"), &body, None)
+            .await
+    }
+    pub async fn topic_progress(
+        &self,
+        id: Uuid,
+        percent: i32,
+        note: &str,
+    ) -> ApiResult<TopicDetail> {
+        let body = ProgressRequest {
+            percent,
+            note: note.into(),
+        };
+        self.post(&format!("/api/v1/topics/{id}/progress"), &body, None)
+            .await
+    }
+    pub async fn evaluate_topic(
+        &self,
+        id: Uuid,
+        stars: i32,
+        comment: &str,
+    ) -> ApiResult<TopicDetail> {
+        let body = TopicEvaluationRequest {
+            stars,
+            comment: comment.into(),
+        };
+        self.post(&format!("/api/v1/topics/{id}/evaluations"), &body, None)
+            .await
+    }
+    pub async fn hide_topic(&self, id: Uuid, reason: &str) -> ApiResult<TopicDetail> {
+        let body = HidingRequest {
+            reason: reason.into(),
+        };
+        self.post(&format!("/api/v1/topics/{id}/hiding"), &body, None)
+            .await
+    }
+    pub async fn topic_thresholds(&self) -> ApiResult<TopicThresholds> {
+        self.get("/api/v1/topic-thresholds").await
+    }
+    pub async fn set_topic_threshold(
+        &self,
+        scope: &str,
+        body: &TopicThreshold,
+    ) -> ApiResult<ScopeThreshold> {
+        self.send(
+            self.request(Method::PUT, &format!("/api/v1/topic-thresholds/{scope}"))
+                .json(body),
+        )
+        .await
+    }
+    pub async fn create_meeting(&self, body: &NewMeeting) -> ApiResult<Meeting> {
+        self.post("/api/v1/meetings", body, None).await
+    }
+    pub async fn list_meetings(&self) -> ApiResult<MeetingList> {
+        self.get("/api/v1/meetings").await
+    }
+    pub async fn get_meeting(&self, id: Uuid) -> ApiResult<Meeting> {
+        self.get(&format!("/api/v1/meetings/{id}")).await
+    }
+    pub async fn register_for_meeting(&self, id: Uuid) -> ApiResult<Meeting> {
+        self.post(&format!("/api/v1/meetings/{id}/registrations"), &(), None)
+            .await
+    }
+    pub async fn meeting_checkins(&self, id: Uuid, user_ids: &[Uuid]) -> ApiResult<Meeting> {
+        let body = MeetingRoll {
+            user_ids: user_ids.to_vec(),
+        };
+        self.post(&format!("/api/v1/meetings/{id}/checkins"), &body, None)
+            .await
+    }
+    pub async fn meeting_minutes(&self, id: Uuid, body: &MinutesRequest) -> ApiResult<Meeting> {
+        self.post(&format!("/api/v1/meetings/{id}/minutes"), body, None)
+            .await
+    }
+    pub async fn confirm_minutes(&self, id: Uuid) -> ApiResult<Meeting> {
+        self.post(
+            &format!("/api/v1/meetings/{id}/minutes/confirmations"),
+            &(),
+            None,
+        )
+        .await
+    }
+    pub async fn create_poll(&self, body: &NewPoll) -> ApiResult<Poll> {
+        self.post("/api/v1/polls", body, None).await
+    }
+    pub async fn list_polls(&self) -> ApiResult<PollList> {
+        self.get("/api/v1/polls").await
+    }
+    pub async fn get_poll(&self, id: Uuid) -> ApiResult<Poll> {
+        self.get(&format!("/api/v1/polls/{id}")).await
+    }
+    pub async fn cast_ballot(
+        &self,
+        id: Uuid,
+        choices: &[&str],
+        on_behalf_of: Option<Uuid>,
+    ) -> ApiResult<BallotReceipt> {
+        let body = BallotRequest {
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+            on_behalf_of,
+        };
+        self.post(&format!("/api/v1/polls/{id}/ballots"), &body, None)
+            .await
+    }
+    pub async fn paper_tally(&self, id: Uuid, body: &PaperTallyRequest) -> ApiResult<PaperTally> {
+        self.post(&format!("/api/v1/polls/{id}/paper-tallies"), body, None)
+            .await
+    }
+    pub async fn publish_poll(&self, id: Uuid) -> ApiResult<Poll> {
+        self.post(&format!("/api/v1/polls/{id}/publication"), &(), None)
+            .await
+    }
+    pub async fn poll_results(&self, id: Uuid) -> ApiResult<PollResults> {
+        self.get(&format!("/api/v1/polls/{id}/results")).await
+    }
+    pub async fn create_convention(&self, body: &NewConvention) -> ApiResult<Convention> {
+        self.post("/api/v1/conventions", body, None).await
+    }
+    pub async fn list_conventions(&self) -> ApiResult<ConventionList> {
+        self.get("/api/v1/conventions").await
+    }
+    pub async fn get_convention(&self, id: Uuid) -> ApiResult<Convention> {
+        self.get(&format!("/api/v1/conventions/{id}")).await
+    }
+    pub async fn convention_versions(&self, id: Uuid) -> ApiResult<ConventionVersions> {
+        self.get(&format!("/api/v1/conventions/{id}/versions"))
+            .await
+    }
+    pub async fn propose_amendment(&self, id: Uuid, body: &NewAmendment) -> ApiResult<Amendment> {
+        self.post(&format!("/api/v1/conventions/{id}/amendments"), body, None)
+            .await
+    }
+    pub async fn decide_amendment(
+        &self,
+        id: Uuid,
+        accept: bool,
+        reason: &str,
+    ) -> ApiResult<Amendment> {
+        let body = AmendmentDecision {
+            accept,
+            reason: reason.into(),
+        };
+        self.post(&format!("/api/v1/amendments/{id}/decision"), &body, None)
+            .await
+    }
+    pub async fn draft_convention(&self, id: Uuid) -> ApiResult<ConventionVersion> {
+        self.post(&format!("/api/v1/conventions/{id}/drafts"), &(), None)
+            .await
+    }
+    pub async fn review_convention(
+        &self,
+        id: Uuid,
+        approve: bool,
+        comment: &str,
+    ) -> ApiResult<Convention> {
+        let body = ConventionReview {
+            approve,
+            comment: comment.into(),
+        };
+        self.post(&format!("/api/v1/conventions/{id}/review"), &body, None)
+            .await
+    }
+    pub async fn file_convention(&self, id: Uuid, reference: &str) -> ApiResult<Convention> {
+        let body = ConventionFiling {
+            reference: reference.into(),
+        };
+        self.post(&format!("/api/v1/conventions/{id}/filing"), &body, None)
+            .await
+    }
 }
 
 /// The caller's key, or a fresh one, as the mini-program sends on every value-moving POST.

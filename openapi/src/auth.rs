@@ -148,6 +148,26 @@ pub struct PersonalData {
     pub suggestions: Vec<crate::Suggestion>,
     pub notifications: Vec<crate::Notification>,
     pub community_life: CommunityLifeData,
+    pub self_governance: GovernanceData,
+}
+
+/// The person's part in self-governance: topics raised and seconded, ballots (for a secret
+/// poll, that they voted and how — never what they chose), amendments proposed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GovernanceData {
+    pub topics_raised: Vec<Uuid>,
+    pub topics_seconded: Vec<Uuid>,
+    pub poll_ballots: Vec<HeldPollBallot>,
+    pub amendments: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HeldPollBallot {
+    pub poll_id: Uuid,
+    pub channel: crate::BallotChannel,
+    /// What they chose, for a poll that is not secret; absent for a secret one.
+    pub choices: Option<Vec<String>>,
+    pub at: DateTime<Utc>,
 }
 
 /// The person's part in community life.

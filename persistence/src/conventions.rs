@@ -199,3 +199,11 @@ pub fn community_of(conn: &mut AnyConnection, id: Uuid) -> QueryResult<Option<Uu
         .optional()
         .map(|o| o.map(|i| i.0))
 }
+
+/// Amendments a person proposed (their export).
+pub fn amendments_by(conn: &mut AnyConnection, user: Uuid) -> QueryResult<Vec<Id>> {
+    amendments::table
+        .filter(amendments::proposed_by.eq(Id(user)))
+        .select(amendments::id)
+        .load(conn)
+}

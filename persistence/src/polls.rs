@@ -355,3 +355,12 @@ pub fn published(
         .select(PollRow::as_select())
         .load(conn)
 }
+
+/// A poll's options (JSON), wherever it is.
+pub fn options_of(conn: &mut AnyConnection, poll: Uuid) -> QueryResult<Option<String>> {
+    polls::table
+        .filter(polls::id.eq(Id(poll)))
+        .select(polls::options)
+        .first(conn)
+        .optional()
+}

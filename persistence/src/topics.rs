@@ -400,3 +400,16 @@ pub fn for_figures(
         .select(TopicRow::as_select())
         .load(conn)
 }
+
+/// Topics a person raised and seconded (their export).
+pub fn of_person(conn: &mut AnyConnection, user: Uuid) -> QueryResult<(Vec<Id>, Vec<Id>)> {
+    let raised = topics::table
+        .filter(topics::raised_by.eq(Id(user)))
+        .select(topics::id)
+        .load(conn)?;
+    let seconded = topic_seconds::table
+        .filter(topic_seconds::user_id.eq(Id(user)))
+        .select(topic_seconds::topic_id)
+        .load(conn)?;
+    Ok((raised, seconded))
+}

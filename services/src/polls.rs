@@ -139,7 +139,6 @@ pub fn create(
                     "a convention is adopted under at least the statutory rule (more than half take part, more than half approve)",
                 ));
             }
-            conventions::open_vote(conn, community, d.subject_id, id)?;
         }
         PollSubject::Campaign => {
             campaigns::campaign(conn, community, d.subject_id)?
@@ -176,6 +175,10 @@ pub fn create(
         created_at: at,
     };
     store::insert(conn, &row)?;
+    if d.subject == PollSubject::Convention {
+        // After the poll's row: the draft names its poll.
+        conventions::open_vote(conn, community, d.subject_id, id)?;
+    }
     take(conn, &mut row, at)?;
     Ok(row)
 }

@@ -471,3 +471,39 @@ impl TestApp {
             .expect("backdated");
     }
 }
+
+impl TestApp {
+    /// Puts a signed-in person in the residents directory at a flat (building, unit, room),
+    /// as staff registering them and a binding would; `child` marks a minor. Returns their id.
+    pub async fn housed(
+        &self,
+        who: &Client,
+        building: Option<Uuid>,
+        room: &str,
+        child: bool,
+    ) -> Uuid {
+        use canglong_persistence::residents::{ResidentRow, insert_resident};
+        use canglong_persistence::{Id, Stored};
+        let me = who.me().await.expect("me");
+        let tags = if child { r#"["child"]"# } else { "[]" };
+        let at = canglong_core::now();
+        let row = ResidentRow {
+            id: Id(Uuid::now_v7()),
+            community_id: Id(me.community_id),
+            user_id: Id(me.id),
+            building_id: building.map(Id),
+            unit: "1单元".into(),
+            room: room.into(),
+            phone: None,
+            tags: tags.into(),
+            consent_method: Stored(canglong_people::ConsentMethod::InPerson),
+            consent_by: me.nickname.clone(),
+            consent_recorded_by: Id(me.id),
+            consent_at: at,
+            created_at: at,
+        };
+        let mut conn = self.pool.get().expect("connection");
+        insert_resident(&mut conn, &row).expect("housed");
+        me.id
+    }
+}

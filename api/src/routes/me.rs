@@ -178,6 +178,48 @@ pub async fn erase_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResp
 }
 
 /// The caller's part in community life, for their export.
+fn self_governance(
+    conn: &mut AnyConnection,
+    id: canglong_core::Uuid,
+) -> Result<canglong_openapi::GovernanceData, ApiError> {
+    use canglong_persistence::{conventions, polls, topics};
+    let (raised, seconded) = topics::of_person(conn, id)?;
+    let mut poll_ballots = Vec::new();
+    for b in polls::ballots_of(conn, id)? {
+        // A secret poll stored no choice: there is nothing to show, by design.
+        let choices = match &b.choices {
+            Some(chosen) => {
+                let options: Vec<String> = polls::options_of(conn, b.poll_id.0)?
+                    .and_then(|o| serde_json::from_str(&o).ok())
+                    .unwrap_or_default();
+                let picked: Vec<usize> = serde_json::from_str(chosen).unwrap_or_default();
+                Some(
+                    picked
+                        .iter()
+                        .filter_map(|i| options.get(*i).cloned())
+                        .collect(),
+                )
+            }
+            None => None,
+        };
+        poll_ballots.push(canglong_openapi::HeldPollBallot {
+            poll_id: b.poll_id.0,
+            channel: views::enum_of(&b.channel)?,
+            choices,
+            at: views::utc(b.created_at),
+        });
+    }
+    Ok(canglong_openapi::GovernanceData {
+        topics_raised: raised.into_iter().map(|t| t.0).collect(),
+        topics_seconded: seconded.into_iter().map(|t| t.0).collect(),
+        poll_ballots,
+        amendments: conventions::amendments_by(conn, id)?
+            .into_iter()
+            .map(|a| a.0)
+            .collect(),
+    })
+}
+
 fn community_life(
     conn: &mut AnyConnection,
     id: canglong_core::Uuid,
@@ -315,6 +357,7 @@ pub async fn export_me(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
                 .map(views::notification)
                 .collect::<Result<_, _>>()?,
             community_life: community_life(conn, id)?,
+            self_governance: self_governance(conn, id)?,
             profile,
         })
     })

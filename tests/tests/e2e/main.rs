@@ -8,6 +8,7 @@ mod campaigns;
 mod chain;
 mod contract;
 mod feedback;
+mod governance;
 mod hardening;
 mod input;
 mod life;
