@@ -41,6 +41,7 @@ SENDER = {
     "record_visit": "sw_li",
     "create_association": "sw_li",
     "create_campaign": "sw_li",
+    "raise_topic": "wang_ayi",
 }
 EXPECTED = {}
 

@@ -274,10 +274,12 @@ mod tests {
             .is_err()
         );
         assert_eq!(
-            may_accept(&[change.clone()], &change).unwrap_err().code,
+            may_accept(std::slice::from_ref(&change), &change)
+                .unwrap_err()
+                .code,
             "article_already_amended"
         );
-        assert!(may_accept(&[add.clone()], &add).is_ok());
+        assert!(may_accept(std::slice::from_ref(&add), &add).is_ok());
         let (next, log) = draft(&now, &[change, remove, add]).unwrap();
         assert_eq!(
             next,

@@ -325,7 +325,7 @@ mod tests {
         let p = yes_no(two_thirds_of_all);
         assert_eq!(count(&p, 90, 80, vec![60, 20, 0]).outcome, Outcome::Passed);
         assert_eq!(count(&p, 90, 80, vec![59, 21, 0]).outcome, Outcome::Failed);
-        assert!(!two_thirds_of_all.check().is_err() && two_thirds_of_all.at_least_statutory());
+        assert!(two_thirds_of_all.check().is_ok() && two_thirds_of_all.at_least_statutory());
         assert!(
             Rule {
                 turnout_over: 100,
@@ -366,7 +366,7 @@ mod tests {
         assert_eq!(status(&p, false, at(8)), PollStatus::Closed);
         assert_eq!(status(&p, true, at(8)), PollStatus::Published);
         assert_eq!(
-            status(&p, false, at(0 + 1) - chrono::Duration::seconds(1)),
+            status(&p, false, at(1) - chrono::Duration::seconds(1)),
             PollStatus::Draft
         );
     }
