@@ -21,3 +21,7 @@ pub const ASSOCIATION: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_00000000
 pub const CAMPAIGN: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000007);
 /// The password of every demo login.
 pub const PASSWORD: &str = "canglong-demo-2026";
+/// 3栋电梯维修, the demo's topic, carried from raising to the residents' evaluation.
+pub const TOPIC: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000008);
+/// 藏龙社区居民公约, in force as version 2 with one amended article.
+pub const CONVENTION: Uuid = Uuid::from_u128(0x01939a2e_4b7c_7d3e_9f00_000000000009);

@@ -9,6 +9,7 @@ use canglong_persistence::{AnyConnection, ledger, people, volunteers, write_tx};
 
 use crate::{ApiError, auth};
 
+mod governance;
 mod life;
 
 pub const DEMO_COMMUNITY: &str = "藏龙社区";
@@ -174,8 +175,32 @@ pub fn seed_demo(conn: &mut AnyConnection) -> Result<Seeded, ApiError> {
         let elders = seed_people(conn, community, admin, head, liu)?;
         let leader = add(conn, "leader_hu", "胡老师", &["resident"])?;
         let mut members = vec![wang, liu];
-        members.extend(elders);
+        members.extend(elders.iter().copied());
         life::seed(conn, community, admin, organiser, leader, &members, &rooms)?;
+        let street = people::find_user_by_username(conn, "street")?
+            .map(|u| u.id.0)
+            .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?;
+        let mut elder_users = [Uuid::nil(); 2];
+        for (slot, resident) in elder_users.iter_mut().zip(&elders) {
+            *slot = canglong_persistence::residents::resident(conn, community, *resident)?
+                .ok_or_else(|| ApiError::bug("a row that must exist is missing"))?
+                .row
+                .user_id
+                .0;
+        }
+        governance::seed(
+            conn,
+            &governance::Cast {
+                community,
+                admin,
+                organiser,
+                street,
+                wang,
+                liu,
+                head,
+                elders: elder_users,
+            },
+        )?;
         seed_alliance(conn, community, &clerks, seat_session)?;
         Ok(Seeded {
             community_id: community,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::Client;
 use canglong_openapi::*;
 
+mod governance;
 mod life;
 
 #[derive(Debug, Clone)]
@@ -47,6 +48,10 @@ pub struct Summary {
     pub attendance: usize,
     /// Ballots in the 十佳好家规 vote.
     pub ballots: usize,
+    /// Topics raised, seconds given, and ballots in the day's poll (自治线).
+    pub topics_raised: usize,
+    pub seconds: usize,
+    pub governance_ballots: usize,
     /// (invariant, holds)
     pub checks: Vec<(String, bool)>,
 }
@@ -86,6 +91,12 @@ impl std::fmt::Display for Summary {
         writeln!(f, "  riders at 夏小驿          {}", self.station_visits)?;
         writeln!(f, "  at the calligraphy class {}", self.attendance)?;
         writeln!(f, "  好家规 ballots            {}", self.ballots)?;
+        writeln!(
+            f,
+            "  topics raised / seconds  {} / {}",
+            self.topics_raised, self.seconds
+        )?;
+        writeln!(f, "  ballots in the day's poll {}", self.governance_ballots)?;
         for (what, ok) in &self.checks {
             writeln!(f, "  [{}] {what}", if *ok { "ok" } else { "FAILED" })?;
         }
@@ -502,6 +513,7 @@ pub async fn run(cfg: &Config) -> Result<Summary, String> {
 
     let leader = staff(base, "leader_hu", &cfg.password).await?;
     life::day(&mut s, &admin, &leader, &riders, &elderly).await?;
+    governance::day(&mut s, base, &cfg.password, &admin, &worker, &elderly).await?;
     check(&mut s, &admin, &needs, &elderly, &riders, &parent).await?;
     Ok(s)
 }

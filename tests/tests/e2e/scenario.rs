@@ -98,6 +98,14 @@ async fn a_day_in_canglong(db: Db) {
     assert_eq!((summary.seats_enrolled, summary.checkins), (1, 1));
     assert_eq!((summary.station_visits, summary.attendance), (2, 4));
     assert_eq!(summary.ballots, 4);
+    assert_eq!(
+        (
+            summary.topics_raised,
+            summary.seconds,
+            summary.governance_ballots
+        ),
+        (1, 4, 2)
+    );
     // A second day on the same server: new people, the same invariants.
     let again = run(&cfg).await.expect("a second day");
     assert!(again.ok(), "{again}");
