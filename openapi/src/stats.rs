@@ -54,6 +54,11 @@ pub enum StatsTableName {
     Associations,
     Places,
     Campaigns,
+    /// Self-governance by month: topics raised and settled, median days to settle, decisions
+    /// due and carried out on time.
+    Topics,
+    /// Every poll published in the period, with its turnout and outcome.
+    Polls,
 }
 
 /// How a table's rows are grouped.

@@ -12,6 +12,7 @@ use canglong_openapi::{
 };
 use canglong_persistence::{AnyConnection, rollups, stats as store};
 use canglong_stats as domain;
+use canglong_stats::governance;
 use canglong_stats::tables::{self, Cell, Table};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -263,6 +264,18 @@ pub async fn report(
                 "service",
                 &["visits"],
             ),
+            page::section(
+                "十二、居民议事（议题提出、办结与按期落实）",
+                &t("topics", "month")?,
+                "month",
+                &["raised", "settled", "carried_out_on_time"],
+            ),
+            page::section(
+                "十三、居民表决（投票率）",
+                &t("polls", "none")?,
+                "question",
+                &["turnout_percent"],
+            ),
         ];
         Ok((sections, open_problems(conn, &actor)?))
     });
@@ -441,7 +454,10 @@ pub async fn table(
         "served" => tables::SERVED_GROUPS,
         "points" => tables::POINT_GROUPS,
         "suggestions" => tables::SUGGESTION_GROUPS,
-        "merchants" | "projects" | "associations" | "places" | "campaigns" => tables::SINGLE,
+        "merchants" | "projects" | "associations" | "places" | "campaigns" | "polls" => {
+            tables::SINGLE
+        }
+        "topics" => canglong_stats::governance::TOPIC_GROUPS,
         _ => return Err(ApiError::not_found("table")),
     };
     let asked = q.group_by.as_ref().map(views::name_of);
@@ -627,6 +643,37 @@ fn build(
             tables::associations(&list, from, to)
         }
         "campaigns" => tables::campaigns(&store::campaigns(conn, set, from, to)?),
+        "topics" => {
+            let facts: Vec<governance::TopicFacts> =
+                canglong_persistence::topics::for_figures(conn, set, to)?
+                    .iter()
+                    .map(|t| governance::TopicFacts {
+                        raised_at: t.created_at,
+                        settled_at: t.settled_at,
+                        deadline: t.deadline,
+                        done_at: t.done_at,
+                    })
+                    .collect();
+            governance::topics(&facts, from, to)
+        }
+        "polls" => {
+            let facts: Vec<governance::PollFacts> =
+                canglong_persistence::polls::published(conn, set, from, to)?
+                    .into_iter()
+                    .filter_map(|p| {
+                        Some(governance::PollFacts {
+                            id: p.id.0,
+                            question: p.question,
+                            subject: p.subject.get(),
+                            published_at: p.published_at?,
+                            electorate: p.electorate.unwrap_or(0),
+                            ballots: p.ballots?,
+                            outcome: p.outcome?.get(),
+                        })
+                    })
+                    .collect();
+            governance::polls(&facts)
+        }
         "places" => {
             let (places, services) = (
                 store::place_list(conn, set)?,

@@ -303,20 +303,6 @@ pub fn lapse(
     }
 }
 
-/// The median of whole days, or `None` for none.
-pub fn median_days(mut days: Vec<i64>) -> Option<f64> {
-    if days.is_empty() {
-        return None;
-    }
-    days.sort_unstable();
-    let n = days.len();
-    Some(if n % 2 == 1 {
-        days[n / 2] as f64
-    } else {
-        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,12 +398,5 @@ mod tests {
             Some(S::Closed)
         );
         assert_eq!(lapse(S::Done, t(1), None, Some(t(1)), t(14)), None);
-    }
-
-    #[test]
-    fn medians() {
-        assert_eq!(median_days(vec![]), None);
-        assert_eq!(median_days(vec![9, 1, 4]), Some(4.0));
-        assert_eq!(median_days(vec![1, 2, 3, 10]), Some(2.5));
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use canglong_core::{NaiveDateTime, Uuid};
 use chrono::{Datelike, Duration, NaiveDate};
 
+pub mod governance;
 pub mod tables;
 pub use tables::{Cell, Table};
 

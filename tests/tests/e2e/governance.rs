@@ -547,6 +547,34 @@ async fn a_topic_through_the_six_steps(db: Db) {
         refused(b.get_topic(other.id).await),
         (StatusCode::NOT_FOUND, "not_found".into())
     );
+
+    // The review meeting's tables: two topics raised, one settled, its decision due within the
+    // period and carried out on time; the poll's turnout.
+    let (from, to) = (Utc::now() - Duration::hours(2), Utc::now() + Duration::days(40));
+    let period = format!(
+        "from={}&to={}",
+        from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let table = sw.stats_table("topics", &period).await.unwrap();
+    let total = table.rows.iter().find(|r| r["month"] == "total").unwrap();
+    assert_eq!(
+        (
+            total["raised"].as_i64(),
+            total["settled"].as_i64(),
+            total["decisions_due"].as_i64(),
+            total["carried_out_on_time"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1), Some(1))
+    );
+    let polls = sw.stats_table("polls", &period).await.unwrap();
+    assert_eq!(polls.rows.len(), 1);
+    assert_eq!(polls.rows[0]["turnout_percent"].as_f64(), Some(100.0));
+    assert_eq!(polls.rows[0]["outcome"], "passed");
+    assert_eq!(
+        refused(a.stats_table("topics", &period).await).0,
+        StatusCode::FORBIDDEN
+    );
 }
 
 async fn one_elector_one_ballot(db: Db) {
