@@ -111,7 +111,19 @@ pub fn remove_personal_rows(conn: &mut AnyConnection, user: Uuid) -> QueryResult
         .set(outbox::openid.eq(""))
         .execute(conn)?;
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(Id(user)))).execute(conn)?;
-    forget_life(conn, user)
+    forget_life(conn, user)?;
+    forget_governance(conn, user)
+}
+
+/// Self-governance at erasure: the topics, seconds, ballots and objections stay as the
+/// community's public record under the emptied account (a decision's turnout and history must
+/// not change); the person's own words in evaluations are blanked, the stars kept.
+pub fn forget_governance(conn: &mut AnyConnection, user: Uuid) -> QueryResult<()> {
+    use crate::schema::topic_evaluations;
+    diesel::update(topic_evaluations::table.filter(topic_evaluations::user_id.eq(Id(user))))
+        .set(topic_evaluations::comment.eq(""))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The person's part in community life: memberships (with the association's name), their

@@ -278,8 +278,10 @@ pub fn vote(
     if !store::cast(conn, &cast)? {
         return Err(already_voted());
     }
-    for i in chosen {
-        store::add(conn, p.id.0, i as i32, 1)?;
+    // Every option's counter is written, chosen or not: the database's own bookkeeping of the
+    // last write to a row (PostgreSQL's xmin) then says nothing of what this ballot chose.
+    for i in 0..plan_of(&p).options.len() {
+        store::add(conn, p.id.0, i as i32, i64::from(chosen.contains(&i)))?;
     }
     if channel == Channel::Assisted {
         let body = format!(

@@ -208,7 +208,8 @@ pub struct PaperBatch {
 /// most `max_choices` per ballot.
 pub fn check_batch(p: &Plan, b: &PaperBatch) -> Result<(), DomainError> {
     let n = b.voters.len() as i64;
-    let sum: i64 = b.counts.iter().sum();
+    // Saturating: a count past any real batch is refused, not overflowed.
+    let sum = b.counts.iter().fold(0i64, |a, c| a.saturating_add(*c));
     let bad = b.counts.len() != p.options.len()
         || b.voters.is_empty()
         || b.counts.iter().any(|c| *c < 0 || *c > n)
