@@ -169,9 +169,13 @@ fn home((user, building, cluster, unit, room, tags): HomeTuple) -> Home {
     }
 }
 
-/// Where everyone in the community's directory lives.
-pub fn homes(conn: &mut AnyConnection, community: Uuid) -> QueryResult<Vec<Home>> {
-    let rows: Vec<HomeTuple> = residents::table
+/// Where the community's directory has people living (`user`: one person).
+fn homes_where(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    user: Option<Uuid>,
+) -> QueryResult<Vec<Home>> {
+    let mut q = residents::table
         .left_join(buildings::table.on(buildings::id.nullable().eq(residents::building_id)))
         .filter(residents::community_id.eq(Id(community)))
         .select((
@@ -182,27 +186,22 @@ pub fn homes(conn: &mut AnyConnection, community: Uuid) -> QueryResult<Vec<Home>
             residents::room,
             residents::tags,
         ))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(u) = user {
+        q = q.filter(residents::user_id.eq(Id(u)));
+    }
+    let rows: Vec<HomeTuple> = q.load(conn)?;
     Ok(rows.into_iter().map(home).collect())
+}
+
+/// Where everyone in the community's directory lives.
+pub fn homes(conn: &mut AnyConnection, community: Uuid) -> QueryResult<Vec<Home>> {
+    homes_where(conn, community, None)
 }
 
 /// Where one person lives, if the directory has them.
 pub fn home_of(conn: &mut AnyConnection, community: Uuid, user: Uuid) -> QueryResult<Option<Home>> {
-    let row: Option<HomeTuple> = residents::table
-        .left_join(buildings::table.on(buildings::id.nullable().eq(residents::building_id)))
-        .filter(residents::community_id.eq(Id(community)))
-        .filter(residents::user_id.eq(Id(user)))
-        .select((
-            residents::user_id,
-            residents::building_id,
-            buildings::cluster.nullable(),
-            residents::unit,
-            residents::room,
-            residents::tags,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(home))
+    Ok(homes_where(conn, community, Some(user))?.into_iter().next())
 }
 
 /// Stores the electorate as it stands now.

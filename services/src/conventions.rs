@@ -28,6 +28,35 @@ fn articles_text(a: &[Article]) -> String {
     to_json_text(&pairs)
 }
 
+/// A new version as drafted: its articles and changelog, nothing reviewed, voted or filed yet.
+fn version_of(
+    c: &ConventionRow,
+    version: i32,
+    text: &[Article],
+    log: &[String],
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> VersionRow {
+    VersionRow {
+        convention_id: c.id,
+        version,
+        community_id: c.community_id,
+        articles: articles_text(text),
+        changelog: to_json_text(log),
+        status: Stored(VersionStatus::Drafted),
+        created_by: Id(actor.user_id),
+        created_at: at,
+        reviewed_by: None,
+        reviewed_at: None,
+        review_comment: None,
+        poll_id: None,
+        filed_by: None,
+        filed_at: None,
+        filing_reference: None,
+        in_force_from: None,
+    }
+}
+
 pub fn found(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Result<ConventionRow> {
     store::convention(conn, community, id)?.ok_or_else(|| Error::not_found("convention"))
 }
@@ -87,24 +116,9 @@ pub fn create_with_id(
         created_by: Id(actor.user_id),
         created_at: at,
     };
-    let v = VersionRow {
-        convention_id: c.id,
-        version: 1,
-        community_id: c.community_id,
-        articles: articles_text(&text),
-        changelog: to_json_text(&["录入现行公约"]),
-        status: Stored(VersionStatus::InForce),
-        created_by: c.created_by,
-        created_at: at,
-        reviewed_by: None,
-        reviewed_at: None,
-        review_comment: None,
-        poll_id: None,
-        filed_by: None,
-        filed_at: None,
-        filing_reference: None,
-        in_force_from: Some(at),
-    };
+    let mut v = version_of(&c, 1, &text, &["录入现行公约".into()], actor, at);
+    v.status = Stored(VersionStatus::InForce);
+    v.in_force_from = Some(at);
     store::insert(conn, &c, &v)?;
     Ok(c)
 }
@@ -255,24 +269,7 @@ pub fn draft(
     let next = store::versions(conn, id)?
         .last()
         .map_or(1, |v| v.version + 1);
-    let v = VersionRow {
-        convention_id: c.id,
-        version: next,
-        community_id: c.community_id,
-        articles: articles_text(&text),
-        changelog: to_json_text(&log),
-        status: Stored(VersionStatus::Drafted),
-        created_by: Id(actor.user_id),
-        created_at: at,
-        reviewed_by: None,
-        reviewed_at: None,
-        review_comment: None,
-        poll_id: None,
-        filed_by: None,
-        filed_at: None,
-        filing_reference: None,
-        in_force_from: None,
-    };
+    let v = version_of(&c, next, &text, &log, actor, at);
     store::insert_version(conn, &v)?;
     for a in accepted {
         let mut a = a.clone();

@@ -48,7 +48,11 @@ pub fn topics(list: &[TopicFacts], from: NaiveDateTime, to: NaiveDateTime) -> Ta
         }
         if let Some(s) = t.settled_at.filter(|s| within(*s, from, to)) {
             let days = (s - t.raised_at).num_minutes() as f64 / 1440.0;
-            months.entry(month_of(s)).or_default().settled_days.push(days);
+            months
+                .entry(month_of(s))
+                .or_default()
+                .settled_days
+                .push(days);
             total.settled_days.push(days);
         }
         if let Some(d) = t.deadline.filter(|d| within(*d, from, to)) {
@@ -227,7 +231,14 @@ mod tests {
             ballots: 2,
             outcome: Outcome::Passed,
         };
-        let table = polls(&[p.clone(), PollFacts { electorate: 0, ballots: 0, ..p }]);
+        let table = polls(&[
+            p.clone(),
+            PollFacts {
+                electorate: 0,
+                ballots: 0,
+                ..p
+            },
+        ]);
         assert_eq!(table.rows[0][6], Cell::Num(66.66));
         assert_eq!(table.rows[1][6], Cell::Empty);
         assert_eq!(table.rows[0][3], Cell::Text("2026-04-01".into()));

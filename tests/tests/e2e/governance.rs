@@ -550,7 +550,10 @@ async fn a_topic_through_the_six_steps(db: Db) {
 
     // The review meeting's tables: two topics raised, one settled, its decision due within the
     // period and carried out on time; the poll's turnout.
-    let (from, to) = (Utc::now() - Duration::hours(2), Utc::now() + Duration::days(40));
+    let (from, to) = (
+        Utc::now() - Duration::hours(2),
+        Utc::now() + Duration::days(40),
+    );
     let period = format!(
         "from={}&to={}",
         from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
