@@ -1056,7 +1056,7 @@ impl Client {
     pub async fn raise_topic(&self, body: &NewTopic) -> ApiResult<TopicDetail> {
         self.post("/api/v1/topics", body, None).await
     }
-    pub async fn list_topics(&self, query: &str) -> ApiResult<TopicList> {
+    pub async fn list_topics(&self, query: &str) -> ApiResult<TopicPage> {
         self.get(&format!("/api/v1/topics{query}")).await
     }
     pub async fn get_topic(&self, id: Uuid) -> ApiResult<TopicDetail> {
@@ -1140,7 +1140,7 @@ impl Client {
     pub async fn create_meeting(&self, body: &NewMeeting) -> ApiResult<Meeting> {
         self.post("/api/v1/meetings", body, None).await
     }
-    pub async fn list_meetings(&self) -> ApiResult<MeetingList> {
+    pub async fn list_meetings(&self) -> ApiResult<MeetingPage> {
         self.get("/api/v1/meetings").await
     }
     pub async fn get_meeting(&self, id: Uuid) -> ApiResult<Meeting> {
@@ -1172,7 +1172,7 @@ impl Client {
     pub async fn create_poll(&self, body: &NewPoll) -> ApiResult<Poll> {
         self.post("/api/v1/polls", body, None).await
     }
-    pub async fn list_polls(&self) -> ApiResult<PollList> {
+    pub async fn list_polls(&self) -> ApiResult<PollPage> {
         self.get("/api/v1/polls").await
     }
     pub async fn get_poll(&self, id: Uuid) -> ApiResult<Poll> {

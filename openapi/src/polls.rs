@@ -162,8 +162,9 @@ pub struct Poll {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PollList {
+pub struct PollPage {
     pub items: Vec<Poll>,
+    pub next_cursor: Option<String>,
 }
 
 /// A ballot: the elector's own, or — staff, with the elector present — `on_behalf_of` them

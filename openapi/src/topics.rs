@@ -142,8 +142,9 @@ pub struct Topic {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TopicList {
+pub struct TopicPage {
     pub items: Vec<Topic>,
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
@@ -153,6 +154,8 @@ pub struct TopicQuery {
     pub status: Option<TopicStatus>,
     pub scope: Option<ScopeLevel>,
     pub building_id: Option<Uuid>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
 }
 
 /// One step of a topic's history, with who took it and the public reason or note.
@@ -387,8 +390,9 @@ pub struct Meeting {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MeetingList {
+pub struct MeetingPage {
     pub items: Vec<Meeting>,
+    pub next_cursor: Option<String>,
 }
 
 /// The people checked in at the door.

@@ -1,6 +1,6 @@
 //! Deliberation meetings: the meeting, its agenda, and the people registered and present.
 
-use canglong_core::{NaiveDateTime, Uuid};
+use canglong_core::{NaiveDateTime, PageRequest, Uuid};
 use canglong_governance::meetings::MeetingKind;
 use canglong_governance::scope::ScopeLevel;
 use canglong_governance::topics::MinuteOutcome;
@@ -92,13 +92,22 @@ pub fn lock(
     for_update!(conn, q, first::<MeetingRow>).optional()
 }
 
-pub fn list(conn: &mut AnyConnection, community: Uuid, limit: i64) -> QueryResult<Vec<MeetingRow>> {
-    meetings::table
+/// A page of the community's meetings, the latest called first.
+pub fn list(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    page: &PageRequest,
+) -> QueryResult<Vec<MeetingRow>> {
+    let mut q = meetings::table
         .filter(meetings::community_id.eq(Id(community)))
-        .order(meetings::starts_at.desc())
-        .limit(limit)
+        .order(meetings::id.desc())
+        .limit(i64::from(page.limit) + 1)
         .select(MeetingRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(c) = page.after {
+        q = q.filter(meetings::id.lt(Id(c.0)));
+    }
+    q.load(conn)
 }
 
 pub fn agenda(conn: &mut AnyConnection, meeting: Uuid) -> QueryResult<Vec<AgendaRow>> {

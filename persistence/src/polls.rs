@@ -5,7 +5,7 @@
 //! option's counter in `poll_tallies` and records only that its elector voted in
 //! `poll_voters`, so no row, order or export joins the two.
 
-use canglong_core::{NaiveDateTime, Uuid};
+use canglong_core::{NaiveDateTime, PageRequest, Uuid};
 use canglong_governance::polls::{
     ApprovalBase, Channel, Outcome, PollMethod, PollSubject, TallyStatus,
 };
@@ -128,13 +128,22 @@ pub fn lock(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> QueryResult<
     for_update!(conn, q, first::<PollRow>).optional()
 }
 
-pub fn list(conn: &mut AnyConnection, community: Uuid, limit: i64) -> QueryResult<Vec<PollRow>> {
-    polls::table
+/// A page of the community's polls, the latest set first.
+pub fn list(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    page: &PageRequest,
+) -> QueryResult<Vec<PollRow>> {
+    let mut q = polls::table
         .filter(polls::community_id.eq(Id(community)))
-        .order(polls::opens_at.desc())
-        .limit(limit)
+        .order(polls::id.desc())
+        .limit(i64::from(page.limit) + 1)
         .select(PollRow::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(c) = page.after {
+        q = q.filter(polls::id.lt(Id(c.0)));
+    }
+    q.load(conn)
 }
 
 /// Polls on a subject (a topic, a convention), the latest first.

@@ -1,6 +1,6 @@
 //! Topics (议题): the topic with its seconds, history, objections, progress and evaluations.
 
-use canglong_core::{NaiveDateTime, Uuid, new_id};
+use canglong_core::{NaiveDateTime, PageRequest, Uuid, new_id};
 use canglong_governance::scope::ScopeLevel;
 use canglong_governance::topics::{Referral, TopicStatus, TopicStep};
 use diesel::prelude::*;
@@ -179,19 +179,22 @@ pub struct Filter {
     pub own: Option<Uuid>,
 }
 
-/// The community's topics, the latest first, at most `limit`.
+/// A page of the community's topics, newest first (ids are time-ordered).
 pub fn list(
     conn: &mut AnyConnection,
     community: Uuid,
     f: &Filter,
-    limit: i64,
+    page: &PageRequest,
 ) -> QueryResult<Vec<TopicRow>> {
     let mut q = topics::table
         .filter(topics::community_id.eq(Id(community)))
         .select(TopicRow::as_select())
-        .order(topics::created_at.desc())
-        .limit(limit)
+        .order(topics::id.desc())
+        .limit(i64::from(page.limit) + 1)
         .into_boxed();
+    if let Some(c) = page.after {
+        q = q.filter(topics::id.lt(Id(c.0)));
+    }
     if let Some(s) = f.status {
         q = q.filter(topics::status.eq(s.as_str()));
     }

@@ -1,8 +1,10 @@
 //! Deliberation meetings: call, list, register, check in, minutes and their confirmation.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Actor, Uuid, now};
-use canglong_openapi::{AgendaItem, Meeting, MeetingList, MeetingRoll, MinutesRequest, NewMeeting};
+use canglong_core::{Actor, PageRequest, Uuid, now};
+use canglong_openapi::{
+    AgendaItem, Meeting, MeetingPage, MeetingRoll, MinutesRequest, NewMeeting, PageQuery,
+};
 use canglong_persistence::AnyConnection;
 use canglong_persistence::meetings::{self as store, MeetingRow};
 use canglong_persistence::topics as topics_store;
@@ -96,22 +98,28 @@ pub async fn create_meeting(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// The community's meetings, the latest first (at most 100).
-#[utoipa::path(tag = "governance", operation_id = "list_meetings",
-    responses((status = 200, body = MeetingList), Problems), security(("bearer" = [])))]
+/// The community's meetings, the latest called first, a page at a time.
+#[utoipa::path(tag = "governance", operation_id = "list_meetings", params(PageQuery),
+    responses((status = 200, body = MeetingPage), Problems), security(("bearer" = [])))]
 #[get("/meetings")]
 pub async fn list_meetings(
     state: web::Data<AppState>,
     auth: Auth,
+    q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = auth.0;
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let out = db::read(&state.pool, move |conn| {
-        let rows = store::list(conn, actor.community_id, 100)?;
+        let rows = store::list(conn, actor.community_id, &page)?;
+        let (rows, next) = page.finish(rows, |m| m.id.0);
         let items = rows
             .iter()
             .map(|m| meeting(conn, m, &actor))
             .collect::<Result<_, _>>()?;
-        Ok(MeetingList { items })
+        Ok(MeetingPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))

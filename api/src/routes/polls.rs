@@ -1,11 +1,11 @@
 //! Polls: set, list, vote (online or assisted), paper batches, publication and results.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Actor, Uuid, now};
+use canglong_core::{Actor, PageRequest, Uuid, now};
 use canglong_governance::polls::Rule;
 use canglong_openapi::{
     BallotReceipt, BallotRequest, ChannelCount, NewPoll, OptionCount, PaperTally,
-    PaperTallyRequest, PassRule, Poll, PollList, PollResults,
+    PageQuery, PaperTallyRequest, PassRule, Poll, PollPage, PollResults,
 };
 use canglong_persistence::AnyConnection;
 use canglong_persistence::polls::{self as store, PaperRow, PollRow};
@@ -137,19 +137,28 @@ pub async fn create_poll(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// The community's polls, the latest first (at most 100).
-#[utoipa::path(tag = "governance", operation_id = "list_polls",
-    responses((status = 200, body = PollList), Problems), security(("bearer" = [])))]
+/// The community's polls, the latest set first, a page at a time.
+#[utoipa::path(tag = "governance", operation_id = "list_polls", params(PageQuery),
+    responses((status = 200, body = PollPage), Problems), security(("bearer" = [])))]
 #[get("/polls")]
-pub async fn list_polls(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+pub async fn list_polls(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     let actor = auth.0;
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let out = db::read(&state.pool, move |conn| {
-        let rows = store::list(conn, actor.community_id, 100)?;
+        let rows = store::list(conn, actor.community_id, &page)?;
+        let (rows, next) = page.finish(rows, |p| p.id.0);
         let items = rows
             .iter()
             .map(|p| poll(conn, p, &actor))
             .collect::<Result<_, _>>()?;
-        Ok(PollList { items })
+        Ok(PollPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))

@@ -2,11 +2,11 @@
 //! the community's thresholds.
 
 use actix_web::{HttpResponse, get, post, put, web};
-use canglong_core::{Actor, Uuid, now};
+use canglong_core::{Actor, PageRequest, Uuid, now};
 use canglong_openapi::{
     HidingRequest, NewTopic, Objection, ObjectionReply, ObjectionRequest, ProgressEntry,
     ProgressRequest, ResolutionRequest, ScopeLevel, ScopeThreshold, ScreeningRequest, Topic,
-    TopicDetail, TopicEvaluationRequest, TopicEvaluations, TopicEvent, TopicList, TopicQuery,
+    TopicDetail, TopicEvaluationRequest, TopicEvaluations, TopicEvent, TopicPage, TopicQuery,
     TopicThreshold, TopicThresholds,
 };
 use canglong_persistence::AnyConnection;
@@ -162,10 +162,10 @@ pub async fn raise(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// The community's topics, the latest first (at most 200); hidden ones only for staff and
+/// The community's topics, newest first, a page at a time; hidden ones only for staff and
 /// their authors.
 #[utoipa::path(tag = "governance", operation_id = "list_topics", params(TopicQuery),
-    responses((status = 200, body = TopicList), Problems), security(("bearer" = [])))]
+    responses((status = 200, body = TopicPage), Problems), security(("bearer" = [])))]
 #[get("/topics")]
 pub async fn list_topics(
     state: web::Data<AppState>,
@@ -173,6 +173,7 @@ pub async fn list_topics(
     q: web::Query<TopicQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, q) = (auth.0, q.into_inner());
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let filter = store::Filter {
         status: q.status.as_ref().map(stored_of).transpose()?.map(|s| s.0),
         scope: q.scope.as_ref().map(stored_of).transpose()?.map(|s| s.0),
@@ -181,12 +182,16 @@ pub async fn list_topics(
         own: Some(actor.user_id),
     };
     let out = db::read(&state.pool, move |conn| {
-        let rows = store::list(conn, actor.community_id, &filter, 200)?;
+        let rows = store::list(conn, actor.community_id, &filter, &page)?;
+        let (rows, next) = page.finish(rows, |t| t.id.0);
         let items = rows
             .iter()
             .map(|t| topic(conn, t, &actor))
             .collect::<Result<_, _>>()?;
-        Ok(TopicList { items })
+        Ok(TopicPage {
+            items,
+            next_cursor: next.map(|c| c.encode()),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))

@@ -533,7 +533,7 @@ async fn a_topic_through_the_six_steps(db: Db) {
     );
     let hidden = sw.hide_topic(other.id, "含个人信息").await.unwrap();
     assert_eq!(hidden.topic.hidden_reason.as_deref(), Some("含个人信息"));
-    let seen = |list: canglong_openapi::TopicList| list.items.iter().any(|x| x.id == other.id);
+    let seen = |list: canglong_openapi::TopicPage| list.items.iter().any(|x| x.id == other.id);
     assert!(
         !seen(b.list_topics("").await.unwrap()),
         "hidden from the lists"
@@ -543,6 +543,13 @@ async fn a_topic_through_the_six_steps(db: Db) {
         "its author still sees it"
     );
     assert!(seen(sw.list_topics("?status=screening").await.unwrap()));
+    // A page at a time, newest first.
+    let first = sw.list_topics("?limit=1").await.unwrap();
+    assert_eq!(first.items[0].id, other.id);
+    let cursor = first.next_cursor.expect("a second page");
+    let second = sw.list_topics(&format!("?limit=1&cursor={cursor}")).await.unwrap();
+    assert_eq!(second.items[0].id, t.id);
+    assert!(second.next_cursor.is_none());
     assert_eq!(
         refused(b.get_topic(other.id).await),
         (StatusCode::NOT_FOUND, "not_found".into())
