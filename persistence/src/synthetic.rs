@@ -12,9 +12,11 @@ use diesel::prelude::*;
 use crate::schema::{
     accounts, association_sessions, associations, attendance, checkins, ledger_transactions,
     need_claims, need_ratings, needs, places, point_lots, postings, projects, rooms,
-    service_records, sessions, suggestions, team_members, teams, users, visits, volunteers,
+    service_records, sessions, suggestions, team_members, teams, topics, users, visits, volunteers,
 };
 use crate::{AnyConnection, Id, QueryResult, Stored};
+use canglong_governance::scope::ScopeLevel;
+use canglong_governance::topics::TopicStatus;
 use canglong_needs::ClaimStatus;
 use canglong_volunteers::RecordStatus;
 
@@ -40,6 +42,8 @@ pub struct Scale {
     pub attendees_per_session: usize,
     /// Most riders a day at the station (a tally or scans).
     pub station_visits_per_day: usize,
+    /// Topics residents raise over the two years (自治线).
+    pub topics: usize,
 }
 
 impl Scale {
@@ -59,6 +63,7 @@ impl Scale {
             associations: 15 * factor,
             attendees_per_session: 24,
             station_visits_per_day: 40,
+            topics: 80 * factor,
         }
     }
 
@@ -76,6 +81,7 @@ impl Scale {
             associations: 3,
             attendees_per_session: 4,
             station_visits_per_day: 3,
+            topics: 40,
         }
     }
 }
@@ -119,6 +125,17 @@ pub struct PlanProject {
     pub continues: Option<usize>,
 }
 
+/// A topic's course: raised, then screened out (settled, no decision), or decided with a
+/// deadline and carried out (settled when done, on time or late), or still open.
+#[derive(Debug, Clone)]
+pub struct PlanTopic {
+    pub author: usize,
+    pub raised: NaiveDateTime,
+    pub settled: Option<NaiveDateTime>,
+    pub deadline: Option<NaiveDateTime>,
+    pub done: Option<NaiveDateTime>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub resident_created: Vec<NaiveDateTime>,
@@ -142,6 +159,7 @@ pub struct Plan {
     pub attendance: Vec<(usize, usize, bool, NaiveDateTime)>,
     /// (people, at) recorded at the riders' station.
     pub station_visits: Vec<(i32, NaiveDateTime)>,
+    pub topics: Vec<PlanTopic>,
 }
 
 /// SplitMix64: small, fast, and the same on every platform.
@@ -359,6 +377,38 @@ impl Plan {
                 let at = start + Duration::days(day) + Duration::minutes(rng.below(24 * 60) as i64);
                 p.station_visits.push((people, at));
             }
+        }
+        for _ in 0..scale.topics {
+            let raised = at(&mut rng);
+            let n = existing(&p, raised);
+            if n == 0 {
+                continue;
+            }
+            let days = |rng: &mut Rng, lo: usize, hi: usize| {
+                Duration::days((lo + rng.below(hi - lo + 1)) as i64)
+            };
+            let mut t = PlanTopic {
+                author: rng.below(n),
+                raised,
+                settled: None,
+                deadline: None,
+                done: None,
+            };
+            match rng.below(10) {
+                0 => {}
+                1 | 2 => t.settled = Some(raised + days(&mut rng, 3, 12)),
+                _ => {
+                    let deadline = raised + days(&mut rng, 30, 60);
+                    t.deadline = Some(deadline);
+                    // Most are carried out by the deadline; some a little late, a few not yet.
+                    if rng.below(8) > 0 {
+                        let done = deadline - days(&mut rng, 0, 20) + days(&mut rng, 0, 8);
+                        t.done = Some(done);
+                        t.settled = Some(done);
+                    }
+                }
+            }
+            p.topics.push(t);
         }
         for _ in 0..scale.suggestions {
             let t = at(&mut rng);
@@ -843,5 +893,44 @@ fn load_life(conn: &mut AnyConnection, c: Id, plan: &Plan, resident_ids: &[Id]) 
         })
         .collect();
     insert_batched!(conn, visits::table, rows);
+    let rows: Vec<_> = plan
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let status = match (t.deadline, t.done, t.settled) {
+                (_, Some(_), _) => TopicStatus::Done,
+                (Some(_), None, _) => TopicStatus::InProgress,
+                (None, _, Some(_)) => TopicStatus::Rejected,
+                (None, _, None) => TopicStatus::Seconding,
+            };
+            (
+                (
+                    topics::id.eq(new()),
+                    topics::community_id.eq(c),
+                    topics::scope.eq(Stored(ScopeLevel::Community)),
+                    topics::title.eq(format!("议题{i}")),
+                    topics::body.eq(""),
+                    topics::place.eq(""),
+                    topics::raised_by.eq(resident_ids[t.author]),
+                    topics::entered_by.eq(resident_ids[t.author]),
+                    topics::status.eq(Stored(status)),
+                    topics::seconds.eq(0),
+                    topics::seconds_needed.eq(20),
+                    topics::expires_at.eq(t.raised + Duration::days(30)),
+                ),
+                (
+                    topics::deadline.eq(t.deadline),
+                    topics::percent.eq(if t.done.is_some() { 100 } else { 0 }),
+                    topics::done_at.eq(t.done),
+                    topics::settled_at.eq(t.settled),
+                    topics::round.eq(1),
+                    topics::created_at.eq(t.raised),
+                    topics::updated_at.eq(t.settled.unwrap_or(t.raised)),
+                ),
+            )
+        })
+        .collect();
+    insert_batched!(conn, topics::table, rows);
     Ok(())
 }

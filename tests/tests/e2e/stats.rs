@@ -769,6 +769,50 @@ async fn every_table_matches_the_plan(db: Db) {
             "suggestions by {group}"
         );
     }
+    // Self-governance: raised, settled, decisions due and carried out on time in the period.
+    let t = table("topics", "month").await;
+    let total = t.rows.iter().find(|r| r["month"] == "total").unwrap();
+    let w = period();
+    let raised = plan.topics.iter().filter(|x| within(x.raised, w)).count();
+    let settled = plan
+        .topics
+        .iter()
+        .filter(|x| x.settled.is_some_and(|s| within(s, w)))
+        .count();
+    let due: Vec<_> = plan
+        .topics
+        .iter()
+        .filter(|x| x.deadline.is_some_and(|d| within(d, w)))
+        .collect();
+    let on_time = due
+        .iter()
+        .filter(|x| x.done.is_some_and(|d| Some(d) <= x.deadline))
+        .count();
+    assert!(raised > 0 && settled > 0 && !due.is_empty() && on_time > 0);
+    assert_eq!(
+        (
+            total["raised"].as_i64(),
+            total["settled"].as_i64(),
+            total["decisions_due"].as_i64(),
+            total["carried_out_on_time"].as_i64()
+        ),
+        (
+            Some(raised as i64),
+            Some(settled as i64),
+            Some(due.len() as i64),
+            Some(on_time as i64)
+        ),
+        "topics"
+    );
+    let days: Vec<f64> = plan
+        .topics
+        .iter()
+        .filter_map(|x| {
+            let s = x.settled.filter(|s| within(*s, w))?;
+            Some((s - x.raised).num_minutes() as f64 / 1440.0)
+        })
+        .collect();
+    assert_eq!(total["median_days_to_settle"], median(days));
     let t = table("projects", "none").await;
     let got: BTreeMap<String, (i64, i64, &str)> = t
         .rows
