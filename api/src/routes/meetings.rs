@@ -125,6 +125,8 @@ pub async fn list_meetings(
     Ok(HttpResponse::Ok().json(out))
 }
 
+/// One meeting: its agenda with what became of each topic, registrations, attendance and the
+/// minutes with their confirmations.
 #[utoipa::path(tag = "governance", operation_id = "get_meeting", params(("id" = Uuid, Path)),
     responses((status = 200, body = Meeting), Problems), security(("bearer" = [])))]
 #[get("/meetings/{id}")]
