@@ -547,7 +547,10 @@ async fn a_topic_through_the_six_steps(db: Db) {
     let first = sw.list_topics("?limit=1").await.unwrap();
     assert_eq!(first.items[0].id, other.id);
     let cursor = first.next_cursor.expect("a second page");
-    let second = sw.list_topics(&format!("?limit=1&cursor={cursor}")).await.unwrap();
+    let second = sw
+        .list_topics(&format!("?limit=1&cursor={cursor}"))
+        .await
+        .unwrap();
     assert_eq!(second.items[0].id, t.id);
     assert!(second.next_cursor.is_none());
     assert_eq!(
