@@ -125,6 +125,14 @@ pub struct NewPoll {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EnteredBallot {
+    pub voter_id: Uuid,
+    pub channel: BallotChannel,
+    pub entered_by: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChannelCount {
     pub channel: BallotChannel,
     pub ballots: i64,
@@ -154,6 +162,11 @@ pub struct Poll {
     pub ballots: i64,
     /// Staff: ballots in per channel.
     pub channels: Vec<ChannelCount>,
+    /// Staff: the log of ballots entered for an elector — assisted ones and paper batches —
+    /// with who entered them and when (never what they chose).
+    pub entered_for: Vec<EnteredBallot>,
+    /// Who published the result.
+    pub published_by: Option<Uuid>,
     /// Whether the caller is an elector, and whether their ballot (or household's) is in.
     pub elector: bool,
     pub voted: bool,

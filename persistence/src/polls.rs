@@ -301,6 +301,16 @@ pub fn by_channel(conn: &mut AnyConnection, poll: Uuid) -> QueryResult<Vec<(Stri
         .load(conn)
 }
 
+/// Ballots staff entered for electors (assisted, paper), oldest first: who, by whom, when.
+pub fn entered_for(conn: &mut AnyConnection, poll: Uuid) -> QueryResult<Vec<VoterRow>> {
+    poll_voters::table
+        .filter(poll_voters::poll_id.eq(Id(poll)))
+        .filter(poll_voters::recorded_by.is_not_null())
+        .order(poll_voters::created_at)
+        .select(VoterRow::as_select())
+        .load(conn)
+}
+
 /// A person's own ballots (their export): the poll, the channel, and — for an open poll —
 /// their choices.
 pub fn ballots_of(conn: &mut AnyConnection, user: Uuid) -> QueryResult<Vec<VoterRow>> {

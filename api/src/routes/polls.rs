@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{Actor, PageRequest, Uuid, now};
 use canglong_governance::polls::Rule;
 use canglong_openapi::{
-    BallotReceipt, BallotRequest, ChannelCount, NewPoll, OptionCount, PageQuery, PaperTally,
+    BallotReceipt, BallotRequest, ChannelCount, EnteredBallot, NewPoll, OptionCount, PageQuery, PaperTally,
     PaperTallyRequest, PassRule, Poll, PollPage, PollResults,
 };
 use canglong_persistence::AnyConnection;
@@ -42,6 +42,22 @@ fn poll(conn: &mut AnyConnection, p: &PollRow, actor: &Actor) -> Result<Poll, Ap
         Some(k) => store::voted(conn, p.id.0, k)?,
         None => false,
     };
+    let entered_for = if actor.is_staff() {
+        store::entered_for(conn, p.id.0)?
+            .into_iter()
+            .filter_map(|v| {
+                let by = v.recorded_by?;
+                Some(enum_of(&v.channel).map(|channel| EnteredBallot {
+                    voter_id: v.user_id.0,
+                    channel,
+                    entered_by: by.0,
+                    at: utc(v.created_at),
+                }))
+            })
+            .collect::<Result<_, ApiError>>()?
+    } else {
+        vec![]
+    };
     let channels = if actor.is_staff() {
         store::by_channel(conn, p.id.0)?
             .into_iter()
@@ -75,6 +91,8 @@ fn poll(conn: &mut AnyConnection, p: &PollRow, actor: &Actor) -> Result<Poll, Ap
         electorate: p.electorate,
         ballots: store::ballots(conn, p.id.0)?,
         channels,
+        entered_for,
+        published_by: p.published_by.map(|u| u.0),
         elector: elector.is_some(),
         voted,
         published_at: p.published_at.map(utc),

@@ -349,6 +349,14 @@ async fn a_topic_through_the_six_steps(db: Db) {
         refused(c.cast_ballot(p.id, &["no"], None).await),
         (StatusCode::CONFLICT, "already_voted".into())
     );
+    let sw_id = sw.me().await.unwrap().id;
+    let log = admin.get_poll(p.id).await.unwrap().entered_for;
+    assert_eq!(
+        log.iter().map(|e| (e.voter_id, e.entered_by)).collect::<Vec<_>>(),
+        vec![(c_id, sw_id)],
+        "staff see who entered an assisted ballot"
+    );
+    assert!(a.get_poll(p.id).await.unwrap().entered_for.is_empty());
     // Paper: the batch counts only when a second clerk's entry agrees.
     let batch = PaperTallyRequest {
         batch: "3栋-票箱1".into(),
@@ -424,7 +432,6 @@ async fn a_topic_through_the_six_steps(db: Db) {
     );
 
     // 办事: 公示 with objections and replies, then delivery by its owner.
-    let sw_id = sw.me().await.unwrap().id;
     let resolution = ResolutionRequest {
         decision: "动用维修基金更换3栋电梯主机，物业负责实施。".into(),
         objection_days: 3,
