@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, get, post, web};
 use canglong_core::{Actor, PageRequest, Uuid, now};
 use canglong_governance::polls::Rule;
 use canglong_openapi::{
-    BallotReceipt, BallotRequest, ChannelCount, EnteredBallot, NewPoll, OptionCount, PageQuery, PaperTally,
-    PaperTallyRequest, PassRule, Poll, PollPage, PollResults,
+    BallotReceipt, BallotRequest, ChannelCount, EnteredBallot, NewPoll, OptionCount, PageQuery,
+    PaperTally, PaperTallyRequest, PassRule, Poll, PollPage, PollResults,
 };
 use canglong_persistence::AnyConnection;
 use canglong_persistence::polls::{self as store, PaperRow, PollRow};

@@ -352,7 +352,9 @@ async fn a_topic_through_the_six_steps(db: Db) {
     let sw_id = sw.me().await.unwrap().id;
     let log = admin.get_poll(p.id).await.unwrap().entered_for;
     assert_eq!(
-        log.iter().map(|e| (e.voter_id, e.entered_by)).collect::<Vec<_>>(),
+        log.iter()
+            .map(|e| (e.voter_id, e.entered_by))
+            .collect::<Vec<_>>(),
         vec![(c_id, sw_id)],
         "staff see who entered an assisted ballot"
     );
