@@ -15,7 +15,9 @@ use canglong_openapi::{
     ScreeningDecision, ScreeningRequest, TallyStatus, TopicStatus, TopicStep, TopicThreshold,
     VersionStatus, VotingUnit,
 };
-use canglong_persistence::schema::{meetings, poll_tallies, poll_voters, polls, topics};
+use canglong_persistence::schema::{
+    meetings, poll_tallies, poll_voters, polls, residents, topics,
+};
 use canglong_persistence::{Id, people, write_tx};
 use canglong_tests::{Db, TestApp, both, spawn};
 use chrono::{Duration, Utc};
@@ -596,6 +598,38 @@ async fn a_topic_through_the_six_steps(db: Db) {
     assert_eq!(
         refused(a.stats_table("topics", &period).await).0,
         StatusCode::FORBIDDEN
+    );
+
+    // A building head raises a topic for a resident of a building they head — the resident is
+    // its author — and not for one of another building.
+    let head = app.resident("gov-head").await;
+    let head_id = app.housed(&head, Some(b5), "102", false).await;
+    admin
+        .add_building_head(
+            b3,
+            &NewHead {
+                user_id: head_id,
+                party_member: false,
+            },
+        )
+        .await
+        .unwrap();
+    let entry = |user: Uuid| -> Uuid {
+        residents::table
+            .filter(residents::user_id.eq(Id(user)))
+            .select(residents::id)
+            .first::<Id>(&mut *app.pool.get().unwrap())
+            .unwrap()
+            .0
+    };
+    let mut for_c = lift(b3);
+    for_c.for_resident_id = Some(entry(c_id));
+    assert_eq!(head.raise_topic(&for_c).await.unwrap().topic.raised_by, c_id);
+    let mut for_d = lift(b5);
+    for_d.for_resident_id = Some(entry(d.me().await.unwrap().id));
+    assert_eq!(
+        refused(head.raise_topic(&for_d).await),
+        (StatusCode::FORBIDDEN, "not_building_head".into())
     );
 }
 
