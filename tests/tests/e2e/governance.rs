@@ -10,14 +10,12 @@ use canglong_mini_program_mock::{ApiFailure, Client};
 use canglong_openapi::{
     AmendmentKind, AmendmentStatus, ApprovalBase, ArticleText, CampaignKind, ConventionStatus,
     MeetingKind, MinuteDecision, MinuteOutcome, MinutesRequest, NewAmendment, NewBuilding,
-    NewCampaign, NewConvention, NewMeeting, NewPoll, NewTopic, NoticeKind, PaperTallyRequest,
-    PassRule, PollMethod, PollOutcome, PollStatus, PollSubject, ResolutionRequest, ScopeLevel,
-    ScreeningDecision, ScreeningRequest, TallyStatus, TopicStatus, TopicStep, TopicThreshold,
-    VersionStatus, VotingUnit,
+    NewCampaign, NewConvention, NewHead, NewMeeting, NewPoll, NewTopic, NoticeKind,
+    PaperTallyRequest, PassRule, PollMethod, PollOutcome, PollStatus, PollSubject,
+    ResolutionRequest, ScopeLevel, ScreeningDecision, ScreeningRequest, TallyStatus, TopicStatus,
+    TopicStep, TopicThreshold, VersionStatus, VotingUnit,
 };
-use canglong_persistence::schema::{
-    meetings, poll_tallies, poll_voters, polls, residents, topics,
-};
+use canglong_persistence::schema::{meetings, poll_tallies, poll_voters, polls, residents, topics};
 use canglong_persistence::{Id, people, write_tx};
 use canglong_tests::{Db, TestApp, both, spawn};
 use chrono::{Duration, Utc};
@@ -624,7 +622,10 @@ async fn a_topic_through_the_six_steps(db: Db) {
     };
     let mut for_c = lift(b3);
     for_c.for_resident_id = Some(entry(c_id));
-    assert_eq!(head.raise_topic(&for_c).await.unwrap().topic.raised_by, c_id);
+    assert_eq!(
+        head.raise_topic(&for_c).await.unwrap().topic.raised_by,
+        c_id
+    );
     let mut for_d = lift(b5);
     for_d.for_resident_id = Some(entry(d.me().await.unwrap().id));
     assert_eq!(
