@@ -6,7 +6,7 @@ use canglong_governance::scope::ScopeLevel;
 use canglong_governance::topics::MinuteOutcome;
 use diesel::prelude::*;
 
-use crate::schema::{meeting_people, meeting_topics, meetings};
+use crate::schema::{meeting_people, meeting_topics, meetings, topics};
 use crate::{AnyConnection, Id, QueryResult, Stored};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -110,10 +110,12 @@ pub fn list(
     q.load(conn)
 }
 
-pub fn agenda(conn: &mut AnyConnection, meeting: Uuid) -> QueryResult<Vec<AgendaRow>> {
+/// The agenda, each topic with its title.
+pub fn agenda(conn: &mut AnyConnection, meeting: Uuid) -> QueryResult<Vec<(AgendaRow, String)>> {
     meeting_topics::table
+        .inner_join(topics::table.on(topics::id.eq(meeting_topics::topic_id)))
         .filter(meeting_topics::meeting_id.eq(Id(meeting)))
-        .select(AgendaRow::as_select())
+        .select((AgendaRow::as_select(), topics::title))
         .load(conn)
 }
 

@@ -305,6 +305,21 @@ pub fn second(
     Ok(true)
 }
 
+/// Which of these topics a person has seconded (a page of the list, in one query).
+pub fn seconded_among(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    topics: &[Uuid],
+) -> QueryResult<std::collections::HashSet<Uuid>> {
+    let ids: Vec<Id> = topics.iter().copied().map(Id).collect();
+    let found: Vec<Id> = topic_seconds::table
+        .filter(topic_seconds::user_id.eq(Id(user)))
+        .filter(topic_seconds::topic_id.eq_any(ids))
+        .select(topic_seconds::topic_id)
+        .load(conn)?;
+    Ok(found.into_iter().map(|i| i.0).collect())
+}
+
 pub fn has_seconded(conn: &mut AnyConnection, topic: Uuid, user: Uuid) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         topic_seconds::table

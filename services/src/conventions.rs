@@ -285,11 +285,28 @@ pub fn draft(
 /// A subdistrict admin of the convention's subdistrict.
 fn subdistrict_lock(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<ConventionRow> {
     actor.require(&[Role::SubdistrictAdmin])?;
-    let community = store::community_of(conn, id)?.ok_or_else(|| Error::not_found("convention"))?;
-    if !people::same_subdistrict(conn, actor.community_id, community)? {
-        return Err(Error::not_found("convention"));
-    }
+    let community = reach(conn, actor, id)?;
     locked(conn, community, id)
+}
+
+/// The community of a convention the caller reaches: their own, or — a subdistrict admin — any
+/// community of their subdistrict. Anything else is 404, as if it did not exist.
+fn reach(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<Uuid> {
+    let community = store::community_of(conn, id)?.ok_or_else(|| Error::not_found("convention"))?;
+    let ok = community == actor.community_id
+        || (actor.has(Role::SubdistrictAdmin)
+            && people::same_subdistrict(conn, actor.community_id, community)?);
+    if ok {
+        Ok(community)
+    } else {
+        Err(Error::not_found("convention"))
+    }
+}
+
+/// A convention the caller may read (see [`reach`]).
+pub fn readable(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<ConventionRow> {
+    let community = reach(conn, actor, id)?;
+    found(conn, community, id)
 }
 
 /// The subdistrict reviews the draft: approved, it goes to the vote; returned, the convention

@@ -91,11 +91,10 @@ pub fn create(
     let mut agenda = Vec::new();
     let mut moved = Vec::new();
     for id in &d.topics {
-        let t = topics::locked(conn, community, *id)
-            .map_err(|_| Error::unprocessable("unknown_topic", "no such topic here"))?;
+        let t = topics::named(conn, community, *id, "unknown_topic")?;
         let to = topics_domain::schedule(t.status.get())?;
         let inner = topics::scope_of(&t)?;
-        if !scope.covers(&inner, |b| scopes::cluster_of(conn, community, b)) {
+        if !scopes::covers(conn, community, &scope, &inner)? {
             return Err(Error::unprocessable(
                 "outside_scope",
                 "a meeting takes topics of its own building, cluster or community",
@@ -224,7 +223,7 @@ pub fn minutes(
     domain::may_minute(m.starts_at, m.minutes.is_some(), at)?;
     let agenda: HashSet<Uuid> = store::agenda(conn, id)?
         .iter()
-        .map(|a| a.topic_id.0)
+        .map(|(a, _)| a.topic_id.0)
         .collect();
     let named: HashSet<Uuid> = decisions.iter().map(|d| d.topic).collect();
     if named != agenda || named.len() != decisions.len() {

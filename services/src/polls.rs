@@ -106,11 +106,10 @@ pub fn create(
     let id = new_id();
     match d.subject {
         PollSubject::Topic => {
-            let mut t = topics::locked(conn, community, d.subject_id)
-                .map_err(|_| Error::unprocessable("unknown_subject", "no such topic here"))?;
+            let mut t = topics::named(conn, community, d.subject_id, "unknown_subject")?;
             let to = topics_domain::open_vote(t.status.get())?;
             let inner = topics::scope_of(&t)?;
-            if !scope.covers(&inner, |b| scopes::cluster_of(conn, community, b)) {
+            if !scopes::covers(conn, community, &scope, &inner)? {
                 return Err(Error::unprocessable(
                     "outside_scope",
                     "the poll's scope includes the topic's",
@@ -242,7 +241,8 @@ fn already_voted() -> Error {
 }
 
 /// A ballot: the elector's own online, or — `on_behalf_of` — entered by staff with the elector
-/// present (assisted; the elector is told). One per elector whatever the channel.
+/// present (assisted; the elector is told). One per elector whatever the channel. Answers who
+/// voted, by which channel and when — the receipt, never the choice.
 pub fn vote(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -250,7 +250,7 @@ pub fn vote(
     choices: &[String],
     on_behalf_of: Option<Uuid>,
     at: NaiveDateTime,
-) -> Result<PollRow> {
+) -> Result<VoterRow> {
     let mut p = locked(conn, actor.community_id, id)?;
     require_open(&p, at)?;
     take(conn, &mut p, at)?;
@@ -297,7 +297,7 @@ pub fn vote(
             &body,
         )?;
     }
-    Ok(p)
+    Ok(cast)
 }
 
 /// A paper batch as one clerk enters it.

@@ -39,17 +39,28 @@ pub fn stored(level: ScopeLevel, building: Option<Uuid>, cluster: Option<&str>) 
     Ok(Scope::of(level, building, cluster)?)
 }
 
-/// The cluster a building of the community is in.
-pub fn cluster_of(conn: &mut AnyConnection, community: Uuid, building: Uuid) -> Option<String> {
-    residents::building(conn, community, building)
-        .ok()
-        .flatten()
-        .map(|b| b.cluster)
+/// Whether `inner` (a topic's scope) lies inside `outer` (a meeting's, a poll's).
+pub fn covers(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    outer: &Scope,
+    inner: &Scope,
+) -> Result<bool> {
+    let cluster = match inner.building() {
+        Some(b) => residents::building(conn, community, b)?.map(|b| b.cluster),
+        None => None,
+    };
+    Ok(outer.covers(inner, cluster.as_deref()))
 }
 
-/// Where the caller lives, from the directory.
+/// Where a person of the community lives, from the directory.
+pub fn home_of(conn: &mut AnyConnection, community: Uuid, user: Uuid) -> Result<Option<Home>> {
+    Ok(homes::home_of(conn, community, user)?)
+}
+
+/// Where the caller lives.
 pub fn home(conn: &mut AnyConnection, actor: &Actor) -> Result<Option<Home>> {
-    Ok(homes::home_of(conn, actor.community_id, actor.user_id)?)
+    home_of(conn, actor.community_id, actor.user_id)
 }
 
 /// A resident of the scope: of the community for a community scope, of the building or

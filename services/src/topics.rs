@@ -36,6 +36,18 @@ pub(crate) fn locked(conn: &mut AnyConnection, community: Uuid, id: Uuid) -> Res
     store::lock(conn, community, id)?.ok_or_else(|| Error::not_found("topic"))
 }
 
+/// A topic a request body names, locked: one not of the community is 422 `code` (a bad
+/// reference in the body), not 404 (the path's own resource).
+pub(crate) fn named(
+    conn: &mut AnyConnection,
+    community: Uuid,
+    id: Uuid,
+    code: &'static str,
+) -> Result<TopicRow> {
+    store::lock(conn, community, id)?
+        .ok_or_else(|| Error::unprocessable(code, "no such topic here"))
+}
+
 pub fn scope_of(t: &TopicRow) -> Result<Scope> {
     scopes::stored(
         t.scope.get(),
@@ -177,7 +189,7 @@ pub fn raise_with_id(
                     "a building head raises topics for residents of the buildings they head",
                 ));
             }
-            let home = scopes_home(conn, actor.community_id, entry.row.user_id.0)?;
+            let home = scopes::home_of(conn, actor.community_id, entry.row.user_id.0)?;
             if scope != Scope::Community && !scope.contains(home.as_ref()) {
                 return Err(Error::unprocessable(
                     "outside_scope",
@@ -220,14 +232,6 @@ pub fn raise_with_id(
     store::insert(conn, &row)?;
     store::record(conn, &row, TopicStep::Raised, Some(actor.user_id), "", at)?;
     Ok(row)
-}
-
-fn scopes_home(
-    conn: &mut AnyConnection,
-    community: Uuid,
-    user: Uuid,
-) -> Result<Option<canglong_governance::scope::Home>> {
-    Ok(canglong_persistence::polls::home_of(conn, community, user)?)
 }
 
 /// 附议: a resident of the scope, once, not the author; the threshold sends it to screening.

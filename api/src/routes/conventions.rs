@@ -2,14 +2,14 @@
 //! review and file.
 
 use actix_web::{HttpResponse, get, post, web};
-use canglong_core::{Actor, Role, Uuid, now};
+use canglong_core::{Actor, Uuid, now};
 use canglong_governance::conventions::Article;
 use canglong_openapi::{
     Amendment, AmendmentDecision, ArticleText, Convention, ConventionFiling, ConventionList,
     ConventionReview, ConventionVersion, ConventionVersions, NewAmendment, NewConvention,
 };
+use canglong_persistence::AnyConnection;
 use canglong_persistence::conventions::{self as store, AmendmentRow, ConventionRow, VersionRow};
-use canglong_persistence::{AnyConnection, people};
 use canglong_services::conventions::{self as use_case, Proposal, articles};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -95,20 +95,6 @@ fn convention(
     })
 }
 
-/// A convention the caller may read: their community's, or — a subdistrict admin — one of a
-/// community of their subdistrict.
-fn readable(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> Result<ConventionRow, ApiError> {
-    let community =
-        store::community_of(conn, id)?.ok_or_else(|| ApiError::not_found("convention"))?;
-    let ok = community == actor.community_id
-        || (actor.has(Role::SubdistrictAdmin)
-            && people::same_subdistrict(conn, actor.community_id, community)?);
-    if !ok {
-        return Err(ApiError::not_found("convention"));
-    }
-    Ok(use_case::found(conn, community, id)?)
-}
-
 /// Staff record the convention in force (version 1).
 #[utoipa::path(tag = "governance", operation_id = "create_convention", request_body = NewConvention,
     responses((status = 201, body = Convention), Problems), security(("bearer" = [])))]
@@ -167,7 +153,7 @@ pub async fn get_convention(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let out = db::read(&state.pool, move |conn| {
-        let row = readable(conn, &actor, id)?;
+        let row = use_case::readable(conn, &actor, id)?;
         convention(conn, &row, &actor)
     })
     .await?;
@@ -185,7 +171,7 @@ pub async fn versions(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, id.into_inner());
     let out = db::read(&state.pool, move |conn| {
-        let row = readable(conn, &actor, id)?;
+        let row = use_case::readable(conn, &actor, id)?;
         let items = store::versions(conn, row.id.0)?
             .iter()
             .map(version)

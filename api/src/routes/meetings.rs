@@ -7,7 +7,6 @@ use canglong_openapi::{
 };
 use canglong_persistence::AnyConnection;
 use canglong_persistence::meetings::{self as store, MeetingRow};
-use canglong_persistence::topics as topics_store;
 use canglong_services::meetings::{self as use_case, Draft, Minute};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -30,10 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 fn meeting(conn: &mut AnyConnection, m: &MeetingRow, actor: &Actor) -> Result<Meeting, ApiError> {
     let agenda = store::agenda(conn, m.id.0)?
         .into_iter()
-        .map(|a| {
-            let title = topics_store::topic(conn, m.community_id.0, a.topic_id.0)?
-                .map(|t| t.title)
-                .unwrap_or_default();
+        .map(|(a, title)| {
             Ok(AgendaItem {
                 topic_id: a.topic_id.0,
                 title,

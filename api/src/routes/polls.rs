@@ -214,19 +214,13 @@ pub async fn vote(
     body: Body<BallotRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id, b) = (auth.0, id.into_inner(), body.0);
-    let voter = b.on_behalf_of.unwrap_or(actor.user_id);
     let out = db::write(&state.pool, move |conn| {
-        let at = now();
-        let p = use_case::vote(conn, &actor, id, &b.choices, b.on_behalf_of, at)?;
+        let cast = use_case::vote(conn, &actor, id, &b.choices, b.on_behalf_of, now())?;
         Ok(BallotReceipt {
-            poll_id: p.id.0,
-            voter_id: voter,
-            channel: if b.on_behalf_of.is_some() {
-                canglong_openapi::BallotChannel::Assisted
-            } else {
-                canglong_openapi::BallotChannel::Online
-            },
-            at: utc(at),
+            poll_id: cast.poll_id.0,
+            voter_id: cast.user_id.0,
+            channel: enum_of(&cast.channel)?,
+            at: utc(cast.created_at),
         })
     })
     .await?;

@@ -36,8 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(set_threshold);
 }
 
-pub fn topic(conn: &mut AnyConnection, t: &TopicRow, actor: &Actor) -> Result<Topic, ApiError> {
-    let seconded = store::has_seconded(conn, t.id.0, actor.user_id)?;
+/// A topic as `actor` sees it (`seconded`: whether they seconded it).
+pub fn topic(t: &TopicRow, actor: &Actor, seconded: bool) -> Result<Topic, ApiError> {
     let show_hidden = actor.is_staff() || t.raised_by.0 == actor.user_id;
     Ok(Topic {
         id: t.id.0,
@@ -124,7 +124,7 @@ fn detail(conn: &mut AnyConnection, t: &TopicRow, actor: &Actor) -> Result<Topic
         .map(|p| p.id.0)
         .collect();
     Ok(TopicDetail {
-        topic: topic(conn, t, actor)?,
+        topic: topic(t, actor, store::has_seconded(conn, t.id.0, actor.user_id)?)?,
         history,
         objections,
         progress: entries,
@@ -184,9 +184,11 @@ pub async fn list_topics(
     let out = db::read(&state.pool, move |conn| {
         let rows = store::list(conn, actor.community_id, &filter, &page)?;
         let (rows, next) = page.finish(rows, |t| t.id.0);
+        let ids: Vec<Uuid> = rows.iter().map(|t| t.id.0).collect();
+        let seconded = store::seconded_among(conn, actor.user_id, &ids)?;
         let items = rows
             .iter()
-            .map(|t| topic(conn, t, &actor))
+            .map(|t| topic(t, &actor, seconded.contains(&t.id.0)))
             .collect::<Result<_, _>>()?;
         Ok(TopicPage {
             items,
